@@ -1,0 +1,74 @@
+# Tether: `make demo` and `make test` are all a fresh machine needs (see README).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+PIP     := $(PY) -m pip
+# Installs are re-run only when pyproject.toml changes.
+RUNTIME := $(VENV)/.runtime-installed
+DEV     := $(VENV)/.dev-installed
+
+# Tests and the benchmark need a key; production sets its own (see README).
+TEST_ENV := SECRET_KEY=test-only-not-a-secret
+# PostgreSQL for the second test run; override to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tether
+
+.PHONY: help demo serve test test-sqlite test-postgres lint format bench browser-deps clean
+
+help:
+	@echo "make demo    set up everything (venv, packages, SQLite, demo data) and serve on http://127.0.0.1:8000"
+	@echo "make test    install dev tools and run lint + the whole suite on SQLite, then PostgreSQL"
+	@echo "make bench   seed 200 patients x 20 assessments and time the caseload page"
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(DEV): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@ $(RUNTIME)
+
+demo: $(RUNTIME)
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+serve: demo
+
+browser-deps:
+	@scripts/ensure-chromium
+
+lint: $(DEV)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(DEV)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test-sqlite: $(DEV) browser-deps
+	@echo "== tests on SQLite =="
+	$(TEST_ENV) $(VENV)/bin/pytest
+
+test-postgres: $(DEV) browser-deps
+	@if $(PY) scripts/db_reachable.py "$(TEST_DATABASE_URL)"; then \
+		echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="; \
+		$(TEST_ENV) DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL at $(TEST_DATABASE_URL) is not reachable, and CI must test on it."; exit 1; \
+	else \
+		echo "== PostgreSQL at $(TEST_DATABASE_URL) not reachable: PostgreSQL run skipped =="; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+bench: $(DEV)
+	$(TEST_ENV) $(PY) benchmarks/caseload.py
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

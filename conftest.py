@@ -1,0 +1,99 @@
+"""Shared fixtures: the personas every access test speaks through.
+
+Practice A: an admin, a coordinator and a clinician who care for `patient`, a second
+coordinator and clinician who care for `other_patient`, and a peer supporter.
+Practice B: an outsider admin and coordinator, and their patient.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.factories import PracticeFactory, UserFactory, make_patient
+from tether.accounts.models import Patient, Practice, Role, User
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Argon2 is deliberately slow; tests sign in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Production serves hashed static files from collectstatic's manifest; tests read sources.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class People:
+    practice: Practice
+    admin: User
+    coordinator: User
+    clinician: User
+    peer: User
+    patient: Patient
+    other_coordinator: User
+    other_clinician: User
+    other_patient: Patient
+    outside_practice: Practice
+    outside_admin: User
+    outside_coordinator: User
+    outside_clinician: User
+    outside_patient: Patient
+
+
+@pytest.fixture
+def people(db) -> People:
+    practice = PracticeFactory(name="Riverside Psychiatry", slug="riverside")
+    staff = {
+        "admin": Role.ADMIN,
+        "coordinator": Role.COORDINATOR,
+        "clinician": Role.CLINICIAN,
+        "peer": Role.PEER_SUPPORTER,
+        "other_coordinator": Role.COORDINATOR,
+        "other_clinician": Role.CLINICIAN,
+    }
+    users = {name: UserFactory(username=name, practice=practice, role=role) for name, role in staff.items()}
+    patient = make_patient(
+        practice=practice,
+        coordinator=users["coordinator"],
+        clinicians=[users["clinician"]],
+        username="patient",
+        first_name="Alex",
+        last_name="Rivera",
+    )
+    other_patient = make_patient(
+        practice=practice,
+        coordinator=users["other_coordinator"],
+        clinicians=[users["other_clinician"]],
+        username="other_patient",
+        first_name="Sam",
+        last_name="Okafor",
+    )
+    outside = PracticeFactory(name="Hillside Clinic", slug="hillside")
+    outside_admin = UserFactory(username="outside_admin", practice=outside, role=Role.ADMIN)
+    outside_coordinator = UserFactory(
+        username="outside_coordinator", practice=outside, role=Role.COORDINATOR
+    )
+    outside_clinician = UserFactory(
+        username="outside_clinician", practice=outside, role=Role.CLINICIAN
+    )
+    outside_patient = make_patient(
+        practice=outside,
+        coordinator=outside_coordinator,
+        clinicians=[outside_clinician],
+        username="outside_patient",
+        first_name="Jo",
+        last_name="Lindqvist",
+    )
+    return People(
+        practice=practice,
+        patient=patient,
+        other_patient=other_patient,
+        outside_practice=outside,
+        outside_admin=outside_admin,
+        outside_coordinator=outside_coordinator,
+        outside_clinician=outside_clinician,
+        outside_patient=outside_patient,
+        **users,
+    )

@@ -1,0 +1,132 @@
+"""People, practices and care teams."""
+
+import hashlib
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Practice(models.Model):
+    """A psychiatry practice: the tenant everything else belongs to."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    # ISO 3166-1 alpha-2; picks the crisis resources shown to its patients.
+    country = models.CharField(max_length=2, default="US")
+    time_zone = models.CharField(max_length=64, default="America/New_York")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    PATIENT = "patient", "Patient"
+    COORDINATOR = "coordinator", "Care coordinator"
+    CLINICIAN = "clinician", "Clinician"
+    PEER_SUPPORTER = "peer_supporter", "Peer supporter"
+    ADMIN = "admin", "Practice admin"
+
+
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.CLINICIAN, Role.PEER_SUPPORTER, Role.ADMIN})
+CARE_TEAM_ROLES = frozenset({Role.COORDINATOR, Role.CLINICIAN})
+
+
+class User(AbstractUser):
+    """Anyone who signs in. `role` decides what Tether shows them; `practice` whose data."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
+
+    @property
+    def is_care_staff(self) -> bool:
+        """Staff who hold a caseload or the whole practice: coordinators, clinicians, admins."""
+        return self.role in (Role.COORDINATOR, Role.CLINICIAN, Role.ADMIN)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Patient(models.Model):
+    """A person in care at a practice. The account is optional: staff may register someone
+    who has not signed in yet."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="patient"
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def called(self) -> str:
+        """Return the name the patient asked to be called by."""
+        return self.preferred_name or self.first_name
+
+
+class CareTeamMember(models.Model):
+    """One staff member on one patient's care team."""
+
+    class TeamRole(models.TextChoices):
+        COORDINATOR = "coordinator", "Care coordinator"
+        CLINICIAN = "clinician", "Clinician"
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="care_team")
+    staff = models.ForeignKey(User, on_delete=models.PROTECT, related_name="care_teams")
+    team_role = models.CharField(max_length=20, choices=TeamRole.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "staff"], name="one_membership_per_staff"),
+            # A patient has exactly one care coordinator at a time.
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=models.Q(team_role="coordinator"),
+                name="one_coordinator_per_patient",
+            ),
+        ]
+        indexes = [models.Index(fields=["staff", "patient"])]
+
+    def __str__(self) -> str:
+        return f"{self.staff} ({self.get_team_role_display()}) for {self.patient}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for /api/v1. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"API token for {self.user} ({self.label or 'unnamed'})"
+
+    @staticmethod
+    def hash(raw_token: str) -> str:
+        return hashlib.sha256(raw_token.encode()).hexdigest()

@@ -1,0 +1,15 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from tether.accounts.models import Role
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to where their work starts."""
+    if request.user.role == Role.PATIENT:
+        return redirect("patient_home")
+    if request.user.is_care_staff:
+        return redirect("caseload")
+    return redirect("help")

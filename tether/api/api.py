@@ -1,0 +1,188 @@
+"""/api/v1: thin endpoints over the same access rules and services as the web."""
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Status
+from ninja.errors import HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tether.access import get_alert_for_staff, get_patient, is_care_staff
+from tether.api.auth import AUTH
+from tether.api.schemas import (
+    AlertOut,
+    AssessmentIn,
+    AssessmentOut,
+    CaseloadRow,
+    Error,
+    InstrumentOut,
+    ResolveIn,
+)
+from tether.assessments.instruments import INSTRUMENTS
+from tether.assessments.models import Assessment
+from tether.assessments.scoring import AnswersInvalid
+from tether.assessments.services import submit_assessment
+from tether.care.selectors import caseload, last_contact
+from tether.crisis.selectors import alert_queue
+from tether.crisis.services import AlertStateError, acknowledge_alert, resolve_alert
+
+api = NinjaAPI(
+    title="Tether API",
+    version="1",
+    description=(
+        "Self-assessments, risk alerts and caseloads. Authenticate with a session (plus CSRF "
+        "token) or `Authorization: Bearer <token>` from `manage.py create_api_token`. "
+        "A record you may not see answers 404, the same as one that does not exist."
+    ),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=AUTH,
+)
+
+
+def _readable(error: dict) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
+    return f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", "invalid")
+
+
+@api.exception_handler(ValidationError)
+def on_invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = [_readable(e) for e in exc.errors]
+    return api.create_response(
+        request, {"detail": "The request is not valid: " + "; ".join(problems), "problems": problems}, status=400
+    )
+
+
+@api.exception_handler(AnswersInvalid)
+def on_invalid_answers(request: HttpRequest, exc: AnswersInvalid) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "problems": exc.problems}, status=400)
+
+
+@api.exception_handler(AlertStateError)
+def on_alert_state(request: HttpRequest, exc: AlertStateError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "problems": []}, status=409)
+
+
+def _require_care_staff(request: HttpRequest) -> None:
+    if not is_care_staff(request.auth):
+        raise HttpError(403, "Only care coordinators, clinicians and practice admins may do this.")
+
+
+@api.get("/instruments", response=list[InstrumentOut], auth=None, tags=["assessments"])
+def list_instruments(request: HttpRequest):
+    """The questionnaires Tether can score, with their items, options and severity bands."""
+    return list(INSTRUMENTS.values())
+
+
+@api.post(
+    "/patients/{patient_id}/assessments",
+    response={201: AssessmentOut, 400: Error, 404: Error},
+    tags=["assessments"],
+)
+def create_assessment(request: HttpRequest, patient_id: UUID, payload: AssessmentIn):
+    """Submit a completed questionnaire. A PHQ-9 with question 9 above 0 raises a risk alert
+    in the same transaction; its id is returned as `alert_id`."""
+    patient = get_patient(request.auth, patient_id)
+    submitted = submit_assessment(
+        patient=patient,
+        instrument=payload.instrument,
+        answers=payload.answers,
+        difficulty=payload.difficulty,
+        entered_by=request.auth,
+    )
+    return Status(201, submitted.assessment)
+
+
+@api.get(
+    "/patients/{patient_id}/assessments",
+    response={200: list[AssessmentOut], 404: Error},
+    tags=["assessments"],
+)
+@paginate(LimitOffsetPagination)
+def list_assessments(request: HttpRequest, patient_id: UUID):
+    """The patient's questionnaires, newest first."""
+    patient = get_patient(request.auth, patient_id)
+    return (
+        Assessment.objects.filter(patient=patient)
+        .select_related("risk_alert")
+        .order_by("-completed_at")
+    )
+
+
+@api.get("/alerts", response=list[AlertOut], tags=["alerts"])
+@paginate(LimitOffsetPagination)
+def list_alerts(request: HttpRequest):
+    """Unresolved risk alerts the caller may see: unacknowledged first, newest at the top."""
+    return alert_queue(request.auth)
+
+
+@api.post(
+    "/alerts/{alert_id}/acknowledge",
+    response={200: AlertOut, 404: Error, 409: Error},
+    tags=["alerts"],
+)
+def acknowledge(request: HttpRequest, alert_id: UUID):
+    """Record that you have seen the alert and are acting on it."""
+    alert = get_alert_for_staff(request.auth, alert_id)
+    return acknowledge_alert(alert=alert, by=request.auth)
+
+
+@api.post(
+    "/alerts/{alert_id}/resolve",
+    response={200: AlertOut, 400: Error, 404: Error, 409: Error},
+    tags=["alerts"],
+)
+def resolve(request: HttpRequest, alert_id: UUID, payload: ResolveIn):
+    """Close the alert with a note of what was done."""
+    alert = get_alert_for_staff(request.auth, alert_id)
+    if not payload.note.strip():
+        raise HttpError(400, "Please write a note saying what was done before resolving.")
+    return resolve_alert(alert=alert, by=request.auth, note=payload.note)
+
+
+@api.get("/caseload", response={200: list[CaseloadRow], 403: Error}, tags=["caseload"])
+@paginate(LimitOffsetPagination)
+def get_caseload(request: HttpRequest):
+    """The caller's caseload: patients with an unresolved alert first."""
+    _require_care_staff(request)
+    return _CaseloadRows(caseload(request.auth))
+
+
+class _CaseloadRows:
+    """Adapts the caseload queryset to API rows while keeping pagination's slicing lazy."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        return [_caseload_row(row) for row in self.queryset[window]]
+
+
+def _score(row, code: str) -> dict | None:
+    total = getattr(row, f"{code}_total")
+    if total is None:
+        return None
+    previous = getattr(row, f"{code}_previous")
+    return {
+        "total": total,
+        "severity": getattr(row, f"{code}_severity"),
+        "change": None if previous is None else total - previous,
+    }
+
+
+def _caseload_row(row) -> dict:
+    return {
+        "patient_id": row.pk,
+        "name": row.full_name,
+        "has_active_alert": row.has_active_alert,
+        "phq9": _score(row, "phq9"),
+        "gad7": _score(row, "gad7"),
+        "last_contact": last_contact(row),
+    }

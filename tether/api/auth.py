@@ -1,0 +1,30 @@
+"""How /api/v1 knows who is calling: a browser session (with CSRF) or a bearer token."""
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from tether.accounts.models import ApiToken, User
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        api_token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash(token), user__is_active=True)
+            .first()
+        )
+        if api_token is None:
+            return None
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        request.user = api_token.user
+        return api_token.user
+
+
+class ActiveSession(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+AUTH = [BearerToken(), ActiveSession()]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CareConfig(AppConfig):
+    name = "tether.care"
+    label = "care"
+    verbose_name = "Measurement-based care"

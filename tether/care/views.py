@@ -1,0 +1,55 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tether.access import get_own_patient, get_patient
+from tether.accounts.models import Patient
+from tether.assessments.charts import score_chart
+from tether.assessments.instruments import GAD7, INSTRUMENTS, PHQ9
+from tether.care.selectors import caseload, last_contact
+from tether.crisis.forms import RaiseAlertForm
+from tether.crisis.models import RiskAlert
+from tether.lib.decorators import care_staff_required, patient_required
+
+CASELOAD_PAGE_SIZE = 25
+
+
+def _history(patient: Patient) -> dict:
+    """Return the patient's assessments (newest first) and a chart per full questionnaire."""
+    assessments = list(patient.assessments.order_by("-completed_at"))
+    charts = []
+    for instrument in (PHQ9, GAD7):
+        points = [(a.completed_at, a.total) for a in reversed(assessments) if a.instrument == instrument.code]
+        charts.append({"instrument": instrument, "svg": score_chart(instrument, points), "count": len(points)})
+    return {"assessments": assessments, "charts": charts}
+
+
+@care_staff_required
+def caseload_page(request: HttpRequest) -> HttpResponse:
+    page = Paginator(caseload(request.user), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:
+        row.last_contact = last_contact(row)
+    return render(request, "care/caseload.html", {"page": page})
+
+
+@care_staff_required
+def staff_patient(request: HttpRequest, patient_id) -> HttpResponse:
+    patient = get_patient(request.user, patient_id)
+    context = {
+        "patient": patient,
+        "care_team": patient.care_team.select_related("staff").order_by("team_role"),
+        "active_alerts": patient.risk_alerts.exclude(status=RiskAlert.Status.RESOLVED).order_by(
+            "-created_at"
+        ),
+        "instruments": INSTRUMENTS.values(),
+        "raise_form": RaiseAlertForm(),
+        **_history(patient),
+    }
+    return render(request, "care/staff_patient.html", context)
+
+
+@patient_required
+def patient_home(request: HttpRequest) -> HttpResponse:
+    patient = get_own_patient(request.user)
+    context = {"patient": patient, "instruments": [PHQ9, GAD7], **_history(patient)}
+    return render(request, "care/patient_home.html", context)

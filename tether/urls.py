@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tether.api.api import api
+
+urlpatterns = [
+    path("", include("tether.accounts.urls")),
+    path("", include("tether.assessments.urls")),
+    path("", include("tether.crisis.urls")),
+    path("", include("tether.care.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
