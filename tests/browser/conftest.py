@@ -1,0 +1,65 @@
+"""Fixtures for the browser journeys: Debian's Chromium driven by Playwright's sync API.
+
+Playwright's sync API keeps an asyncio event loop on the test thread while it runs, and Django
+refuses ORM calls from a thread with a running loop. These tests drive a real server thread and
+only touch the ORM to set up and check data, so the guard is lifted for exactly as long as
+Playwright runs (module scope: the loop must not outlive the browser tests, or the ordinary
+tests collected after them would hit it too).
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 360, "height": 640}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} not found: run `make browser-deps` (never `playwright install`).")
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Open a fresh browser context (its own cookies: one person) against the live server."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+@pytest.fixture
+def phone(new_context):
+    """A page on a small phone: 360×640, touch."""
+    return new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
