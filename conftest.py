@@ -53,7 +53,10 @@ def people(db) -> People:
         "other_coordinator": Role.COORDINATOR,
         "other_clinician": Role.CLINICIAN,
     }
-    users = {name: UserFactory(username=name, practice=practice, role=role) for name, role in staff.items()}
+    users = {
+        name: UserFactory(username=name, practice=practice, role=role)
+        for name, role in staff.items()
+    }
     patient = make_patient(
         practice=practice,
         coordinator=users["coordinator"],

@@ -50,7 +50,9 @@ def _readable(error: dict) -> str:
 def on_invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     problems = [_readable(e) for e in exc.errors]
     return api.create_response(
-        request, {"detail": "The request is not valid: " + "; ".join(problems), "problems": problems}, status=400
+        request,
+        {"detail": "The request is not valid: " + "; ".join(problems), "problems": problems},
+        status=400,
     )
 
 

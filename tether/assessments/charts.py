@@ -50,7 +50,8 @@ def score_chart(
         )
     for tick in sorted({0, *(b.low for b in instrument.bands), max_total}):
         parts.append(
-            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" class="tick">{tick}</text>'
+            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" class="tick">'
+            f"{tick}</text>"
         )
     if points:
         start, end = points[0][0], points[-1][0]

@@ -39,7 +39,9 @@ class AssessmentForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "invalid_choice": "The difficulty question: “%(value)s” is not one of the answers."
+                    "invalid_choice": (
+                        "The difficulty question: “%(value)s” is not one of the answers."
+                    )
                 },
             )
 

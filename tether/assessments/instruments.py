@@ -116,7 +116,11 @@ PHQ9_ITEMS = (
         "being so fidgety or restless that you have been moving around a lot more than usual",
         "44253-3",
     ),
-    Item(9, "Thoughts that you would be better off dead or of hurting yourself in some way", "44260-8"),
+    Item(
+        9,
+        "Thoughts that you would be better off dead or of hurting yourself in some way",
+        "44260-8",
+    ),
 )
 
 GAD7_ITEMS = (

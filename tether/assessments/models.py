@@ -44,7 +44,8 @@ class Assessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.definition.name} {self.total} for {self.patient} at {self.completed_at:%Y-%m-%d}"
+        when = f"{self.completed_at:%Y-%m-%d}"
+        return f"{self.definition.name} {self.total} for {self.patient} at {when}"
 
     @property
     def definition(self) -> Instrument:

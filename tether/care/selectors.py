@@ -38,9 +38,7 @@ def caseload(user: User) -> QuerySet[Patient]:
         .order_by("-completed_at")
         .values("completed_at")[:1]
     )
-    annotations["last_staff_action_at"] = Subquery(
-        staff_actions.order_by("-at").values("at")[:1]
-    )
+    annotations["last_staff_action_at"] = Subquery(staff_actions.order_by("-at").values("at")[:1])
     return (
         visible_patients(user)
         .annotate(**annotations)

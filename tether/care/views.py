@@ -19,8 +19,14 @@ def _history(patient: Patient) -> dict:
     assessments = list(patient.assessments.order_by("-completed_at"))
     charts = []
     for instrument in (PHQ9, GAD7):
-        points = [(a.completed_at, a.total) for a in reversed(assessments) if a.instrument == instrument.code]
-        charts.append({"instrument": instrument, "svg": score_chart(instrument, points), "count": len(points)})
+        points = [
+            (a.completed_at, a.total)
+            for a in reversed(assessments)
+            if a.instrument == instrument.code
+        ]
+        charts.append(
+            {"instrument": instrument, "svg": score_chart(instrument, points), "count": len(points)}
+        )
     return {"assessments": assessments, "charts": charts}
 
 

@@ -61,7 +61,9 @@ def _parse_resources(raw: list[dict], where: str) -> tuple[Resource, ...]:
     resources = []
     for entry in raw:
         if entry.get("kind") not in KINDS:
-            raise ImproperlyConfigured(f"{where}: {entry.get('name')!r} has kind {entry.get('kind')!r}")
+            raise ImproperlyConfigured(
+                f"{where}: {entry.get('name')!r} has kind {entry.get('kind')!r}"
+            )
         contacts = tuple(Contact(**c) for c in entry["contacts"])
         for contact in contacts:
             if contact.method not in METHODS:

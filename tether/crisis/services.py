@@ -92,5 +92,7 @@ def resolve_alert(*, alert: RiskAlert, by: User, note: str) -> RiskAlert:
             "resolution_note",
         ]
     )
-    AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.RESOLVED, actor=by, at=now, note=note)
+    AlertEvent.objects.create(
+        alert=alert, kind=AlertEvent.Kind.RESOLVED, actor=by, at=now, note=note
+    )
     return alert

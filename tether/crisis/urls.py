@@ -7,7 +7,11 @@ urlpatterns = [
     path("me/not-safe/", views.not_safe, name="not_safe"),
     path("staff/alerts/", views.alert_list, name="alert_list"),
     path("staff/alerts/<uuid:alert_id>/", views.alert_detail, name="alert_detail"),
-    path("staff/alerts/<uuid:alert_id>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
+    path(
+        "staff/alerts/<uuid:alert_id>/acknowledge/",
+        views.alert_acknowledge,
+        name="alert_acknowledge",
+    ),
     path("staff/alerts/<uuid:alert_id>/resolve/", views.alert_resolve, name="alert_resolve"),
     path("staff/patients/<uuid:patient_id>/raise-alert/", views.alert_raise, name="alert_raise"),
 ]

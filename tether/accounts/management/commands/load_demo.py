@@ -31,13 +31,48 @@ STAFF = [
 ]
 
 FIRST = [
-    "Alex", "Sam", "Jamie", "Taylor", "Riley", "Casey", "Morgan", "Avery", "Quinn", "Drew",
-    "Maya", "Noah", "Leila", "Omar", "Grace", "Mateo", "Chloe", "Ethan", "Zara", "Ivan",
+    "Alex",
+    "Sam",
+    "Jamie",
+    "Taylor",
+    "Riley",
+    "Casey",
+    "Morgan",
+    "Avery",
+    "Quinn",
+    "Drew",
+    "Maya",
+    "Noah",
+    "Leila",
+    "Omar",
+    "Grace",
+    "Mateo",
+    "Chloe",
+    "Ethan",
+    "Zara",
+    "Ivan",
 ]
 LAST = [
-    "Bennett", "Chen", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ibrahim", "Jensen",
-    "Kowalski", "Lopez", "Moreau", "Nguyen", "Olsen", "Patel", "Quist", "Rossi", "Singh",
-    "Thompson", "Umar",
+    "Bennett",
+    "Chen",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ibrahim",
+    "Jensen",
+    "Kowalski",
+    "Lopez",
+    "Moreau",
+    "Nguyen",
+    "Olsen",
+    "Patel",
+    "Quist",
+    "Rossi",
+    "Singh",
+    "Thompson",
+    "Umar",
 ]
 
 
@@ -51,7 +86,9 @@ class Course:
     gad_end: int
 
 
-def _answers(instrument: Instrument, total: int, rng: random.Random, *, item9: int = 0) -> list[int]:
+def _answers(
+    instrument: Instrument, total: int, rng: random.Random, *, item9: int = 0
+) -> list[int]:
     """Return answers summing to `total` (item 9 fixed for the PHQ-9)."""
     n = len(instrument.items)
     fixed = {8: item9} if instrument is PHQ9 else {}
@@ -86,7 +123,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "\nDemo logins (password: demo) at http://127.0.0.1:8000/login/\n"
-                "  demo-patient      a patient (take a PHQ-9; answer question 9 to see the crisis flow)\n"
+                "  demo-patient      a patient: check-ins, scores, Get help now\n"
                 "  demo-coordinator  a care coordinator: caseload and alerts\n"
                 "  demo-clinician    a clinician on call for alerts\n"
                 "  demo-admin        the practice admin: every patient of the practice\n"
@@ -140,7 +177,9 @@ class Command(BaseCommand):
                 coordinator=coordinators[0] if n < 25 else coordinators[1],
                 clinicians=team,
             )
-            kind = "improving" if n == 0 or n % 2 else ("not_improving" if n % 4 == 0 else "partial")
+            kind = (
+                "improving" if n == 0 or n % 2 else ("not_improving" if n % 4 == 0 else "partial")
+            )
             course = _course(kind, rng)
             months = rng.randint(3, 12)
             start = now - timedelta(days=30 * months)
@@ -154,8 +193,12 @@ class Command(BaseCommand):
             for i, at in enumerate(moments):
                 progress = i / max(len(moments) - 1, 1)
                 noise = rng.randint(-2, 2)
-                phq = round(course.phq_start + (course.phq_end - course.phq_start) * progress) + noise
-                gad = round(course.gad_start + (course.gad_end - course.gad_start) * progress) + noise
+                phq = (
+                    round(course.phq_start + (course.phq_end - course.phq_start) * progress) + noise
+                )
+                gad = (
+                    round(course.gad_start + (course.gad_end - course.gad_start) * progress) + noise
+                )
                 last_one = i == len(moments) - 1
                 item9 = 1 if (open_risk and last_one) or (past_risk and i == 1) else 0
                 phq = max(item9, min(27, phq))
