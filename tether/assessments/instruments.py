@@ -65,6 +65,8 @@ class Instrument:
     difficulty: Question | None = None
     about: str = ""
     citation: str = ""
+    # A short screen names the full questionnaire that follows a positive result.
+    full_version: str | None = None
     option_values: frozenset[int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -213,6 +215,7 @@ PHQ2 = Instrument(
     total_loinc="55758-7",
     about="The first two mood questions. A score of 3 or more is followed by the full PHQ-9.",
     citation="Kroenke, Spitzer & Williams 2003.",
+    full_version="phq9",
 )
 
 GAD2 = Instrument(
@@ -226,6 +229,7 @@ GAD2 = Instrument(
     panel_loinc=None,
     total_loinc=None,
     about="The first two anxiety questions. A score of 3 or more is followed by the full GAD-7.",
+    full_version="gad7",
 )
 
 INSTRUMENTS: dict[str, Instrument] = {i.code: i for i in (PHQ9, GAD7, PHQ2, GAD2)}

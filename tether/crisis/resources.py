@@ -106,6 +106,7 @@ def resources_for(*, country: str = "US", practice_slug: str | None = None) -> t
     """Return the crisis resources for a practice (its own list if it has one, else its
     country's), falling back to the United States list rather than showing nothing."""
     d = directory()
-    if practice_slug and practice_slug in d.practices:
+    # An empty practice list falls through to the country's, as an empty country list does.
+    if practice_slug and d.practices.get(practice_slug):
         return d.practices[practice_slug]
     return d.countries.get(country.upper()) or d.countries["US"]

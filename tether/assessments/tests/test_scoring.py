@@ -6,7 +6,9 @@ from tether.assessments.instruments import GAD2, GAD7, PHQ2, PHQ9, Instrument
 from tether.assessments.scoring import AnswersInvalid, score, validate_answers, validate_difficulty
 
 
-def _answers_totalling(instrument: Instrument, total: int, *, spare_last: bool = False) -> list[int]:
+def _answers_totalling(
+    instrument: Instrument, total: int, *, spare_last: bool = False
+) -> list[int]:
     """Return valid answers that add up to `total`, filling items from the first.
 
     With `spare_last`, the last item stays 0 (used to keep PHQ-9 item 9 out of the way)."""
@@ -68,9 +70,7 @@ def test_it_scores_answers_into_the_right_band(instrument, total, band):
     assert result.band.name == band
 
 
-@pytest.mark.parametrize(
-    ("instrument", "maximum"), [(PHQ9, 27), (GAD7, 21), (PHQ2, 6), (GAD2, 6)]
-)
+@pytest.mark.parametrize(("instrument", "maximum"), [(PHQ9, 27), (GAD7, 21), (PHQ2, 6), (GAD2, 6)])
 def test_it_knows_each_maximum_total(instrument, maximum):
     assert instrument.max_total == maximum
 
