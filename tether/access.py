@@ -54,8 +54,11 @@ def get_patient(user: User, patient_id: object) -> Patient:
 
 def get_own_patient(user: User) -> Patient:
     """Return the patient record of a signed-in patient, else raise Http404."""
-    patient = visible_patients(user).filter(user=user).first()
-    if patient is None or user.role != Role.PATIENT:
+    # Check the role first: an anonymous user has no pk to filter by.
+    if not user.is_authenticated or user.role != Role.PATIENT:
+        raise Http404("No patient record for this account.")
+    patient = visible_patients(user).first()
+    if patient is None:
         raise Http404("No patient record for this account.")
     return patient
 

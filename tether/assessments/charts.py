@@ -21,7 +21,8 @@ def score_chart(
     height: int = 220,
 ) -> SafeString:
     """Return an accessible SVG line chart of `points` (time, total), oldest first."""
-    left, right, top, bottom = 36, 12, 10, 28
+    # Band names sit in the right margin, where no data point can cover them.
+    left, right, top, bottom = 36, 150, 10, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     max_total = instrument.max_total
 
@@ -45,7 +46,7 @@ def score_chart(
             "</title></rect>"
         )
         parts.append(
-            f'<text x="{left + plot_w - 4}" y="{y_top + 12:.1f}" text-anchor="end" '
+            f'<text x="{left + plot_w + 6}" y="{(y_top + y_bottom) / 2 + 4:.1f}" '
             f'class="band-label">{escape(band.label)}</text>'
         )
     for tick in sorted({0, *(b.low for b in instrument.bands), max_total}):

@@ -19,7 +19,8 @@ def _instrument(code: str) -> Instrument:
 
 
 def _take(request: HttpRequest, *, patient, instrument: Instrument, template: str, done):
-    form = AssessmentForm(request.POST or None, instrument=instrument)
+    data = request.POST if request.method == "POST" else None
+    form = AssessmentForm(data, instrument=instrument)
     if request.method == "POST" and form.is_valid():
         try:
             submitted = submit_assessment(

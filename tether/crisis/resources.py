@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 KINDS = ("emergency", "crisis_line", "support_line")
 METHODS = ("call", "text", "chat")
+FALLBACK_COUNTRY = "US"
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,17 @@ def _parse_resources(raw: list[dict], where: str) -> tuple[Resource, ...]:
 def load_directory(path: Path) -> Directory:
     """Return the crisis directory in `path`, refusing a file that is malformed."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
+    countries = {
+        country: _parse_resources(items, f"{path} [{country}]")
+        for country, items in data["countries"].items()
+    }
+    # Every unknown country falls back to this list, so a file without it could show nothing.
+    if not countries.get(FALLBACK_COUNTRY):
+        raise ImproperlyConfigured(f"{path}: needs a non-empty {FALLBACK_COUNTRY!r} list")
     return Directory(
         reviewed_on=date.fromisoformat(data["reviewed_on"]),
         review_every_days=int(data.get("review_every_days", 180)),
-        countries={
-            country: _parse_resources(items, f"{path} [{country}]")
-            for country, items in data["countries"].items()
-        },
+        countries=countries,
         practices={
             slug: _parse_resources(items, f"{path} [practice {slug}]")
             for slug, items in data.get("practices", {}).items()
@@ -109,4 +114,4 @@ def resources_for(*, country: str = "US", practice_slug: str | None = None) -> t
     # An empty practice list falls through to the country's, as an empty country list does.
     if practice_slug and d.practices.get(practice_slug):
         return d.practices[practice_slug]
-    return d.countries.get(country.upper()) or d.countries["US"]
+    return d.countries.get(country.upper()) or d.countries[FALLBACK_COUNTRY]

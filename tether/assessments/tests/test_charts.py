@@ -70,7 +70,7 @@ def test_a_single_point_is_drawn_in_the_middle():
     svg = score_chart(GAD7, [(START, 21)])
 
     ((x, y),) = _circles(svg)
-    assert x == pytest.approx(36 + (640 - 36 - 12) / 2)
+    assert x == pytest.approx(36 + (640 - 36 - 150) / 2)
     assert y == pytest.approx(TOP)
 
 

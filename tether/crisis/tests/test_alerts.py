@@ -1,6 +1,6 @@
 """Risk alerts: raising, acknowledging and resolving, through the services and the web pages."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -438,3 +438,20 @@ def test_a_patient_cannot_acknowledge_their_own_alert(client, people):
     assert client.post(f"/staff/alerts/{alert.pk}/resolve/", {"note": "ok"}).status_code == 404
     alert.refresh_from_db()
     assert alert.status == RiskAlert.Status.OPEN
+
+
+def test_it_shows_alert_times_in_the_practice_time_zone(people, client):
+    people.practice.time_zone = "America/Los_Angeles"
+    people.practice.save(update_fields=["time_zone"])
+    alert = raise_risk_alert(
+        patient=people.patient,
+        reason=RiskAlert.Reason.STAFF_RAISED,
+        raised_by=people.clinician,
+        detail="Worried after call",
+        at=datetime(2026, 7, 1, 3, 30, tzinfo=UTC),
+    )
+    client.force_login(people.clinician)
+
+    page = client.get(f"/staff/alerts/{alert.pk}/").content.decode()
+
+    assert "30 Jun 2026 20:30" in page  # 03:30 UTC is 20:30 the day before in Los Angeles

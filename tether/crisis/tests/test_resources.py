@@ -353,3 +353,13 @@ def test_the_get_help_now_link_is_on_every_page(client, people, who, url):
     page = response.content.decode()
     assert page.count('id="get-help-now"') == 1
     assert 'href="/help/" id="get-help-now"' in page
+
+
+def test_a_file_without_the_fallback_country_is_refused(crisis_file):
+    # Unknown countries fall back to the US list; a file without it could show nobody anything.
+    data = _default()
+    del data["countries"]["US"]
+    path = crisis_file(data)
+
+    with pytest.raises(ImproperlyConfigured, match="'US'"):
+        load_directory(path)
