@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -11,6 +12,11 @@ from tether.assessments.instruments import Instrument
 # Light fills, darkening with severity; the line and points carry the data, so the bands can
 # stay pale enough for text contrast (WCAG 2.1 AA).
 BAND_FILLS = ("#e8f5e9", "#f1f8e9", "#fff8e1", "#fff3e0", "#fbe9e7")
+
+
+def _day(moment: datetime) -> str:
+    """Return the date in the active (practice) time zone, e.g. "05 Nov 2026"."""
+    return f"{timezone.localtime(moment):%d %b %Y}"
 
 
 def score_chart(
@@ -69,13 +75,19 @@ def score_chart(
         for cx, cy, moment, total in coords:
             parts.append(
                 f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="#1a4f8b">'
-                f"<title>{moment:%d %b %Y}: {total}</title></circle>"
+                f"<title>{_day(moment)}: {total}</title></circle>"
             )
-        parts.append(
-            f'<text x="{left}" y="{height - 8}" class="tick">{start:%d %b %Y}</text>'
-            f'<text x="{left + plot_w}" y="{height - 8}" text-anchor="end" class="tick">'
-            f"{end:%d %b %Y}</text>"
-        )
+        if len(points) == 1:
+            parts.append(
+                f'<text x="{left + plot_w / 2}" y="{height - 8}" text-anchor="middle" '
+                f'class="tick">{_day(start)}</text>'
+            )
+        else:
+            parts.append(
+                f'<text x="{left}" y="{height - 8}" class="tick">{_day(start)}</text>'
+                f'<text x="{left + plot_w}" y="{height - 8}" text-anchor="end" class="tick">'
+                f"{_day(end)}</text>"
+            )
     else:
         parts.append(
             f'<text x="{left + plot_w / 2}" y="{top + plot_h / 2}" text-anchor="middle">'
