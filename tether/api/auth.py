@@ -22,6 +22,13 @@ class BearerToken(HttpBearer):
 
 
 class ActiveSession(SessionAuth):
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # CSRF protects a signed-in session. Without one the caller is simply not signed in
+        # (or sent a wrong token) and must get 401, not "CSRF check failed".
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = super().authenticate(request, key)
         return user if user is not None and user.is_active else None
