@@ -268,7 +268,7 @@ def test_it_lists_instruments_for_everyone(world, persona):
     response = world.client(persona).get("/api/v1/instruments")
 
     assert response.status_code == 200
-    assert [i["code"] for i in response.json()] == ["phq9", "gad7", "phq2", "gad2"]
+    assert [i["code"] for i in response.json()] == ["phq9", "gad7", "phq2", "gad2", "mspss"]
 
 
 # What the allowed people see, and that the writes land where they should.

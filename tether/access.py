@@ -9,7 +9,9 @@ Rules:
 - care coordinators and clinicians see the patients whose care team they are on;
 - a practice admin sees every patient of their own practice;
 - peer supporters see no clinical records (what they may see comes later, through consent);
-- nobody ever sees another practice's data.
+- nobody ever sees another practice's data;
+- a trusted person sees only what the patient consents to, through a signed single-purpose
+  link that stops working the moment consent is withdrawn, and never scores or answers.
 """
 
 from uuid import UUID
@@ -19,6 +21,13 @@ from django.http import Http404
 
 from tether.accounts.models import Patient, Role, User
 from tether.crisis.models import RiskAlert
+from tether.network.links import (
+    BadLink,
+    Purpose,
+    read_patient_plan_token,
+    read_trusted_token,
+)
+from tether.network.models import ConsentScope, SupportContact
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
@@ -86,3 +95,72 @@ def get_alert_for_staff(user: User, alert_id: object) -> RiskAlert:
     if alert is None:
         raise Http404("No such alert.")
     return alert
+
+
+# --- The support network -----------------------------------------------------------------
+
+
+def get_support(user: User, patient_id: object, contact_id: object) -> SupportContact:
+    """Return one of a visible patient's supports, else raise Http404."""
+    patient = get_patient(user, patient_id)
+    try:
+        pk = _as_uuid(contact_id)
+    except Http404:
+        raise Http404("No such support.") from None
+    contact = patient.supports.filter(pk=pk).first()
+    if contact is None:
+        raise Http404("No such support.")
+    return contact
+
+
+# What each single-purpose link needs the patient to have consented to (None: any scope).
+_LINK_SCOPE = {
+    Purpose.INVITATION: None,
+    Purpose.CHECK_IN: ConsentScope.NUDGE_CHECK_IN,
+    Purpose.SAFETY_PLAN: ConsentScope.SEE_SAFETY_PLAN,
+}
+
+
+def trusted_scopes(contact: SupportContact) -> set[str]:
+    """Return what the patient shares with this trusted person right now."""
+    return set(contact.consents.filter(withdrawn_at__isnull=True).values_list("scope", flat=True))
+
+
+def get_trusted_contact(token: str, purpose: str) -> SupportContact:
+    """Return the trusted person a signed link was sent to, if the link is genuine, unexpired,
+    for this purpose, newer than any withdrawal, and the patient still consents to what it
+    opens. Anything else is Http404: the link simply no longer works."""
+    try:
+        link = read_trusted_token(token, purpose)
+    except BadLink:
+        raise Http404("This link has expired or no longer works.") from None
+    contact = (
+        SupportContact.objects.select_related("patient", "patient__practice")
+        .filter(
+            pk=link.contact_id,
+            kind=SupportContact.Kind.TRUSTED_PERSON,
+            link_version=link.version,
+        )
+        .first()
+    )
+    if contact is None:
+        raise Http404("This link has expired or no longer works.")
+    scopes = trusted_scopes(contact)
+    needed = _LINK_SCOPE[purpose]
+    if not scopes or (needed is not None and needed not in scopes):
+        raise Http404("This link has expired or no longer works.")
+    if purpose != Purpose.INVITATION and contact.invitation != SupportContact.Invitation.ACCEPTED:
+        raise Http404("This link has expired or no longer works.")
+    return contact
+
+
+def get_patient_by_plan_link(token: str) -> Patient:
+    """Return the patient whose own short-lived safety-plan link this is, else Http404."""
+    try:
+        patient_id = read_patient_plan_token(token)
+    except BadLink:
+        raise Http404("This link has expired. Please sign in to see your plan.") from None
+    patient = Patient.objects.filter(pk=patient_id, user__is_active=True).first()
+    if patient is None:
+        raise Http404("This link has expired. Please sign in to see your plan.")
+    return patient

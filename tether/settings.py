@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "tether.assessments",
     "tether.crisis",
     "tether.care",
+    "tether.network",
+    "tether.notifications",
     "tether.api",
 ]
 
@@ -137,6 +139,23 @@ STORAGES = {
         )
     },
 }
+
+# Email: SMTP when EMAIL_HOST is set; the demo prints messages to the console instead.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tether <no-reply@localhost>")
+
+# Links in emails and texts point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # The reviewed, dated crisis-resource file; a practice may point this at its own copy.
 CRISIS_RESOURCES_FILE = Path(

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from tether.assessments.instruments import FREQUENCY_OPTIONS, INSTRUMENTS
+from tether.assessments.instruments import INSTRUMENTS
 from tether.crisis.models import RiskAlert
 
 _ITEM_COUNTS = sorted({len(i.items) for i in INSTRUMENTS.values()})
@@ -66,9 +66,11 @@ class AssessmentIn(Schema):
         ...,
         description=(
             "One answer per item, in the instrument's item order: "
-            + "; ".join(f"{i.code} {len(i.items)} items" for i in INSTRUMENTS.values())
-            + ". Each answer is "
-            + ", ".join(f"{o.value} ({o.label})" for o in FREQUENCY_OPTIONS)
+            + "; ".join(
+                f"{i.code} {len(i.items)} items, each "
+                + ", ".join(f"{o.value} ({o.label})" for o in i.options)
+                for i in INSTRUMENTS.values()
+            )
             + "."
         ),
         json_schema_extra={

@@ -42,6 +42,15 @@ class RiskRule:
 
 
 @dataclass(frozen=True)
+class Subscale:
+    """A named group of items scored as the mean of their answers."""
+
+    code: str
+    label: str
+    item_numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Question:
     """A question that is asked but not scored (PHQ-9's difficulty question)."""
 
@@ -67,6 +76,8 @@ class Instrument:
     citation: str = ""
     # A short screen names the full questionnaire that follows a positive result.
     full_version: str | None = None
+    subscales: tuple[Subscale, ...] = ()
+    optional: bool = False  # offered, never required (e.g. perceived support)
     option_values: frozenset[int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -76,12 +87,18 @@ class Instrument:
     def max_total(self) -> int:
         return len(self.items) * max(self.option_values)
 
+    @property
+    def min_total(self) -> int:
+        return len(self.items) * min(self.option_values)
+
     def band_for(self, total: int) -> Band:
         """Return the severity band that holds `total`."""
         for band in self.bands:
             if band.low <= total <= band.high:
                 return band
-        raise ValueError(f"{total} is outside {self.name}'s range 0–{self.max_total}")
+        raise ValueError(
+            f"{total} is outside {self.name}'s range {self.min_total}–{self.max_total}"
+        )
 
 
 FREQUENCY_STEM = (
@@ -232,7 +249,58 @@ GAD2 = Instrument(
     full_version="gad7",
 )
 
-INSTRUMENTS: dict[str, Instrument] = {i.code: i for i in (PHQ9, GAD7, PHQ2, GAD2)}
+AGREEMENT_OPTIONS = (
+    Option(1, "Very strongly disagree"),
+    Option(2, "Strongly disagree"),
+    Option(3, "Mildly disagree"),
+    Option(4, "Neutral"),
+    Option(5, "Mildly agree"),
+    Option(6, "Strongly agree"),
+    Option(7, "Very strongly agree"),
+)
+
+# Multidimensional Scale of Perceived Social Support (Zimet et al. 1988). Free-use status is
+# marked "verify" in CLINICAL.md, so it is optional everywhere. Bands are the commonly used
+# mean ranges (1–2.9 low, 3–5 moderate, 5.1–7 high) expressed as sums of the 12 items.
+MSPSS = Instrument(
+    code="mspss",
+    name="MSPSS",
+    title="How supported do you feel? (MSPSS, optional)",
+    stem="How much do you agree with each statement?",
+    items=(
+        Item(1, "There is a special person who is around when I am in need."),
+        Item(2, "There is a special person with whom I can share my joys and sorrows."),
+        Item(3, "My family really tries to help me."),
+        Item(4, "I get the emotional help and support I need from my family."),
+        Item(5, "I have a special person who is a real source of comfort to me."),
+        Item(6, "My friends really try to help me."),
+        Item(7, "I can count on my friends when things go wrong."),
+        Item(8, "I can talk about my problems with my family."),
+        Item(9, "I have friends with whom I can share my joys and sorrows."),
+        Item(10, "There is a special person in my life who cares about my feelings."),
+        Item(11, "My family is willing to help me make decisions."),
+        Item(12, "I can talk about my problems with my friends."),
+    ),
+    options=AGREEMENT_OPTIONS,
+    bands=(
+        Band(12, 35, "low", "Low perceived support"),
+        Band(36, 60, "moderate", "Moderate perceived support"),
+        Band(61, 84, "high", "High perceived support"),
+    ),
+    panel_loinc=None,
+    total_loinc=None,
+    subscales=(
+        Subscale("significant_other", "Someone special", (1, 2, 5, 10)),
+        Subscale("family", "Family", (3, 4, 8, 11)),
+        Subscale("friends", "Friends", (6, 7, 9, 12)),
+    ),
+    optional=True,
+    about="Twelve statements about the support you feel from family, friends and someone "
+    "special. Optional.",
+    citation="Zimet, Dahlem, Zimet & Farley 1988.",
+)
+
+INSTRUMENTS: dict[str, Instrument] = {i.code: i for i in (PHQ9, GAD7, PHQ2, GAD2, MSPSS)}
 
 
 def get_instrument(code: str) -> Instrument:

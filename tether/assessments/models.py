@@ -7,6 +7,7 @@ from django.db import models
 
 from tether.accounts.models import Patient
 from tether.assessments.instruments import INSTRUMENTS, Instrument
+from tether.assessments.scoring import subscale_means
 
 
 class Assessment(models.Model):
@@ -54,6 +55,13 @@ class Assessment(models.Model):
     @property
     def severity_label(self) -> str:
         return self.definition.band_for(self.total).label
+
+    def subscale_means(self) -> dict[str, float]:
+        return subscale_means(self.definition, self.answers)
+
+    @property
+    def mean(self) -> float:
+        return round(self.total / len(self.definition.items), 2)
 
     def item_answers(self) -> list[tuple[str, int, str]]:
         """Return (question, value, option label) for each item, in order."""

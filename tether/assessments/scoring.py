@@ -68,6 +68,14 @@ def validate_difficulty(instrument: Instrument, difficulty: object) -> int | Non
     return int(difficulty)  # type: ignore[call-overload]
 
 
+def subscale_means(instrument: Instrument, answers: Sequence[int]) -> dict[str, float]:
+    """Return each subscale's mean answer, e.g. {"family": 5.25}; {} without subscales."""
+    return {
+        sub.code: round(sum(answers[n - 1] for n in sub.item_numbers) / len(sub.item_numbers), 2)
+        for sub in instrument.subscales
+    }
+
+
 def score(instrument: Instrument, answers: Sequence[int]) -> Score:
     """Return the total, severity band and risk reasons for validated `answers`."""
     total = sum(answers)

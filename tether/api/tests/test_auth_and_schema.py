@@ -275,10 +275,10 @@ def test_the_assessment_request_names_the_instruments(openapi):
     schema = _schema(openapi, ref)
 
     assert set(schema["required"]) >= {"instrument", "answers"}
-    assert schema["properties"]["instrument"]["enum"] == ["phq9", "gad7", "phq2", "gad2"]
+    assert schema["properties"]["instrument"]["enum"] == ["phq9", "gad7", "phq2", "gad2", "mspss"]
     answers = schema["properties"]["answers"]
-    assert answers["items"]["enum"] == [0, 1, 2, 3]
-    assert (answers["minItems"], answers["maxItems"]) == (2, 9)
+    assert answers["items"]["enum"] == [0, 1, 2, 3, 4, 5, 6, 7]
+    assert (answers["minItems"], answers["maxItems"]) == (2, 12)
 
 
 def test_the_assessment_response_names_the_severities(openapi):
@@ -295,6 +295,8 @@ def test_the_assessment_response_names_the_severities(openapi):
         "severe",
         "negative",
         "positive",
+        "low",
+        "high",
     }
     assert "alert_id" in schema["properties"]
 

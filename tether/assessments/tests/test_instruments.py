@@ -163,7 +163,7 @@ def test_bands_cover_the_whole_range_without_gaps(instrument, expected):
 
 
 def test_instruments_are_looked_up_by_code():
-    assert set(INSTRUMENTS) == {"phq9", "gad7", "phq2", "gad2"}
+    assert set(INSTRUMENTS) == {"phq9", "gad7", "phq2", "gad2", "mspss"}
     for code, instrument in INSTRUMENTS.items():
         assert instrument.code == code
         assert get_instrument(code) is instrument

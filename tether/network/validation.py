@@ -1,0 +1,57 @@
+"""Checking contact details before anything is saved."""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+
+class ContactInvalid(ValueError):
+    """Contact details that cannot be saved; `problems` maps each field to a plain message."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
+def normalise_phone(raw: str, *, country: str) -> str:
+    """Return `raw` as an E.164 number (e.g. +15551234567), reading national numbers as
+    `country`'s; raise ValueError with a plain message when it is not a real number."""
+    try:
+        number = phonenumbers.parse(raw, country.upper())
+    except phonenumbers.NumberParseException:
+        raise ValueError(
+            f"“{raw}” doesn't look like a phone number. Try the full number, e.g. +1 555 123 4567."
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"“{raw}” isn't a valid phone number. Please check the digits.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_contact_details(
+    *, name: str, phone: str, email: str, country: str, needs_reach: bool
+) -> tuple[str, str, str]:
+    """Return (name, phone in E.164, email) tidied, or raise ContactInvalid naming each
+    problem. `needs_reach`: a trusted person needs an email or a phone to be invited."""
+    problems: dict[str, str] = {}
+    name = (name or "").strip()
+    phone = (phone or "").strip()
+    email = (email or "").strip()
+    if not name:
+        problems["name"] = "Please add a name."
+    elif len(name) > 120:
+        problems["name"] = "Please keep the name under 120 characters."
+    if phone:
+        try:
+            phone = normalise_phone(phone, country=country)
+        except ValueError as error:
+            problems["phone"] = str(error)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems["email"] = f"“{email}” doesn't look like an email address."
+    if needs_reach and not phone and not email and "phone" not in problems:
+        problems["email"] = "Add an email address (or a phone number) so we can invite them."
+    if problems:
+        raise ContactInvalid(problems)
+    return name, phone, email
