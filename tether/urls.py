@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("tether.assessments.urls")),
     path("", include("tether.crisis.urls")),
     path("", include("tether.care.urls")),
+    path("", include("tether.network.urls")),
+    path("", include("tether.network.trusted_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
