@@ -100,3 +100,7 @@ def people(db) -> People:
         outside_patient=outside_patient,
         **users,
     )
+
+
+# A real SMTP server for email tests (tests/smtp.py).
+from tests.smtp import smtp_server  # noqa: E402, F401

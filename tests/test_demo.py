@@ -3,14 +3,25 @@ from django.core.management import call_command
 from tether.accounts.models import Patient, Role, User
 from tether.assessments.models import Assessment
 from tether.crisis.models import RiskAlert
+from tether.network.layers import Layer
+from tether.network.models import Consent, SafetyPlan, SupportContact, TrustedCheckIn
+from tether.network.selectors import coverage_summaries, network_for
+from tether.notifications.models import Delivery
+
+NETWORK_MODELS = (SupportContact, Consent, TrustedCheckIn, SafetyPlan)
 
 
 def test_it_loads_the_demo_practice_once(db):
+    def counts():
+        models = (User, Patient, Assessment, Delivery, *NETWORK_MODELS)
+        return [model.objects.count() for model in models]
+
     call_command("load_demo", stdout=None)
-    counts = (User.objects.count(), Patient.objects.count(), Assessment.objects.count())
+    first = counts()
     call_command("load_demo", stdout=None)
 
-    assert (User.objects.count(), Patient.objects.count(), Assessment.objects.count()) == counts
+    assert counts() == first
+    assert all(model.objects.exists() for model in NETWORK_MODELS)
     assert Patient.objects.count() == 40
     for username in ("demo-admin", "demo-coordinator", "demo-clinician", "demo-patient"):
         assert User.objects.get(username=username).check_password("demo")
@@ -33,3 +44,34 @@ def test_it_gives_every_patient_months_of_phq9_and_gad7_history(db):
     ]
     improved = sum(1 for s in finals if s[-1].total <= s[0].total / 2)
     assert 0 < improved < len(finals)  # some improving, some not
+
+
+def test_it_gives_the_demo_full_thin_and_single_point_networks(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=None)
+    # Quiet: no invitation or intake email for months-old, synthetic history.
+    assert not Delivery.objects.filter(
+        purpose__in=["intake-summary", "trusted-invitation"]
+    ).exists()
+    patients = list(Patient.objects.select_related("user"))
+
+    summaries = coverage_summaries([p.pk for p in patients])
+
+    assert any(s.startswith("5/5 layers") for s in summaries.values())
+    assert sum(s == "1/5 layers" for s in summaries.values()) >= 5  # care team only
+    assert any("single point" in s for s in summaries.values())
+    demo = next(p for p in patients if p.user.username == "demo-patient")
+    assert summaries[demo.pk].startswith("5/5 layers")
+    assert demo.help_wanted
+
+    networks = [network_for(p) for p in patients]
+    relational = [n.analysis.layers[Layer.RELATIONAL] for n in networks]
+    assert any(r.single_point for r in relational)
+    assert any(n.analysis.loads for n in networks)  # one person doing all the check-ins
+    assert any(n.analysis.lapses for n in networks)  # a trusted person gone quiet
+    assert any("your family" in gap for n in networks for gap in n.gaps_in_words)
+    assert SupportContact.objects.filter(invitation=SupportContact.Invitation.DECLINED).exists()
+    assert SupportContact.objects.filter(state=SupportContact.State.LAPSED).exists()
+    assert Assessment.objects.filter(instrument="mspss").count() >= 3

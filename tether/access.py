@@ -22,12 +22,13 @@ from django.http import Http404
 from tether.accounts.models import Patient, Role, User
 from tether.crisis.models import RiskAlert
 from tether.network.links import (
+    PURPOSE_SCOPE,
     BadLink,
     Purpose,
     read_patient_plan_token,
     read_trusted_token,
 )
-from tether.network.models import ConsentScope, SupportContact
+from tether.network.models import SupportContact
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
@@ -113,14 +114,6 @@ def get_support(user: User, patient_id: object, contact_id: object) -> SupportCo
     return contact
 
 
-# What each single-purpose link needs the patient to have consented to (None: any scope).
-_LINK_SCOPE = {
-    Purpose.INVITATION: None,
-    Purpose.CHECK_IN: ConsentScope.NUDGE_CHECK_IN,
-    Purpose.SAFETY_PLAN: ConsentScope.SEE_SAFETY_PLAN,
-}
-
-
 def trusted_scopes(contact: SupportContact) -> set[str]:
     """Return what the patient shares with this trusted person right now."""
     return set(contact.consents.filter(withdrawn_at__isnull=True).values_list("scope", flat=True))
@@ -146,8 +139,16 @@ def get_trusted_contact(token: str, purpose: str) -> SupportContact:
     if contact is None:
         raise Http404("This link has expired or no longer works.")
     scopes = trusted_scopes(contact)
-    needed = _LINK_SCOPE[purpose]
+    needed = PURPOSE_SCOPE[purpose]
     if not scopes or (needed is not None and needed not in scopes):
+        raise Http404("This link has expired or no longer works.")
+    # A scoped link lives only as long as the very consent it was made under.
+    if (
+        needed is not None
+        and not contact.consents.filter(
+            pk=link.grant_id, scope=needed, withdrawn_at__isnull=True
+        ).exists()
+    ):
         raise Http404("This link has expired or no longer works.")
     if purpose != Purpose.INVITATION and contact.invitation != SupportContact.Invitation.ACCEPTED:
         raise Http404("This link has expired or no longer works.")

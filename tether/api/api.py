@@ -2,13 +2,14 @@
 
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tether.access import get_alert_for_staff, get_patient, is_care_staff
 from tether.api.auth import AUTH
+from tether.api.network import router as network_router
 from tether.api.schemas import (
     AlertOut,
     AssessmentIn,
@@ -25,12 +26,16 @@ from tether.assessments.services import submit_assessment
 from tether.care.selectors import caseload, last_contact
 from tether.crisis.selectors import alert_queue
 from tether.crisis.services import AlertStateError, acknowledge_alert, resolve_alert
+from tether.network.selectors import coverage_summaries
+from tether.network.services import NetworkError, SafetyPlanInvalid
+from tether.network.validation import ContactInvalid
 
 api = NinjaAPI(
     title="Tether API",
     version="1",
     description=(
-        "Self-assessments, risk alerts and caseloads. Authenticate with a session (plus CSRF "
+        "Self-assessments, risk alerts, caseloads and each patient's support network (contacts, "
+        "consent, safety plan, personal plan). Authenticate with a session (plus CSRF "
         "token) or `Authorization: Bearer <token>` from `manage.py create_api_token`. "
         "A record you may not see answers 404, the same as one that does not exist."
     ),
@@ -64,6 +69,44 @@ def on_invalid_answers(request: HttpRequest, exc: AnswersInvalid) -> HttpRespons
 @api.exception_handler(AlertStateError)
 def on_alert_state(request: HttpRequest, exc: AlertStateError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc), "problems": []}, status=409)
+
+
+@api.exception_handler(ContactInvalid)
+@api.exception_handler(SafetyPlanInvalid)
+def on_invalid_network_input(
+    request: HttpRequest, exc: ContactInvalid | SafetyPlanInvalid
+) -> HttpResponse:
+    problems = [f"{field}: {message}" for field, message in exc.problems.items()]
+    return api.create_response(request, {"detail": str(exc), "problems": problems}, status=400)
+
+
+@api.exception_handler(NetworkError)
+def on_network_rule(request: HttpRequest, exc: NetworkError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "problems": []}, status=400)
+
+
+# Django-ninja's own errors, in the same {"detail", "problems"} shape as ours.
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # One fixed message: an unknown record and a forbidden one must read the same.
+    return api.create_response(request, {"detail": "Not found.", "problems": []}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    detail = "Sign in, or send Authorization: Bearer <token>."
+    return api.create_response(request, {"detail": detail, "problems": []}, status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    detail = str(exc)
+    if detail.startswith("Cannot parse request body"):
+        detail = "The request body is not valid JSON."
+    return api.create_response(request, {"detail": detail, "problems": []}, status=exc.status_code)
+
+
+api.add_router("", network_router)
 
 
 def _require_care_staff(request: HttpRequest) -> None:
@@ -164,7 +207,10 @@ class _CaseloadRows:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[dict]:
-        return [_caseload_row(row) for row in self.queryset[window]]
+        rows = list(self.queryset[window])
+        # One go for the whole slice: a constant number of queries whatever its length.
+        coverage = coverage_summaries([row.pk for row in rows])
+        return [_caseload_row(row, network=coverage[row.pk]) for row in rows]
 
 
 def _score(row, code: str) -> dict | None:
@@ -179,12 +225,13 @@ def _score(row, code: str) -> dict | None:
     }
 
 
-def _caseload_row(row) -> dict:
+def _caseload_row(row, *, network: str) -> dict:
     return {
         "patient_id": row.pk,
         "name": row.full_name,
         "has_active_alert": row.has_active_alert,
         "phq9": _score(row, "phq9"),
         "gad7": _score(row, "gad7"),
+        "network": network,
         "last_contact": last_contact(row),
     }

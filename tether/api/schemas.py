@@ -135,6 +135,11 @@ class CaseloadRow(Schema):
     has_active_alert: bool
     phq9: ScoreSummary | None
     gad7: ScoreSummary | None
+    network: str = Field(
+        ...,
+        description='Support network coverage, e.g. "3/5 layers, 1 single point": layers '
+        "held out of five, and layers held by only one support.",
+    )
     last_contact: datetime | None
 
 

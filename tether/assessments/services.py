@@ -4,15 +4,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from tether.accounts.models import Patient, User
+from tether.accounts.models import CareTeamMember, Patient, User
 from tether.assessments.instruments import INSTRUMENTS
 from tether.assessments.models import Assessment
 from tether.assessments.scoring import AnswersInvalid, score, validate_answers, validate_difficulty
 from tether.crisis.models import RiskAlert
 from tether.crisis.services import raise_risk_alert
+from tether.notifications.services import queue_email
 
 
 class UnknownInstrument(AnswersInvalid):
@@ -36,9 +39,12 @@ def submit_assessment(
     entered_by: User,
     difficulty: object = None,
     completed_at: datetime | None = None,
+    send_intake_summary: bool = True,
 ) -> Submitted:
     """Validate, score and store a completed questionnaire. A risk answer raises a risk alert in
-    the same transaction, so the answers and the alert are saved together or not at all.
+    the same transaction, so the answers and the alert are saved together or not at all. The
+    patient's first questionnaire tells their care team the intake summary is ready; pass
+    `send_intake_summary=False` only when loading past questionnaires (the demo, an import).
 
     Raises AnswersInvalid (naming every problem) before anything is written."""
     if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
@@ -47,6 +53,9 @@ def submit_assessment(
     values = validate_answers(definition, answers)
     difficulty_value = validate_difficulty(definition, difficulty)
     result = score(definition, values)
+    # Lock the patient so two questionnaires sent at once cannot both count as the first.
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    first = not Assessment.objects.filter(patient=patient).exists()
     source = (
         Assessment.Source.SELF_REPORT
         if entered_by.pk == patient.user_id
@@ -74,4 +83,34 @@ def submit_assessment(
             assessment=assessment,
             at=assessment.completed_at,
         )
+    if first and send_intake_summary:
+        _send_intake_summary(patient)
     return Submitted(assessment=assessment, alert=alert)
+
+
+def _send_intake_summary(patient: Patient) -> None:
+    """Tell the coordinator and clinicians that the intake summary is ready. Email is not a
+    safe place for health data, so the message holds no name, score or answer: only a link
+    that asks them to sign in."""
+    link = settings.SITE_URL.rstrip("/") + reverse("intake_summary", args=[patient.pk])
+    team = CareTeamMember.objects.filter(patient=patient, staff__is_active=True).select_related(
+        "staff"
+    )
+    for member in team:
+        if not member.staff.email:
+            continue
+        queue_email(
+            to=member.staff.email,
+            subject="A new patient completed their first check-in",
+            body=(
+                f"Hello {member.staff.display_name},\n\n"
+                "A new patient on your caseload has completed their first check-in in Tether.\n\n"
+                "Their one-page intake summary is ready for your first conversation "
+                "(sign in to see it):\n"
+                f"{link}\n\n"
+                "This email leaves out names and results on purpose; everything is behind "
+                "the link.\n"
+            ),
+            purpose="intake-summary",
+            patient=patient,
+        )

@@ -6,7 +6,7 @@ from tether.access import get_own_patient, get_patient
 from tether.accounts.models import Patient
 from tether.assessments.charts import score_chart
 from tether.assessments.instruments import GAD7, INSTRUMENTS, PHQ9
-from tether.care.selectors import caseload, last_contact
+from tether.care.selectors import add_network_coverage, caseload, intake_summary, last_contact
 from tether.crisis.forms import RaiseAlertForm
 from tether.crisis.models import RiskAlert
 from tether.lib.decorators import care_staff_required, patient_required
@@ -35,6 +35,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     page = Paginator(caseload(request.user), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
         row.last_contact = last_contact(row)
+    add_network_coverage(page)
     return render(request, "care/caseload.html", {"page": page})
 
 
@@ -52,6 +53,13 @@ def staff_patient(request: HttpRequest, patient_id) -> HttpResponse:
         **_history(patient),
     }
     return render(request, "care/staff_patient.html", context)
+
+
+@care_staff_required
+def intake_summary_page(request: HttpRequest, patient_id) -> HttpResponse:
+    """One printable page for the first conversation with a new patient."""
+    patient = get_patient(request.user, patient_id)
+    return render(request, "care/intake_summary.html", {"summary": intake_summary(patient)})
 
 
 @patient_required

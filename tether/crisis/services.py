@@ -3,11 +3,16 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tether.accounts.models import Patient, User
 from tether.assessments.models import Assessment
 from tether.crisis.models import AlertEvent, RiskAlert
+from tether.crisis.resources import resources_for
+from tether.network.links import make_patient_plan_token
+from tether.network.services import site_url
+from tether.notifications.services import queue_email
 
 
 class AlertStateError(ValueError):
@@ -38,7 +43,44 @@ def raise_risk_alert(
     AlertEvent.objects.create(
         alert=alert, kind=AlertEvent.Kind.RAISED, actor=raised_by, at=at, note=detail
     )
+    _email_safety_plan_link(patient)
     return alert
+
+
+def safety_plan_link(patient: Patient) -> str:
+    """Return the patient's own link to their safety plan, which opens it without signing in
+    for the next 24 hours."""
+    return site_url(reverse("safety_plan_by_link", args=[make_patient_plan_token(patient)]))
+
+
+def _email_safety_plan_link(patient: Patient) -> None:
+    # In a hard moment a forgotten password should not stand between a patient and their
+    # plan. The email says nothing about why the alert was raised, and never a score.
+    email = patient.user.email if patient.user_id else ""
+    if not email or not patient.safety_plans.exists():
+        return
+    practice = patient.practice
+    resources = resources_for(country=practice.country, practice_slug=practice.slug)
+    lines = "\n".join(
+        f"- {r.name}: {', '.join(c.label for c in r.contacts)}"
+        for r in resources
+        if r.is_crisis_line
+    )
+    queue_email(
+        to=email,
+        subject="Your safety plan",
+        body=(
+            f"Hello {patient.called},\n\n"
+            "Your care team knows things are hard right now, and someone will be in touch.\n\n"
+            "Here is the safety plan you wrote. The link opens it without signing in, for the "
+            f"next 24 hours:\n{safety_plan_link(patient)}\n\n"
+            "If you feel you might act on thoughts of harming yourself, please reach out now. "
+            f"These lines are free:\n{lines}\n\n"
+            f"You don't have to face this alone.\n{practice.name}\n"
+        ),
+        purpose="patient-plan-link",
+        patient=patient,
+    )
 
 
 def _locked(alert: RiskAlert) -> RiskAlert:

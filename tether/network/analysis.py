@@ -190,10 +190,11 @@ class Scores:
         return self.phq9_band in SEVERE_PHQ9 or self.gad7_band in SEVERE_GAD7
 
 
+# subscale: (the relationship that fills it, where support comes from, who is missing)
 MSPSS_RELATIONSHIPS = {
-    "family": ("family", "your family"),
-    "friends": ("friend", "friends"),
-    "significant_other": ("partner", "someone special"),
+    "family": ("family", "your family", "no one from your family"),
+    "friends": ("friend", "friends", "no friend"),
+    "significant_other": ("partner", "someone special", "no partner or someone special"),
 }
 
 
@@ -201,12 +202,11 @@ def support_gaps(analysis: Analysis, scores: Scores) -> tuple[str, ...]:
     """Return low perceived-support subscales with no matching trusted person, in words."""
     held = {s.relationship for s in analysis.layers[Layer.RELATIONAL].active}
     gaps = []
-    for subscale, (relationship, words) in MSPSS_RELATIONSHIPS.items():
+    for subscale, (relationship, source, missing) in MSPSS_RELATIONSHIPS.items():
         mean = scores.mspss.get(subscale)
         if mean is not None and mean < LOW_MSPSS_MEAN and relationship not in held:
             gaps.append(
-                f"Support from {words} feels low right now, and no one from {words} is on "
-                "your map yet."
+                f"Support from {source} feels low right now, and {missing} is on your map yet."
             )
     return tuple(gaps)
 
@@ -254,7 +254,8 @@ def _relational_steps(analysis: Analysis) -> list[Step]:
             Step(
                 Layer.RELATIONAL,
                 f"Reconnect with {name}, or invite someone else",
-                lapsed[0].reason + " A quick message can restart things.",
+                # One sentence: the lapse, then what helps.
+                lapsed[0].reason.removesuffix(".") + "; a quick message can restart things.",
                 "my_support",
             )
         ]
@@ -323,6 +324,31 @@ def _dependence_steps(analysis: Analysis) -> list[Step]:
     return steps
 
 
+# Single points outside the relational layer, after every other kind of step.
+_SECOND_SUPPORT = {
+    Layer.PEER: ("Find a second group or meeting", "support_add_peer_group"),
+    Layer.DIGITAL: ("Add a second program or app", "support_add_program"),
+}
+
+
+def _single_point_steps(analysis: Analysis) -> list[Step]:
+    steps = []
+    for layer, (title, action) in _SECOND_SUPPORT.items():
+        status = analysis.layers[layer]
+        if status.single_point:
+            only = status.active[0].name
+            steps.append(
+                Step(
+                    layer,
+                    title,
+                    f"{only} is your only support of this kind; a second keeps it going if "
+                    "that one stops.",
+                    action,
+                )
+            )
+    return steps
+
+
 def _digital_steps(analysis: Analysis) -> list[Step]:
     if analysis.layers[Layer.DIGITAL].covered:
         return []
@@ -339,11 +365,19 @@ def _digital_steps(analysis: Analysis) -> list[Step]:
 def personal_plan(analysis: Analysis, scores: Scores) -> tuple[Step, ...]:
     """Return the next one to three steps: crisis layer first, then one trusted person, a peer
     community, professional care (before peers when depression or anxiety is severe), then
-    avoiding reliance on a single layer or person, then a guided program."""
+    avoiding reliance on a single layer or person, then a guided program, then a second
+    group or program where one holds a layer alone."""
     middle = (
         [_professional_steps, _peer_steps] if scores.severe else [_peer_steps, _professional_steps]
     )
-    order = [_crisis_steps, _relational_steps, *middle, _dependence_steps, _digital_steps]
+    order = [
+        _crisis_steps,
+        _relational_steps,
+        *middle,
+        _dependence_steps,
+        _digital_steps,
+        _single_point_steps,
+    ]
     steps: list[Step] = []
     for rule in order:
         steps.extend(rule(analysis))

@@ -12,7 +12,7 @@ from uuid import UUID
 from django.core import signing
 
 from tether.accounts.models import Patient
-from tether.network.models import SupportContact
+from tether.network.models import ConsentScope, SupportContact
 
 
 class Purpose:
@@ -20,6 +20,13 @@ class Purpose:
     CHECK_IN = "check-in"
     SAFETY_PLAN = "safety-plan"
 
+
+# What each purpose needs the patient to have consented to (None: any scope at all).
+PURPOSE_SCOPE = {
+    Purpose.INVITATION: None,
+    Purpose.CHECK_IN: ConsentScope.NUDGE_CHECK_IN,
+    Purpose.SAFETY_PLAN: ConsentScope.SEE_SAFETY_PLAN,
+}
 
 MAX_AGE = {
     Purpose.INVITATION: timedelta(days=14),
@@ -41,17 +48,29 @@ class BadLink(Exception):
 class TrustedLink:
     contact_id: UUID
     version: int
+    grant_id: int | None  # the consent row the link was made under, for scoped purposes
 
 
 def make_trusted_token(contact: SupportContact, purpose: str) -> str:
-    payload = {"c": str(contact.pk), "v": contact.link_version}
+    """Sign a link for one purpose. A scoped link names the consent it was made under, so
+    withdrawing that consent and granting it again later does not revive the old link."""
+    payload: dict = {"c": str(contact.pk), "v": contact.link_version}
+    scope = PURPOSE_SCOPE[purpose]
+    if scope is not None:
+        grant = contact.consents.filter(scope=scope, withdrawn_at__isnull=True).first()
+        payload["g"] = grant.pk if grant else None
     return signing.dumps(payload, salt=_TRUSTED_SALT + purpose, compress=True)
 
 
 def read_trusted_token(token: str, purpose: str) -> TrustedLink:
     try:
         payload = signing.loads(token, salt=_TRUSTED_SALT + purpose, max_age=MAX_AGE[purpose])
-        return TrustedLink(contact_id=UUID(payload["c"]), version=int(payload["v"]))
+        grant = payload.get("g")
+        return TrustedLink(
+            contact_id=UUID(payload["c"]),
+            version=int(payload["v"]),
+            grant_id=int(grant) if grant is not None else None,
+        )
     except (signing.BadSignature, KeyError, ValueError, TypeError):
         raise BadLink from None
 

@@ -59,13 +59,17 @@ SAFETY_PLAN_SUPPORT = Support(
 
 
 def _contacts(patient_ids: Iterable, now: datetime):
+    # distinct: both counts join the same row, so each would otherwise be multiplied by the other.
     return SupportContact.objects.filter(patient_id__in=patient_ids).annotate(
-        recent_check_ins=Count("check_ins", filter=Q(check_ins__at__gte=now - CHECK_IN_WINDOW)),
+        recent_check_ins=Count(
+            "check_ins", filter=Q(check_ins__at__gte=now - CHECK_IN_WINDOW), distinct=True
+        ),
         nudged=Count(
             "consents",
             filter=Q(
                 consents__scope=ConsentScope.NUDGE_CHECK_IN, consents__withdrawn_at__isnull=True
             ),
+            distinct=True,
         ),
     )
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tether.accounts.models import Patient, User
-from tether.network.links import Purpose, make_trusted_token
 from tether.crisis.resources import resources_for
+from tether.network.links import Purpose, make_trusted_token
 from tether.network.models import (
     Consent,
     ConsentScope,
@@ -185,7 +185,7 @@ def update_support(
         needs_reach=contact.invitation != SupportContact.Invitation.NOT_INVITED,
     )
     contact.name, contact.phone, contact.email = name, phone, email
-    contact.relationship = new_relationship
+    contact.relationship = new_relationship if contact.is_trusted_person else ""
     contact.state = new_state
     if details is not None:
         contact.details = details.strip()[:300]
@@ -236,6 +236,8 @@ def set_consent(
 ) -> SupportContact:
     """Make the trusted person's consent exactly `scopes`, from this moment. Withdrawing
     every scope also retires every link already sent to them."""
+    if scopes and not contact.is_trusted_person:
+        raise NetworkError("Only a trusted person can be given sharing choices.")
     unknown = set(scopes) - set(ConsentScope.values)
     if unknown:
         raise NetworkError(f"Unknown sharing choices: {', '.join(sorted(unknown))}.")
@@ -293,6 +295,8 @@ def invite_trusted_person(
     contact = set_consent(
         contact=contact, scopes=scopes, by=by, check_in_every_days=check_in_every_days
     )
+    if contact.invitation == SupportContact.Invitation.ACCEPTED:
+        return contact  # already said yes: the new sharing choices apply at once
     contact.invitation = SupportContact.Invitation.INVITED
     contact.save(update_fields=["invitation"])
     if contact.email:
@@ -364,7 +368,10 @@ def record_trusted_check_in(
     contact.last_checked_in_at = at
     if contact.state == SupportContact.State.LAPSED:
         contact.state = SupportContact.State.ACTIVE
-    contact.save(update_fields=["last_checked_in_at", "state", "updated_at"])
+    # The next reminder counts from this check-in, not from the last reminder.
+    if contact.next_nudge_at is not None and contact.check_in_every_days:
+        contact.next_nudge_at = at + timedelta(days=contact.check_in_every_days)
+    contact.save(update_fields=["last_checked_in_at", "state", "next_nudge_at", "updated_at"])
     return check_in
 
 

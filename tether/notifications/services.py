@@ -3,7 +3,6 @@ transaction that asked for it commits, and its outcome (sent, or failed with the
 written back. Retries with backoff arrive with the background-work engine."""
 
 import logging
-import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -28,7 +27,8 @@ def queue_email(
         purpose=purpose,
         patient=patient,
     )
-    transaction.on_commit(lambda: deliver(delivery.pk))
+    # robust: a failed send must never turn the request that asked for it into an error.
+    transaction.on_commit(lambda: deliver(delivery.pk), robust=True)
     return delivery
 
 
@@ -45,7 +45,7 @@ def deliver(delivery_id) -> Delivery:
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[delivery.to],
         ).send(fail_silently=False)
-    except (smtplib.SMTPException, OSError) as error:
+    except Exception as error:  # noqa: BLE001  (every failure is recorded, none is lost)
         log.warning("Email %s to %s failed: %s", delivery.pk, delivery.to, error)
         delivery.status = Delivery.Status.FAILED
         delivery.error = f"{type(error).__name__}: {error}"
