@@ -286,6 +286,6 @@ def safety_plan_by_link(request: HttpRequest, token: str) -> HttpResponse:
     with timezone.override(zone):
         response = render(request, "network/safety_plan_link.html", context)
     # The token is in the address: keep it out of other sites' logs and search engines.
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response

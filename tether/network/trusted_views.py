@@ -40,7 +40,9 @@ def trusted_page(view: TrustedView) -> TrustedView:
             response = view(request, token)
         except Http404:
             response = render(request, "network/trusted/link_gone.html", status=404)
-        response["Referrer-Policy"] = "no-referrer"
+        # The token is in the URL: never send it to another site. (Not "no-referrer": browsers
+        # then send "Origin: null" with the page's own forms, and CSRF rightly refuses them.)
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         add_never_cache_headers(response)  # includes Cache-Control: no-store
         return response

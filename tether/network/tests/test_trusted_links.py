@@ -334,7 +334,7 @@ def test_trusted_pages_are_private_to_the_link(client, people):
     )
 
     for name, response in pages.items():
-        assert response["Referrer-Policy"] == "no-referrer", name
+        assert response["Referrer-Policy"] == "same-origin", name
         assert "noindex" in response["X-Robots-Tag"], name
         assert "no-store" in response["Cache-Control"], name
 

@@ -59,7 +59,7 @@ def test_the_link_opens_the_plan_without_signing_in(people, client):
     # The crisis lines are on the page twice over: the panel, and step 5 of the plan.
     assert 'id="crisis-resources"' in page
     assert page.count("988 Suicide & Crisis Lifeline") >= 2
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
