@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "tether.care",
     "tether.network",
     "tether.notifications",
+    "tether.engagement",
+    "django_tasks",
+    "django_tasks_db",
     "tether.api",
 ]
 
@@ -153,6 +156,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tether <no-reply@localhost>")
+
+# Background work: Django's Tasks API (django-tasks backport) on the database backend, so the
+# demo needs nothing but SQLite and production runs any number of `db_worker`s on PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Links in emails and texts point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

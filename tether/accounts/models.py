@@ -16,6 +16,8 @@ class Practice(models.Model):
     # ISO 3166-1 alpha-2; picks the crisis resources shown to its patients.
     country = models.CharField(max_length=2, default="US")
     time_zone = models.CharField(max_length=64, default="America/New_York")
+    # Minutes a risk alert may stay unacknowledged before it escalates (DESIGN: default 5).
+    alert_ack_minutes = models.PositiveSmallIntegerField(default=5)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -69,6 +71,8 @@ class Patient(models.Model):
     last_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    # Blank: the practice's time zone. Appointment times are stored in UTC.
+    time_zone = models.CharField(max_length=64, blank=True)
     # In the patient's own words, for the first conversation with their care team.
     help_wanted = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

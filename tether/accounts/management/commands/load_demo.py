@@ -5,6 +5,7 @@ changes nothing."""
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
@@ -28,6 +29,7 @@ from tether.network.services import (
 )
 
 DEMO_SLUG = "demo"
+DEMO_MODULES = ("tether.engagement.demo", "tether.crisis.demo", "tether.notifications.demo")
 DEMO_PASSWORD = "demo"  # noqa: S105  (synthetic demo accounts only)
 
 STAFF = [
@@ -462,4 +464,11 @@ class Command(BaseCommand):
                 acknowledge_alert(alert=alert, by=coordinators[0])
             if n in NETWORKS:
                 _build_network(patient, user, team[0], NETWORKS[n], now)
+        # Each later app adds its own demo data in its own `demo.py` (`load(practice=, now=)`).
+        for module in DEMO_MODULES:
+            try:
+                load = import_module(module).load
+            except ModuleNotFoundError:
+                continue
+            load(practice=practice, now=now)
         self.stdout.write(self.style.SUCCESS("Loaded the demo practice, 7 staff and 40 patients."))

@@ -1,0 +1,1 @@
+"""Programs, appointments and outreach (see services.py for the rules)."""
