@@ -14,10 +14,11 @@ TEST_ENV := SECRET_KEY=test-only-not-a-secret
 # PostgreSQL for the second test run; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tether
 
-.PHONY: help demo serve test test-sqlite test-postgres lint format bench browser-deps clean
+.PHONY: help demo serve worker scheduler test test-sqlite test-postgres lint format bench browser-deps clean
 
 help:
 	@echo "make demo    set up everything (venv, packages, SQLite, demo data) and serve on http://127.0.0.1:8000"
+	@echo "make worker  run one background task worker (db_worker); make scheduler  enqueue the sweeps every minute"
 	@echo "make test    install dev tools and run lint + the whole suite on SQLite, then PostgreSQL"
 	@echo "make bench   seed 200 patients x 20 assessments and time the caseload page"
 
@@ -33,10 +34,24 @@ $(DEV): pyproject.toml | $(PY)
 	$(PIP) install --quiet -e ".[dev]"
 	touch $@ $(RUNTIME)
 
+# The web server, one task worker and the scheduler together; stopping the server (Ctrl+C)
+# stops the other two.
 demo: $(RUNTIME)
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_demo
+	@DEBUG=1 $(PY) manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	DEBUG=1 $(PY) manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
+	echo "Task worker (pid $$worker) and scheduler (pid $$scheduler) running beside the server."; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# One background task worker (run as many as you like, on any machine sharing the database).
+worker: $(RUNTIME)
+	$(PY) manage.py db_worker --no-reload
+
+# The scheduler: enqueues every sweep in settings.SWEEPS once a minute.
+scheduler: $(RUNTIME)
+	$(PY) manage.py run_scheduler
 
 serve: demo
 
@@ -69,6 +84,7 @@ test: lint test-sqlite test-postgres
 
 bench: $(DEV)
 	$(TEST_ENV) $(PY) benchmarks/caseload.py
+	$(TEST_ENV) $(PY) benchmarks/sweeps.py
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

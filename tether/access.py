@@ -16,11 +16,12 @@ Rules:
 
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from tether.accounts.models import Patient, Role, User
-from tether.crisis.models import RiskAlert
+from tether.crisis.models import AlertEvent, RiskAlert
+from tether.engagement.models import Appointment, Enrollment, OutreachTask, Program
 from tether.network.links import (
     PURPOSE_SCOPE,
     BadLink,
@@ -79,8 +80,14 @@ def is_care_staff(user: User) -> bool:
 
 
 def visible_alerts(user: User) -> QuerySet[RiskAlert]:
-    """Return the risk alerts `user` may see: those of patients they may see."""
-    return RiskAlert.objects.filter(patient__in=visible_patients(user))
+    """Return the risk alerts `user` may see: those of patients they may see, and — for care
+    staff — those of their own practice they were paged about (on call, backup), even when
+    the patient is not on their care team."""
+    mine = Q(patient__in=visible_patients(user))
+    if is_care_staff(user) and user.practice_id is not None:
+        paged = AlertEvent.objects.filter(alert=OuterRef("pk"), recipient=user)
+        mine |= Q(patient__practice_id=user.practice_id) & Q(Exists(paged))
+    return RiskAlert.objects.filter(mine)
 
 
 def get_alert_for_staff(user: User, alert_id: object) -> RiskAlert:
@@ -165,3 +172,74 @@ def get_patient_by_plan_link(token: str) -> Patient:
     if patient is None:
         raise Http404("This link has expired. Please sign in to see your plan.")
     return patient
+
+
+# --- Programs, appointments and outreach -------------------------------------------------
+
+
+def _get_patient_record(queryset, user: User, record_id: object, what: str):
+    """Return one record of a patient `user` may see, else raise Http404 naming `what`."""
+    try:
+        pk = _as_uuid(record_id)
+    except Http404:
+        raise Http404(f"No such {what}.") from None
+    record = (
+        queryset.filter(pk=pk, patient__in=visible_patients(user))
+        .select_related("patient", "patient__practice")
+        .first()
+    )
+    if record is None:
+        raise Http404(f"No such {what}.")
+    return record
+
+
+def get_appointment(user: User, appointment_id: object) -> Appointment:
+    """Return an appointment of a patient `user` may see, else raise Http404."""
+    return _get_patient_record(Appointment.objects.all(), user, appointment_id, "appointment")
+
+
+def get_appointment_for_staff(user: User, appointment_id: object) -> Appointment:
+    """Return an appointment `user` may change (record attendance), else raise Http404. Only
+    care staff change appointments."""
+    if not is_care_staff(user):
+        raise Http404("No such appointment.")
+    return get_appointment(user, appointment_id)
+
+
+def get_enrollment(user: User, enrollment_id: object) -> Enrollment:
+    """Return an enrollment of a patient `user` may see, else raise Http404."""
+    queryset = Enrollment.objects.select_related("program")
+    return _get_patient_record(queryset, user, enrollment_id, "enrollment")
+
+
+def get_enrollment_for_staff(user: User, enrollment_id: object) -> Enrollment:
+    """Return an enrollment `user` may act on (record the intake call), else raise Http404."""
+    if not is_care_staff(user):
+        raise Http404("No such enrollment.")
+    return get_enrollment(user, enrollment_id)
+
+
+def visible_outreach_tasks(user: User) -> QuerySet[OutreachTask]:
+    """Return the outreach tasks `user` works: care staff, for patients they may see."""
+    if not is_care_staff(user):
+        return OutreachTask.objects.none()
+    return OutreachTask.objects.filter(patient__in=visible_patients(user))
+
+
+def get_outreach_task(user: User, task_id: object) -> OutreachTask:
+    """Return an outreach task `user` may work on, else raise Http404."""
+    try:
+        pk = _as_uuid(task_id)
+    except Http404:
+        raise Http404("No such outreach task.") from None
+    task = visible_outreach_tasks(user).select_related("patient__practice").filter(pk=pk).first()
+    if task is None:
+        raise Http404("No such outreach task.")
+    return task
+
+
+def visible_programs(user: User) -> QuerySet[Program]:
+    """Return the programs of `user`'s practice."""
+    if not user.is_authenticated or not user.is_active or user.practice_id is None:
+        return Program.objects.none()
+    return Program.objects.filter(practice_id=user.practice_id)

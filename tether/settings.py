@@ -157,9 +157,29 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tether <no-reply@localhost>")
 
+# Text messages: the console prints them for the demo; production sends through Twilio.
+SMS_BACKEND = os.environ.get("SMS_BACKEND") or (
+    "tether.notifications.sms.ConsoleBackend" if DEBUG else "tether.notifications.sms.TwilioBackend"
+)
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM = os.environ.get("TWILIO_FROM", "")
+TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+
 # Background work: Django's Tasks API (django-tasks backport) on the database backend, so the
 # demo needs nothing but SQLite and production runs any number of `db_worker`s on PostgreSQL.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Periodic sweeps: idempotent `sweep(*, now) -> int` functions that `manage.py run_scheduler`
+# enqueues every minute (tether/tasks.py). A path that does not import stops the scheduler.
+SWEEPS = [
+    "tether.crisis.sweeps.escalate_unacknowledged_alerts",
+    "tether.engagement.sweeps.sweep_missed_appointments",
+    "tether.engagement.sweeps.sweep_overdue_outreach",
+    "tether.notifications.sweeps.send_due_reminders",
+    "tether.notifications.sweeps.retry_failed_deliveries",
+    "tether.network.services.send_due_nudges",
+    "tether.notifications.sweeps.send_outreach_digests",
+]
 
 # Links in emails and texts point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

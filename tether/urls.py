@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("tether.care.urls")),
     path("", include("tether.network.urls")),
     path("", include("tether.network.trusted_urls")),
+    path("", include("tether.engagement.urls")),
+    path("", include("tether.notifications.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -1,14 +1,18 @@
 """/api/v1: thin endpoints over the same access rules and services as the web."""
 
+from datetime import datetime
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Status
+from django.utils import timezone
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tether.access import get_alert_for_staff, get_patient, is_care_staff
+from tether.accounts.models import Role, User
 from tether.api.auth import AUTH
+from tether.api.engagement import router as engagement_router
 from tether.api.network import router as network_router
 from tether.api.schemas import (
     AlertOut,
@@ -24,8 +28,16 @@ from tether.assessments.models import Assessment
 from tether.assessments.scoring import AnswersInvalid
 from tether.assessments.services import submit_assessment
 from tether.care.selectors import caseload, last_contact
-from tether.crisis.selectors import alert_queue
-from tether.crisis.services import AlertStateError, acknowledge_alert, resolve_alert
+from tether.crisis.models import OnCallShift
+from tether.crisis.selectors import alert_queue, response_times, rota
+from tether.crisis.services import (
+    AlertStateError,
+    ShiftInvalid,
+    acknowledge_alert,
+    add_shift,
+    remove_shift,
+    resolve_alert,
+)
 from tether.network.selectors import coverage_summaries
 from tether.network.services import NetworkError, SafetyPlanInvalid
 from tether.network.validation import ContactInvalid
@@ -71,6 +83,11 @@ def on_alert_state(request: HttpRequest, exc: AlertStateError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc), "problems": []}, status=409)
 
 
+@api.exception_handler(ShiftInvalid)
+def on_invalid_shift(request: HttpRequest, exc: ShiftInvalid) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "problems": []}, status=400)
+
+
 @api.exception_handler(ContactInvalid)
 @api.exception_handler(SafetyPlanInvalid)
 def on_invalid_network_input(
@@ -107,6 +124,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("", network_router)
+api.add_router("", engagement_router)
 
 
 def _require_care_staff(request: HttpRequest) -> None:
@@ -235,3 +253,101 @@ def _caseload_row(row, *, network: str) -> dict:
         "network": network,
         "last_contact": last_contact(row),
     }
+
+
+# --- On-call rota and alert response times (crisis) -----------------------------------------
+
+
+class ShiftOut(Schema):
+    id: UUID
+    clinician_id: int
+    clinician: str
+    backup_id: int | None
+    backup: str | None
+    starts_at: datetime
+    ends_at: datetime
+
+    @staticmethod
+    def resolve_clinician(shift: OnCallShift) -> str:
+        return shift.clinician.display_name
+
+    @staticmethod
+    def resolve_backup(shift: OnCallShift) -> str | None:
+        return shift.backup.display_name if shift.backup else None
+
+
+class ShiftIn(Schema):
+    clinician_id: int
+    backup_id: int | None = None
+    starts_at: datetime
+    ends_at: datetime
+
+
+class ResponseTimesOut(Schema):
+    month_start: datetime
+    acknowledged: int
+    unacknowledged: int
+    median_seconds: float | None
+    p90_seconds: float | None
+    longest_seconds: float | None
+
+
+def _staff_practice(request: HttpRequest):
+    _require_care_staff(request)
+    if request.auth.practice is None:
+        raise HttpError(403, "Only staff of a practice may do this.")
+    return request.auth.practice
+
+
+def _practice_user(practice, user_id: int | None, what: str):
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, practice=practice).first()
+    if user is None:
+        raise ShiftInvalid(f"The {what} must be a clinician of this practice.")
+    return user
+
+
+@api.get("/on-call", response={200: list[ShiftOut], 403: Error}, tags=["crisis"])
+def list_on_call(request: HttpRequest):
+    """The practice's on-call rota: shifts running now or starting in the next 14 days."""
+    return list(rota(_staff_practice(request), now=timezone.now()))
+
+
+@api.post("/on-call", response={201: ShiftOut, 400: Error, 403: Error}, tags=["crisis"])
+def create_on_call_shift(request: HttpRequest, payload: ShiftIn):
+    """Add a shift (practice admin only). Times must carry a time zone; the end must come
+    after the start; clinician and backup must be clinicians of the practice."""
+    practice = _staff_practice(request)
+    if request.auth.role != Role.ADMIN:
+        raise HttpError(403, "Only the practice admin can change the on-call rota.")
+    shift = add_shift(
+        practice=practice,
+        by=request.auth,
+        clinician=_practice_user(practice, payload.clinician_id, "on-call clinician"),
+        backup=_practice_user(practice, payload.backup_id, "backup"),
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+    )
+    return Status(201, shift)
+
+
+@api.delete("/on-call/{shift_id}", response={204: None, 403: Error, 404: Error}, tags=["crisis"])
+def delete_on_call_shift(request: HttpRequest, shift_id: UUID):
+    """Remove a shift (practice admin only)."""
+    practice = _staff_practice(request)
+    shift = OnCallShift.objects.filter(pk=shift_id, practice=practice).first()
+    if shift is None:
+        raise Http404("No such shift.")
+    try:
+        remove_shift(shift=shift, by=request.auth)
+    except ShiftInvalid as error:
+        raise HttpError(403, str(error)) from None
+    return Status(204, None)
+
+
+@api.get("/alerts/response-times", response={200: ResponseTimesOut, 403: Error}, tags=["crisis"])
+def alert_response_times(request: HttpRequest):
+    """Time from alert to acknowledgement for alerts raised this month (practice time zone):
+    median, 90th percentile and longest, in seconds."""
+    return response_times(_staff_practice(request), now=timezone.now())

@@ -9,6 +9,7 @@ from tether.assessments.instruments import GAD7, INSTRUMENTS, PHQ9
 from tether.care.selectors import add_network_coverage, caseload, intake_summary, last_contact
 from tether.crisis.forms import RaiseAlertForm
 from tether.crisis.models import RiskAlert
+from tether.engagement.selectors import needs_attention
 from tether.lib.decorators import care_staff_required, patient_required
 
 CASELOAD_PAGE_SIZE = 25
@@ -36,6 +37,9 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     for row in page:
         row.last_contact = last_contact(row)
     add_network_coverage(page)
+    attention = needs_attention([row.pk for row in page])
+    for row in page:
+        row.attention = attention.get(row.pk, "")
     return render(request, "care/caseload.html", {"page": page})
 
 

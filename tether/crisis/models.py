@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from tether.accounts.models import Patient
+from tether.accounts.models import Patient, Practice
 from tether.assessments.models import Assessment
 
 
@@ -43,11 +43,27 @@ class RiskAlert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     resolution_note = models.TextField(blank=True)
+    # Escalation: 0 the on-call clinician was notified, 1 the backup, 2 the practice admin.
+    # `next_escalation_at` is when the next step is due; None once acknowledged or when no
+    # step is left. Each step is claimed by a conditional UPDATE on (pk, escalation_level).
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    next_escalation_at = models.DateTimeField(null=True, blank=True)
+    on_call_shift = models.ForeignKey(
+        "OnCallShift", on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+    )
+    # Said on the alert when escalation could not follow the rota, e.g. nobody was on call.
+    escalation_note = models.CharField(max_length=200, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["patient", "status"]),
+            # The escalation sweep reads only open alerts that have a step due.
+            models.Index(
+                fields=["next_escalation_at"],
+                condition=models.Q(status="open", next_escalation_at__isnull=False),
+                name="crisis_alert_escalation_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -57,18 +73,34 @@ class RiskAlert(models.Model):
     def is_active(self) -> bool:
         return self.status != self.Status.RESOLVED
 
+    @property
+    def time_to_acknowledge(self):
+        """How long the alert waited for a human, or None while nobody has acknowledged it."""
+        if self.acknowledged_at is None:
+            return None
+        return self.acknowledged_at - self.created_at
+
 
 class AlertEvent(models.Model):
     """One change of an alert's state: who, when, and what they wrote."""
 
     class Kind(models.TextChoices):
         RAISED = "raised", "Raised"
+        NOTIFIED = "notified", "On-call clinician notified"
+        ESCALATED = "escalated", "Escalated"
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         RESOLVED = "resolved", "Resolved"
 
     alert = models.ForeignKey(RiskAlert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=15, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: Tether itself (notifying and escalating).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Whom a NOTIFIED or ESCALATED event went to.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     at = models.DateTimeField()
     note = models.TextField(blank=True)
 
@@ -76,4 +108,62 @@ class AlertEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+        who = self.actor or "Tether"
+        return f"{self.get_kind_display()} by {who} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class OnCallShift(models.Model):
+    """One clinician on call for a practice's risk alerts over a time range, with a backup."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="on_call_shifts")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="on_call_shifts"
+    )
+    backup = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="backup_shifts",
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="on_call_shift_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["practice", "starts_at", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} on call {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class SweepRun(models.Model):
+    """One periodic sweep enqueued for one minute. The unique constraint is what stops two
+    schedulers (or a restarted one) from enqueueing the same sweep twice for the same minute.
+    It lives here because the crisis app owns the engine's first sweep; it may move to an
+    app of its own."""
+
+    path = models.CharField(max_length=200)
+    minute = models.DateTimeField()
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["path", "minute"], name="one_sweep_run_per_minute")
+        ]
+        indexes = [models.Index(fields=["minute"])]
+
+    def __str__(self) -> str:
+        return f"{self.path} at {self.minute:%Y-%m-%d %H:%M}"

@@ -6,6 +6,13 @@ urlpatterns = [
     path("help/", views.help_now, name="help"),
     path("me/not-safe/", views.not_safe, name="not_safe"),
     path("staff/alerts/", views.alert_list, name="alert_list"),
+    path(
+        "staff/alerts/response-times/",
+        views.alert_response_times,
+        name="alert_response_times",
+    ),
+    path("staff/on-call/", views.on_call, name="on_call"),
+    path("staff/on-call/<uuid:shift_id>/remove/", views.on_call_remove, name="on_call_remove"),
     path("staff/alerts/<uuid:alert_id>/", views.alert_detail, name="alert_detail"),
     path(
         "staff/alerts/<uuid:alert_id>/acknowledge/",

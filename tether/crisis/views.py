@@ -1,17 +1,32 @@
+from zoneinfo import ZoneInfo
+
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tether.access import get_alert_for_staff, get_own_patient, get_patient
+from tether.accounts.models import Role, User
 from tether.crisis.forms import RaiseAlertForm, ResolveForm
-from tether.crisis.models import RiskAlert
-from tether.crisis.selectors import alert_queue
+from tether.crisis.models import OnCallShift, RiskAlert
+from tether.crisis.selectors import (
+    alert_events,
+    alert_queue,
+    format_duration,
+    response_times,
+    rota,
+)
 from tether.crisis.services import (
     AlertStateError,
+    ShiftInvalid,
     acknowledge_alert,
+    add_shift,
+    on_call_at,
     raise_risk_alert,
+    remove_shift,
     resolve_alert,
 )
 from tether.lib.decorators import care_staff_required, patient_required
@@ -54,10 +69,16 @@ def alert_detail(request: HttpRequest, alert_id) -> HttpResponse:
         "crisis/alert_detail.html",
         {
             "alert": alert,
-            "events": alert.events.select_related("actor"),
+            "events": alert_events(alert),
+            "time_to_ack": _time_to_ack(alert),
             "resolve_form": ResolveForm(),
         },
     )
+
+
+def _time_to_ack(alert: RiskAlert) -> str | None:
+    waited = alert.time_to_acknowledge
+    return None if waited is None else format_duration(waited.total_seconds())
 
 
 @care_staff_required
@@ -86,7 +107,12 @@ def alert_resolve(request: HttpRequest, alert_id) -> HttpResponse:
             messages.success(request, "Alert resolved.")
             return redirect("alert_list")
         return redirect("alert_detail", alert_id=alert.pk)
-    context = {"alert": alert, "events": alert.events.select_related("actor"), "resolve_form": form}
+    context = {
+        "alert": alert,
+        "events": alert_events(alert),
+        "time_to_ack": _time_to_ack(alert),
+        "resolve_form": form,
+    }
     return render(request, "crisis/alert_detail.html", context, status=400)
 
 
@@ -107,3 +133,108 @@ def alert_raise(request: HttpRequest, patient_id) -> HttpResponse:
     )
     messages.warning(request, "Risk alert raised for the care team.")
     return redirect("alert_detail", alert_id=alert.pk)
+
+
+# --- On-call rota and response times ---------------------------------------------------------
+
+
+class ShiftForm(forms.Form):
+    """Times are entered in the practice's time zone."""
+
+    clinician = forms.ModelChoiceField(queryset=User.objects.none(), label="On call")
+    backup = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    starts_at = forms.DateTimeField(
+        label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label="Ends", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every active staff member of the practice is offered; the service says clearly
+        # why a non-clinician cannot hold a shift. Another practice's staff are not choices.
+        staff = User.objects.filter(practice=practice, is_active=True).exclude(role=Role.PATIENT)
+        self.fields["clinician"].queryset = staff.order_by("last_name", "first_name")
+        self.fields["backup"].queryset = staff.order_by("last_name", "first_name")
+        for name in ("clinician", "backup"):
+            self.fields[name].label_from_instance = lambda u: (
+                f"{u.display_name} ({u.get_role_display()})"
+            )
+
+
+@care_staff_required
+def on_call(request: HttpRequest) -> HttpResponse:
+    """The practice's on-call rota: who is on call now and next. The admin adds and removes
+    shifts here."""
+    practice = request.user.practice
+    if practice is None:
+        raise Http404("No practice.")
+    is_admin = request.user.role == Role.ADMIN
+    tz = ZoneInfo(practice.time_zone)
+    status = 200
+    form = None
+    if is_admin:
+        with timezone.override(tz):
+            form = ShiftForm(request.POST or None, practice=practice)
+            if request.method == "POST":
+                if form.is_valid():
+                    try:
+                        add_shift(practice=practice, by=request.user, **form.cleaned_data)
+                    except ShiftInvalid as error:
+                        form.add_error(None, str(error))
+                    else:
+                        messages.success(request, "Shift added to the rota.")
+                        return redirect("on_call")
+                status = 400
+    elif request.method == "POST":
+        raise Http404("Not found.")
+    now = timezone.now()
+    with timezone.override(tz):
+        return render(
+            request,
+            "crisis/on_call.html",
+            {
+                "shifts": rota(practice, now=now),
+                "current": on_call_at(practice, now),
+                "form": form,
+                "is_admin": is_admin,
+                "time_zone": practice.time_zone,
+            },
+            status=status,
+        )
+
+
+@care_staff_required
+@require_POST
+def on_call_remove(request: HttpRequest, shift_id) -> HttpResponse:
+    shift = OnCallShift.objects.filter(pk=shift_id, practice_id=request.user.practice_id).first()
+    if shift is None or request.user.role != Role.ADMIN:
+        raise Http404("No such shift.")
+    try:
+        remove_shift(shift=shift, by=request.user)
+    except ShiftInvalid as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Shift removed from the rota.")
+    return redirect("on_call")
+
+
+@care_staff_required
+def alert_response_times(request: HttpRequest) -> HttpResponse:
+    """How fast the practice acknowledges risk alerts this month."""
+    practice = request.user.practice
+    if practice is None:
+        raise Http404("No practice.")
+    summary = response_times(practice, now=timezone.now())
+    figures = [
+        ("Median", format_duration(summary.median_seconds)),
+        ("90th percentile", format_duration(summary.p90_seconds)),
+        ("Longest", format_duration(summary.longest_seconds)),
+    ]
+    with timezone.override(ZoneInfo(practice.time_zone)):
+        return render(
+            request,
+            "crisis/response_times.html",
+            {"summary": summary, "figures": figures, "practice": practice},
+        )

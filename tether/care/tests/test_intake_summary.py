@@ -182,7 +182,8 @@ def test_the_email_goes_out_only_when_the_check_in_is_saved(
 
     # Recorded in the same transaction, sent only on commit.
     assert {e.status for e in _intake_emails()} == {Delivery.Status.QUEUED}
-    assert len(callbacks) == 2
+    # Two intake emails, plus the on-call page for the risk answer (tether.crisis).
+    assert len(callbacks) == 2 + Delivery.objects.filter(purpose="risk-alert").count()
 
 
 def test_invalid_answers_send_nothing(team, django_capture_on_commit_callbacks):

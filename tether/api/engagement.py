@@ -1,0 +1,343 @@
+"""/api/v1 for programs, appointments and outreach. Every endpoint looks records up through
+the access module and changes data only through tether.engagement.services. Bad input is 400
+with {detail, problems} and nothing saved."""
+
+from datetime import date, datetime, time
+from typing import Literal
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import ConfigDict
+
+from tether.access import (
+    get_appointment_for_staff,
+    get_enrollment,
+    get_enrollment_for_staff,
+    get_outreach_task,
+    get_patient,
+    is_care_staff,
+    visible_outreach_tasks,
+    visible_programs,
+)
+from tether.api.schemas import Error
+from tether.engagement.models import Appointment, Enrollment, OutreachAttempt, patient_zone
+from tether.engagement.selectors import outreach_queue
+from tether.engagement.services import (
+    EngagementInvalid,
+    book_appointment,
+    book_intake_call,
+    create_series,
+    enroll_patient,
+    record_attendance,
+    record_intake_call,
+    record_outreach_attempt,
+)
+
+router = Router(tags=["engagement"])
+
+NOT_FOUND = {404: Error}
+INVALID = {400: Error, 404: Error}
+
+Kind = Literal[tuple(Appointment.Kind.values)]  # type: ignore[valid-type]
+Mode = Literal[tuple(Appointment.Mode.values)]  # type: ignore[valid-type]
+Attendance = Literal[tuple(v for v in Appointment.Attendance.values if v != "pending")]  # type: ignore[valid-type]
+
+
+class _Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AppointmentIn(_Input):
+    kind: Kind
+    mode: Mode
+    starts_at: datetime
+    ends_at: datetime
+
+
+class AppointmentOut(Schema):
+    id: UUID
+    patient_id: UUID
+    kind: str
+    mode: str
+    staff_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    starts_local: str
+    time_zone: str
+    attendance: str
+    series_id: UUID | None
+    enrollment_id: UUID | None
+
+
+class AttendanceIn(_Input):
+    attendance: Attendance
+
+
+class SeriesIn(_Input):
+    mode: Mode
+    every_weeks: int
+    first_date: date
+    local_start_time: time
+    duration_minutes: int
+    time_zone: str
+    count: int | None = None
+    until: date | None = None
+
+
+class SeriesOut(Schema):
+    id: UUID
+    every_weeks: int
+    time_zone: str
+    appointments: list[AppointmentOut]
+
+
+class ProgramOut(Schema):
+    id: UUID
+    name: str
+    description: str
+    guided: bool
+
+
+class EnrollIn(_Input):
+    program_id: UUID
+
+
+class EnrollmentOut(Schema):
+    id: UUID
+    patient_id: UUID
+    program: ProgramOut
+    status: str
+    unlocked: bool
+    enrolled_at: datetime
+    intake_at: datetime | None
+    intake_duration_minutes: int | None
+
+
+class IntakeBookingIn(_Input):
+    starts_at: datetime
+    duration_minutes: int = 30
+    mode: Mode = "phone"
+
+
+class IntakeIn(_Input):
+    at: datetime
+    duration_minutes: int
+    outcome: str
+    appointment_id: UUID | None = None
+
+
+class AttemptIn(_Input):
+    method: Literal[tuple(OutreachAttempt.Method.values)]  # type: ignore[valid-type]
+    outcome: Literal[tuple(OutreachAttempt.Outcome.values)]  # type: ignore[valid-type]
+    note: str = ""
+
+
+class AttemptOut(Schema):
+    method: str
+    outcome: str
+    at: datetime
+    note: str
+
+
+class OutreachOut(Schema):
+    id: UUID
+    patient_id: UUID
+    appointment_id: UUID
+    assigned_to_id: int | None
+    route: str
+    status: str
+    due_at: datetime
+    overdue: bool
+    escalated_at: datetime | None
+    attempts: list[AttemptOut]
+
+
+def _invalid(error: EngagementInvalid) -> Status:
+    problems = [f"{field}: {message}" for field, message in error.problems.items()]
+    return Status(400, {"detail": str(error), "problems": problems})
+
+
+def _require_care_staff(request: HttpRequest) -> None:
+    if not is_care_staff(request.auth):
+        raise HttpError(403, "Only care coordinators, clinicians and practice admins may do this.")
+
+
+def _appointment(a: Appointment) -> dict:
+    zone = patient_zone(a.patient)
+    return {
+        **{f: getattr(a, f) for f in ("id", "patient_id", "kind", "mode", "staff_id")},
+        **{f: getattr(a, f) for f in ("starts_at", "ends_at", "attendance")},
+        "series_id": a.series_id,
+        "enrollment_id": a.enrollment_id,
+        "starts_local": a.starts_in(zone).isoformat(),
+        "time_zone": zone,
+    }
+
+
+def _task(task, now: datetime) -> dict:
+    return {
+        **{f: getattr(task, f) for f in ("id", "patient_id", "appointment_id", "assigned_to_id")},
+        **{f: getattr(task, f) for f in ("route", "status", "due_at", "escalated_at")},
+        "overdue": task.is_overdue(now),
+        "attempts": list(task.attempts.all()),
+    }
+
+
+# --- Appointments ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/patients/{patient_id}/appointments", response={200: list[AppointmentOut], **NOT_FOUND}
+)
+def list_appointments(request: HttpRequest, patient_id: UUID):
+    """The patient's appointments, soonest first, with local times in the patient's zone."""
+    patient = get_patient(request.auth, patient_id)
+    return [_appointment(a) for a in patient.appointments.select_related("patient__practice")]
+
+
+@router.post(
+    "/patients/{patient_id}/appointments",
+    response={201: AppointmentOut, 403: Error, **INVALID},
+)
+def create_appointment(request: HttpRequest, patient_id: UUID, payload: AppointmentIn):
+    """Book one appointment with the caller (care staff). Times carry their UTC offset."""
+    patient = get_patient(request.auth, patient_id)
+    _require_care_staff(request)
+    try:
+        appointment = book_appointment(
+            patient=patient, staff=request.auth, booked_by=request.auth, **payload.dict()
+        )
+    except EngagementInvalid as error:
+        return _invalid(error)
+    return Status(201, _appointment(appointment))
+
+
+@router.post("/appointments/{appointment_id}/attendance", response={200: AppointmentOut, **INVALID})
+def set_attendance(request: HttpRequest, appointment_id: UUID, payload: AttendanceIn):
+    """Record attendance. Missed opens the appointment's outreach task (only ever one)."""
+    appointment = get_appointment_for_staff(request.auth, appointment_id)
+    record_attendance(appointment=appointment, attendance=payload.attendance, by=request.auth)
+    return _appointment(appointment)
+
+
+@router.post(
+    "/patients/{patient_id}/appointment-series",
+    response={201: SeriesOut, 403: Error, **INVALID},
+)
+def create_appointment_series(request: HttpRequest, patient_id: UUID, payload: SeriesIn):
+    """Book recurring check-ins every 1, 2 or 4 weeks at a local time in a named IANA zone,
+    for `count` occurrences or `until` a date. All occurrences are saved, or none."""
+    patient = get_patient(request.auth, patient_id)
+    _require_care_staff(request)
+    try:
+        series = create_series(
+            patient=patient, staff=request.auth, created_by=request.auth, **payload.dict()
+        )
+    except EngagementInvalid as error:
+        return _invalid(error)
+    appointments = series.appointments.select_related("patient__practice").order_by("starts_at")
+    return Status(
+        201,
+        {
+            "id": series.pk,
+            "every_weeks": series.every_weeks,
+            "time_zone": series.time_zone,
+            "appointments": [_appointment(a) for a in appointments],
+        },
+    )
+
+
+# --- Programs and enrollment -----------------------------------------------------------------
+
+
+@router.get("/programs", response=list[ProgramOut])
+def list_programs(request: HttpRequest):
+    """The active programs of the caller's practice."""
+    return visible_programs(request.auth).filter(active=True)
+
+
+@router.get("/patients/{patient_id}/enrollments", response={200: list[EnrollmentOut], **NOT_FOUND})
+def list_enrollments(request: HttpRequest, patient_id: UUID):
+    """The patient's programs with their intake status."""
+    patient = get_patient(request.auth, patient_id)
+    return patient.enrollments.select_related("program")
+
+
+@router.post(
+    "/patients/{patient_id}/enrollments",
+    response={201: EnrollmentOut, 403: Error, **INVALID},
+)
+def create_enrollment(request: HttpRequest, patient_id: UUID, payload: EnrollIn):
+    """Enroll the patient. The program stays locked until the intake call is recorded."""
+    patient = get_patient(request.auth, patient_id)
+    _require_care_staff(request)
+    program = visible_programs(request.auth).filter(pk=payload.program_id).first()
+    if program is None:
+        return _invalid(EngagementInvalid({"program_id": "No such program."}))
+    try:
+        enrollment = enroll_patient(patient=patient, program=program, by=request.auth)
+    except EngagementInvalid as error:
+        return _invalid(error)
+    return Status(201, enrollment)
+
+
+@router.post("/enrollments/{enrollment_id}/intake-call", response={201: AppointmentOut, **INVALID})
+def book_intake(request: HttpRequest, enrollment_id: UUID, payload: IntakeBookingIn):
+    """Book the intake call (the patient themselves, or care staff)."""
+    enrollment = get_enrollment(request.auth, enrollment_id)
+    try:
+        appointment = book_intake_call(
+            enrollment=enrollment, booked_by=request.auth, **payload.dict()
+        )
+    except EngagementInvalid as error:
+        return _invalid(error)
+    return Status(201, _appointment(appointment))
+
+
+@router.post("/enrollments/{enrollment_id}/intake", response={200: EnrollmentOut, **INVALID})
+def record_intake(request: HttpRequest, enrollment_id: UUID, payload: IntakeIn):
+    """Record the completed intake call: who (the caller), when, how long, the outcome. The
+    program unlocks."""
+    enrollment: Enrollment = get_enrollment_for_staff(request.auth, enrollment_id)
+    appointment = None
+    if payload.appointment_id is not None:
+        appointment = get_appointment_for_staff(request.auth, payload.appointment_id)
+    try:
+        return record_intake_call(
+            enrollment=enrollment,
+            by=request.auth,
+            at=payload.at,
+            duration_minutes=payload.duration_minutes,
+            outcome=payload.outcome,
+            appointment=appointment,
+        )
+    except EngagementInvalid as error:
+        return _invalid(error)
+
+
+# --- Outreach --------------------------------------------------------------------------------
+
+
+@router.get("/outreach", response={200: list[OutreachOut], 403: Error})
+@paginate(LimitOffsetPagination)
+def list_outreach(request: HttpRequest):
+    """Open outreach tasks the caller may work: overdue first, then by due time."""
+    _require_care_staff(request)
+    now = timezone.now()
+    return [_task(t, now) for t in outreach_queue(visible_outreach_tasks(request.auth), now=now)]
+
+
+@router.post("/outreach/{task_id}/attempts", response={201: OutreachOut, **INVALID})
+def create_attempt(request: HttpRequest, task_id: UUID, payload: AttemptIn):
+    """Record one try at reaching the patient. Reached closes the task; not reached moves it
+    to the next business day."""
+    task = get_outreach_task(request.auth, task_id)
+    try:
+        record_outreach_attempt(task=task, by=request.auth, **payload.dict())
+    except EngagementInvalid as error:
+        return _invalid(error)
+    return Status(201, _task(task, timezone.now()))

@@ -1,0 +1,43 @@
+from django.urls import path
+
+from tether.engagement import views
+
+urlpatterns = [
+    path("me/appointments/", views.my_appointments, name="my_appointments"),
+    path("me/programs/", views.my_programs, name="my_programs"),
+    path(
+        "me/programs/<uuid:enrollment_id>/intake-call/",
+        views.book_my_intake,
+        name="book_my_intake",
+    ),
+    path("staff/outreach/", views.outreach_queue_page, name="outreach_queue"),
+    path(
+        "staff/outreach/<uuid:task_id>/attempts/", views.outreach_attempt, name="outreach_attempt"
+    ),
+    path(
+        "staff/patients/<uuid:patient_id>/engagement/",
+        views.staff_engagement,
+        name="staff_engagement",
+    ),
+    path(
+        "staff/patients/<uuid:patient_id>/appointments/",
+        views.staff_book_appointment,
+        name="staff_book_appointment",
+    ),
+    path(
+        "staff/patients/<uuid:patient_id>/series/",
+        views.staff_book_series,
+        name="staff_book_series",
+    ),
+    path("staff/patients/<uuid:patient_id>/enroll/", views.staff_enroll, name="staff_enroll"),
+    path(
+        "staff/appointments/<uuid:appointment_id>/attendance/",
+        views.staff_mark_attendance,
+        name="staff_mark_attendance",
+    ),
+    path(
+        "staff/enrollments/<uuid:enrollment_id>/intake/",
+        views.staff_record_intake,
+        name="staff_record_intake",
+    ),
+]

@@ -1,0 +1,261 @@
+"""Pages for programs, appointments and outreach: the patient's own (/me/...) and care staff's
+(/staff/...). Each looks up through the access module, calls a service, and redirects."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tether.access import (
+    get_appointment_for_staff,
+    get_enrollment,
+    get_enrollment_for_staff,
+    get_outreach_task,
+    get_own_patient,
+    get_patient,
+    visible_outreach_tasks,
+)
+from tether.accounts.models import Patient
+from tether.engagement.forms import (
+    AppointmentForm,
+    AttemptForm,
+    AttendanceForm,
+    EnrollForm,
+    IntakeBookingForm,
+    IntakeCallForm,
+    SeriesForm,
+)
+from tether.engagement.models import Appointment, Enrollment, patient_zone
+from tether.engagement.selectors import outreach_queue, upcoming_appointments
+from tether.engagement.services import (
+    EngagementInvalid,
+    book_appointment,
+    book_intake_call,
+    create_series,
+    enroll_patient,
+    record_attendance,
+    record_intake_call,
+    record_outreach_attempt,
+)
+from tether.lib.decorators import care_staff_required, patient_required
+
+
+def _times(appointments, patient: Patient) -> list[dict]:
+    """Pair each appointment with its start in the patient's and the practice's zones."""
+    mine, practice = patient_zone(patient), patient.practice.time_zone
+    return [
+        {
+            "appointment": a,
+            "local": a.starts_in(mine),
+            "practice": a.starts_in(practice) if practice != mine else None,
+        }
+        for a in appointments
+    ]
+
+
+def _problems(request: HttpRequest, error: EngagementInvalid) -> None:
+    for message in error.problems.values():
+        messages.error(request, message)
+
+
+# --- The patient's pages ---------------------------------------------------------------------
+
+
+@patient_required
+def my_appointments(request: HttpRequest) -> HttpResponse:
+    patient = get_own_patient(request.user)
+    rows = _times(upcoming_appointments(patient, now=timezone.now()), patient)
+    context = {"patient": patient, "rows": rows, "zone": patient_zone(patient)}
+    return render(request, "engagement/my_appointments.html", context)
+
+
+@patient_required
+def my_programs(request: HttpRequest) -> HttpResponse:
+    patient = get_own_patient(request.user)
+    enrollments = patient.enrollments.select_related("program").prefetch_related("appointments")
+    rows = []
+    for enrollment in enrollments:
+        intake = [a for a in enrollment.appointments.all() if a.kind == "intake_call"]
+        booked = [a for a in intake if a.attendance == Appointment.Attendance.PENDING]
+        rows.append(
+            {
+                "enrollment": enrollment,
+                "intake": _times(booked, patient),
+                "form": IntakeBookingForm(zone=patient_zone(patient), prefix=str(enrollment.pk)),
+            }
+        )
+    return render(request, "engagement/my_programs.html", {"patient": patient, "rows": rows})
+
+
+@patient_required
+@require_POST
+def book_my_intake(request: HttpRequest, enrollment_id) -> HttpResponse:
+    patient = get_own_patient(request.user)
+    enrollment = get_enrollment(request.user, enrollment_id)
+    form = IntakeBookingForm(request.POST, zone=patient_zone(patient), prefix=str(enrollment.pk))
+    if not form.is_valid():
+        messages.error(request, "Please choose a time for your intake call.")
+        return redirect("my_programs")
+    try:
+        book_intake_call(
+            enrollment=enrollment,
+            starts_at=form.cleaned_data["starts_at"],
+            duration_minutes=form.cleaned_data["duration_minutes"],
+            mode=form.cleaned_data["mode"],
+            booked_by=request.user,
+        )
+    except EngagementInvalid as error:
+        _problems(request, error)
+    else:
+        messages.success(request, "Your intake call is booked. Someone will call you then.")
+    return redirect("my_programs")
+
+
+# --- Care staff ------------------------------------------------------------------------------
+
+
+@care_staff_required
+def outreach_queue_page(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    tasks = list(outreach_queue(visible_outreach_tasks(request.user), now=now))
+    for task in tasks:
+        task.overdue_now = task.is_overdue(now)
+        task.due_local = task.due_at.astimezone(ZoneInfo(task.patient.practice.time_zone))
+    return render(
+        request,
+        "engagement/outreach_queue.html",
+        {"tasks": tasks, "attempt_form": AttemptForm()},
+    )
+
+
+@care_staff_required
+@require_POST
+def outreach_attempt(request: HttpRequest, task_id) -> HttpResponse:
+    task = get_outreach_task(request.user, task_id)
+    form = AttemptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how you tried and whether you reached them.")
+        return redirect("outreach_queue")
+    try:
+        record_outreach_attempt(task=task, by=request.user, **form.cleaned_data)
+    except EngagementInvalid as error:
+        _problems(request, error)
+    else:
+        messages.success(request, f"Attempt recorded for {task.patient.full_name}.")
+    return redirect("outreach_queue")
+
+
+def _staff_page(request, patient: Patient, **forms) -> HttpResponse:
+    zone = patient_zone(patient)
+    since = timezone.now() - timedelta(days=90)
+    appointments = patient.appointments.filter(ends_at__gte=since).select_related("staff")
+    context = {
+        "patient": patient,
+        "zone": zone,
+        "rows": _times(appointments, patient),
+        "enrollments": patient.enrollments.select_related("program"),
+        "appointment_form": forms.get("appointment_form") or AppointmentForm(zone=zone),
+        "series_form": forms.get("series_form") or SeriesForm(initial={"time_zone": zone}),
+        "enroll_form": forms.get("enroll_form") or EnrollForm(practice=patient.practice),
+        "intake_form": IntakeCallForm(zone=zone),
+        "attendance_form": AttendanceForm(),
+    }
+    return render(request, "engagement/staff_patient.html", context)
+
+
+@care_staff_required
+def staff_engagement(request: HttpRequest, patient_id) -> HttpResponse:
+    return _staff_page(request, get_patient(request.user, patient_id))
+
+
+@care_staff_required
+@require_POST
+def staff_book_appointment(request: HttpRequest, patient_id) -> HttpResponse:
+    patient = get_patient(request.user, patient_id)
+    form = AppointmentForm(request.POST, zone=patient_zone(patient))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            book_appointment(
+                patient=patient,
+                kind=data["kind"],
+                mode=data["mode"],
+                staff=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["starts_at"] + timedelta(minutes=data["duration_minutes"]),
+                booked_by=request.user,
+            )
+        except EngagementInvalid as error:
+            _problems(request, error)
+        else:
+            messages.success(request, "Appointment booked.")
+            return redirect("staff_engagement", patient.pk)
+    return _staff_page(request, patient, appointment_form=form)
+
+
+@care_staff_required
+@require_POST
+def staff_book_series(request: HttpRequest, patient_id) -> HttpResponse:
+    patient = get_patient(request.user, patient_id)
+    form = SeriesForm(request.POST)
+    if form.is_valid():
+        try:
+            series = create_series(
+                patient=patient, staff=request.user, created_by=request.user, **form.cleaned_data
+            )
+        except EngagementInvalid as error:
+            for field, message in error.problems.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, f"Booked {series.appointments.count()} check-ins.")
+            return redirect("staff_engagement", patient.pk)
+    return _staff_page(request, patient, series_form=form)
+
+
+@care_staff_required
+@require_POST
+def staff_mark_attendance(request: HttpRequest, appointment_id) -> HttpResponse:
+    appointment = get_appointment_for_staff(request.user, appointment_id)
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        record_attendance(
+            appointment=appointment, attendance=form.cleaned_data["attendance"], by=request.user
+        )
+        messages.success(request, "Attendance recorded.")
+    return redirect("staff_engagement", appointment.patient_id)
+
+
+@care_staff_required
+@require_POST
+def staff_enroll(request: HttpRequest, patient_id) -> HttpResponse:
+    patient = get_patient(request.user, patient_id)
+    form = EnrollForm(request.POST, practice=patient.practice)
+    if form.is_valid():
+        try:
+            enroll_patient(patient=patient, program=form.cleaned_data["program"], by=request.user)
+        except EngagementInvalid as error:
+            _problems(request, error)
+        else:
+            messages.success(request, "Enrolled. The program unlocks after the intake call.")
+    return redirect("staff_engagement", patient.pk)
+
+
+@care_staff_required
+@require_POST
+def staff_record_intake(request: HttpRequest, enrollment_id) -> HttpResponse:
+    enrollment: Enrollment = get_enrollment_for_staff(request.user, enrollment_id)
+    form = IntakeCallForm(request.POST, zone=patient_zone(enrollment.patient))
+    if not form.is_valid():
+        messages.error(request, "Give when the call was, how long, and how it went.")
+    else:
+        try:
+            record_intake_call(enrollment=enrollment, by=request.user, **form.cleaned_data)
+        except EngagementInvalid as error:
+            _problems(request, error)
+        else:
+            messages.success(request, f"Intake recorded: {enrollment.program} is unlocked.")
+    return redirect("staff_engagement", enrollment.patient_id)

@@ -1,0 +1,1 @@
+from tether.notifications.tests.fake_twilio import twilio  # noqa: F401
