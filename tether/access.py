@@ -220,7 +220,16 @@ def get_enrollment_for_staff(user: User, enrollment_id: object) -> Enrollment:
 
 
 def visible_outreach_tasks(user: User) -> QuerySet[OutreachTask]:
-    """Return the outreach tasks `user` works: care staff, for patients they may see."""
+    """Return the outreach tasks `user` works: care staff, for patients they may see; a peer
+    supporter, only the tasks the patient consented to route to them (never the record)."""
+    if not user.is_authenticated or not user.is_active:
+        return OutreachTask.objects.none()
+    if user.role == Role.PEER_SUPPORTER and user.practice_id is not None:
+        return OutreachTask.objects.filter(
+            assigned_to=user,
+            route=OutreachTask.Route.PEER_SUPPORTER,
+            patient__practice_id=user.practice_id,
+        )
     if not is_care_staff(user):
         return OutreachTask.objects.none()
     return OutreachTask.objects.filter(patient__in=visible_patients(user))

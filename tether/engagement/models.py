@@ -224,6 +224,7 @@ class OutreachTask(models.Model):
     class Route(models.TextChoices):
         COORDINATOR = "coordinator", "Care coordinator"
         TRUSTED_PERSON = "trusted_person", "Coordinator, trusted person told"
+        PEER_SUPPORTER = "peer_supporter", "Peer supporter (patient consented)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     appointment = models.ForeignKey(
@@ -295,3 +296,29 @@ class OutreachAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()}: {self.get_outcome_display()}"
+
+
+class PeerOutreachConsent(models.Model):
+    """The patient agreed that a named peer supporter may reach out after a missed session.
+    Withdrawal is a timestamp, so the history stays."""
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="peer_outreach_consents"
+    )
+    peer_supporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_peer_outreach_consent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.peer_supporter} may reach out to {self.patient}"

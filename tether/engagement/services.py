@@ -5,10 +5,12 @@ Rules:
 - A missed appointment gets exactly one outreach task: a unique constraint on the appointment
   stops a second one, and the sweep claims each appointment with a conditional UPDATE so two
   runs or two workers never both act on it.
-- Routing: the patient's care coordinator owns every task (the practice admin when there is
-  none), so a person on staff always closes the loop. When the patient has consented to a
-  trusted person being told about a missed session, and that person accepted, they also get a
-  gentle email with no clinical detail, and the task records that they were told.
+- Routing: the patient's care coordinator owns the task by default (the practice admin when
+  there is none). When the patient has consented to a named peer supporter reaching out, the
+  task goes to that peer supporter's queue instead (the coordinator still sees it and it still
+  escalates). When the patient has consented to a trusted person being told about a missed
+  session, and that person accepted, they also get a gentle email with no clinical detail,
+  and the task records that they were told.
 - A task is due at 17:00 on the next business day in the practice's time zone; an
   unreached patient gets a second attempt due the next business day; an open task past its
   due time escalates once to the practice admin.
@@ -28,6 +30,7 @@ from tether.engagement.models import (
     Enrollment,
     OutreachAttempt,
     OutreachTask,
+    PeerOutreachConsent,
     Program,
 )
 from tether.engagement.schedule import Invalid, next_business_day_at, occurrences, zone
@@ -337,6 +340,41 @@ def trusted_person_for_missed_session(patient: Patient) -> SupportContact | None
     )
 
 
+def peer_supporter_for_outreach(patient: Patient) -> User | None:
+    """Return the active peer supporter the patient agreed may reach out, if any."""
+    consent = (
+        PeerOutreachConsent.objects.filter(
+            patient=patient,
+            withdrawn_at__isnull=True,
+            peer_supporter__is_active=True,
+            peer_supporter__role=Role.PEER_SUPPORTER,
+            peer_supporter__practice_id=patient.practice_id,
+        )
+        .select_related("peer_supporter")
+        .first()
+    )
+    return consent.peer_supporter if consent else None
+
+
+@transaction.atomic
+def set_peer_outreach(*, patient: Patient, peer_supporter: User | None) -> None:
+    """Let `peer_supporter` reach out after a missed session, or (None) stop it, at once."""
+    if peer_supporter is not None and (
+        peer_supporter.role != Role.PEER_SUPPORTER
+        or peer_supporter.practice_id != patient.practice_id
+        or not peer_supporter.is_active
+    ):
+        raise Invalid({"peer_supporter": "Choose one of your practice's peer supporters."})
+    now = timezone.now()
+    PeerOutreachConsent.objects.filter(patient=patient, withdrawn_at__isnull=True).update(
+        withdrawn_at=now
+    )
+    if peer_supporter is not None:
+        PeerOutreachConsent.objects.create(
+            patient=patient, peer_supporter=peer_supporter, granted_at=now
+        )
+
+
 @transaction.atomic
 def open_outreach_task(*, appointment: Appointment, at: datetime) -> tuple[OutreachTask, bool]:
     """Return the appointment's outreach task, creating it (and telling a consented trusted
@@ -346,15 +384,20 @@ def open_outreach_task(*, appointment: Appointment, at: datetime) -> tuple[Outre
         return existing, False
     patient = appointment.patient
     trusted = trusted_person_for_missed_session(patient)
+    peer = peer_supporter_for_outreach(patient)
+    if peer is not None:
+        owner, route = peer, OutreachTask.Route.PEER_SUPPORTER
+    elif trusted is not None:
+        owner, route = coordinator_of(patient), OutreachTask.Route.TRUSTED_PERSON
+    else:
+        owner, route = coordinator_of(patient), OutreachTask.Route.COORDINATOR
     try:
         with transaction.atomic():
             task = OutreachTask.objects.create(
                 appointment=appointment,
                 patient=patient,
-                assigned_to=coordinator_of(patient),
-                route=OutreachTask.Route.TRUSTED_PERSON
-                if trusted
-                else OutreachTask.Route.COORDINATOR,
+                assigned_to=owner,
+                route=route,
                 trusted_contact=trusted,
                 due_at=next_business_day_at(at, patient.practice.time_zone),
                 created_at=at,

@@ -4,6 +4,7 @@ from tether.engagement import views
 
 urlpatterns = [
     path("me/appointments/", views.my_appointments, name="my_appointments"),
+    path("me/appointments/peer-outreach/", views.my_peer_outreach, name="my_peer_outreach"),
     path("me/programs/", views.my_programs, name="my_programs"),
     path(
         "me/programs/<uuid:enrollment_id>/intake-call/",

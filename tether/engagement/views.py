@@ -2,10 +2,12 @@
 (/staff/...). Each looks up through the access module, calls a service, and redirects."""
 
 from datetime import timedelta
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,9 +19,10 @@ from tether.access import (
     get_outreach_task,
     get_own_patient,
     get_patient,
+    is_care_staff,
     visible_outreach_tasks,
 )
-from tether.accounts.models import Patient
+from tether.accounts.models import Patient, Role, User
 from tether.engagement.forms import (
     AppointmentForm,
     AttemptForm,
@@ -37,11 +40,26 @@ from tether.engagement.services import (
     book_intake_call,
     create_series,
     enroll_patient,
+    peer_supporter_for_outreach,
     record_attendance,
     record_intake_call,
     record_outreach_attempt,
+    set_peer_outreach,
 )
 from tether.lib.decorators import care_staff_required, patient_required
+
+
+def outreach_worker_required(view):
+    """Care staff, and peer supporters for the tasks routed to them; others get a 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not (is_care_staff(request.user) or request.user.role == Role.PEER_SUPPORTER):
+            raise Http404("Not found.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _times(appointments, patient: Patient) -> list[dict]:
@@ -69,8 +87,40 @@ def _problems(request: HttpRequest, error: EngagementInvalid) -> None:
 def my_appointments(request: HttpRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     rows = _times(upcoming_appointments(patient, now=timezone.now()), patient)
-    context = {"patient": patient, "rows": rows, "zone": patient_zone(patient)}
+    context = {
+        "patient": patient,
+        "rows": rows,
+        "zone": patient_zone(patient),
+        "peer": peer_supporter_for_outreach(patient),
+        "peer_supporters": User.objects.filter(
+            role=Role.PEER_SUPPORTER, practice_id=patient.practice_id, is_active=True
+        ).order_by("first_name"),
+    }
     return render(request, "engagement/my_appointments.html", context)
+
+
+@patient_required
+@require_POST
+def my_peer_outreach(request: HttpRequest) -> HttpResponse:
+    """The patient lets a peer supporter reach out after a missed session, or stops it."""
+    patient = get_own_patient(request.user)
+    chosen = request.POST.get("peer_supporter") or None
+    peer = None
+    if chosen:
+        peer = User.objects.filter(
+            pk=chosen if str(chosen).isdigit() else None,
+            role=Role.PEER_SUPPORTER,
+            practice_id=patient.practice_id,
+        ).first()
+        if peer is None:
+            messages.error(request, "Choose one of your practice's peer supporters.")
+            return redirect("my_appointments")
+    set_peer_outreach(patient=patient, peer_supporter=peer)
+    if peer:
+        messages.success(request, f"{peer.display_name} may reach out if you miss a session.")
+    else:
+        messages.success(request, "Only your care coordinator will reach out now.")
+    return redirect("my_appointments")
 
 
 @patient_required
@@ -118,7 +168,7 @@ def book_my_intake(request: HttpRequest, enrollment_id) -> HttpResponse:
 # --- Care staff ------------------------------------------------------------------------------
 
 
-@care_staff_required
+@outreach_worker_required
 def outreach_queue_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     tasks = list(outreach_queue(visible_outreach_tasks(request.user), now=now))
@@ -132,7 +182,7 @@ def outreach_queue_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@care_staff_required
+@outreach_worker_required
 @require_POST
 def outreach_attempt(request: HttpRequest, task_id) -> HttpResponse:
     task = get_outreach_task(request.user, task_id)
