@@ -12,6 +12,7 @@ from tether.engagement.services import (
     enroll_patient,
     record_attendance,
     record_intake_call,
+    set_peer_outreach,
 )
 from tether.engagement.sweeps import sweep_overdue_outreach
 
@@ -115,5 +116,24 @@ def load(*, practice: Practice, now: datetime) -> None:
             by=coordinator,
             at=now,
         )
+    # demo-patient-03 agreed that the peer supporter may reach out: a missed session yesterday
+    # sits in demo-peer's queue.
+    peer_patient = _patient("demo-patient-03")
+    set_peer_outreach(patient=peer_patient, peer_supporter=User.objects.get(username="demo-peer"))
+    missed_yesterday = book_appointment(
+        patient=peer_patient,
+        kind=Appointment.Kind.CHECK_IN,
+        mode=Appointment.Mode.PHONE,
+        staff=coordinator,
+        starts_at=now - timedelta(hours=26),
+        ends_at=now - timedelta(hours=25, minutes=30),
+        booked_by=coordinator,
+    )
+    record_attendance(
+        appointment=missed_yesterday,
+        attendance=Appointment.Attendance.MISSED,
+        by=coordinator,
+        at=now - timedelta(hours=24),
+    )
     # Past-due tasks escalate to the practice admin, as the every-minute sweep would.
     sweep_overdue_outreach(now=now)

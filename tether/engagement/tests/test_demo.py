@@ -18,3 +18,13 @@ def test_the_demo_has_a_waiting_patient_and_overdue_and_fresh_outreach(db):
         "Missed two check-ins in a row"
         in needs_attention(Patient.objects.values_list("pk", flat=True)).values()
     )
+
+
+def test_the_demo_peer_supporter_has_outreach_the_patient_routed_to_them(db):
+    call_command("load_demo", stdout=None)
+
+    from tether.access import visible_outreach_tasks
+    from tether.accounts.models import User
+
+    tasks = visible_outreach_tasks(User.objects.get(username="demo-peer"))
+    assert [t.patient.user.username for t in tasks] == ["demo-patient-03"]
