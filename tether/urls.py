@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tether.network.trusted_urls")),
     path("", include("tether.engagement.urls")),
     path("", include("tether.notifications.urls")),
+    path("", include("tether.peers.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -16,6 +16,8 @@ class RiskAlert(models.Model):
         PHQ9_ITEM9 = "phq9_item9", "PHQ-9 question 9 answered above 0"
         PATIENT_NOT_SAFE = "patient_not_safe", "Patient said “I'm not safe right now”"
         STAFF_RAISED = "staff_raised", "Raised by staff"
+        CRISIS_LANGUAGE = "crisis_language", "Possible crisis language in a peer post"
+        PEER_ESCALATED = "peer_escalated", "Escalated by a peer supporter"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"

@@ -1,0 +1,187 @@
+"""Rank peer groups by how close their experience is to a patient's own words.
+
+A group's experience is its "who it is for" description plus the descriptions of members who
+agreed to share theirs for matching. Two signals, both cosine similarities between unit
+vectors from embedding.py:
+
+- the group's centroid: the mean of its description and its members' descriptions;
+- its closest members: the mean of the `MEMBER_K` most similar member descriptions (padded
+  with the centroid score when a group has fewer), found through a FAISS index.
+
+plus the share of the patient's identity tags the group carries. Group size and activity are
+not inputs: nothing here knows how many posts a group has, and a group with three members is
+scored on the same scale as one with three thousand. docs/matching.md explains the weights
+and `make eval` measures them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# FAISS logs each CPU-feature library it tries at INFO; only its failures matter here.
+logging.getLogger("faiss.loader").setLevel(logging.WARNING)
+import faiss  # noqa: E402
+
+from tether.peers.embedding import DIMENSIONS  # noqa: E402
+
+MEMBER_K = 3  # closest members averaged per group
+MEMBER_WEIGHT = 0.5  # share of the semantic score that comes from the closest members
+TAG_WEIGHT = 0.15  # a perfect tag overlap adds this much to a 0..1 semantic score
+CANDIDATE_GROUPS = 50  # groups taken from the centroid index before re-scoring
+CANDIDATE_MEMBERS = 200  # members taken from the member index before re-scoring
+# Above this many member profiles an approximate (IVF) index replaces the exact one.
+EXACT_MEMBER_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    group_id: object
+    score: float
+    centroid: float  # similarity to the group's centroid, -1..1
+    members: float  # mean similarity of its closest members (or the centroid when none)
+    shared_tags: frozenset[int]
+    member_evidence: int  # how many of its members were among the closest found
+
+
+@dataclass
+class MatchIndex:
+    """An in-memory index of one practice's groups and shared member profiles."""
+
+    group_ids: list[object]
+    centroids: np.ndarray  # (groups, 384), unit rows
+    group_tags: list[frozenset[int]]
+    member_group: np.ndarray  # (members,), row in group_ids of each member profile
+    group_index: faiss.Index = field(repr=False)
+    member_index: faiss.Index | None = field(repr=False)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return len(self.group_ids), len(self.member_group)
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=-1, keepdims=True)
+    return (rows / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+def build_index(
+    *,
+    group_ids: Sequence[object],
+    group_vectors: np.ndarray,
+    group_tags: Sequence[frozenset[int]],
+    member_group: np.ndarray,
+    member_vectors: np.ndarray,
+    exact_member_limit: int = EXACT_MEMBER_LIMIT,
+) -> MatchIndex:
+    """Build the index. `group_vectors` are the groups' own descriptions; `member_group[i]` is
+    the row in `group_ids` of the member whose description is `member_vectors[i]`."""
+    n_groups = len(group_ids)
+    group_vectors = np.asarray(group_vectors, dtype=np.float32).reshape(n_groups, DIMENSIONS)
+    member_vectors = np.asarray(member_vectors, dtype=np.float32).reshape(-1, DIMENSIONS)
+    member_group = np.asarray(member_group, dtype=np.int64)
+    # Centroid = mean of the description and every shared member description.
+    sums = group_vectors.astype(np.float64)
+    if len(member_group):
+        np.add.at(sums, member_group, member_vectors)
+    centroids = _unit(sums)
+    group_index = faiss.IndexFlatIP(DIMENSIONS)
+    if n_groups:
+        group_index.add(centroids)
+    member_index = None
+    n_members = len(member_group)
+    if n_members:
+        if n_members <= exact_member_limit:
+            member_index = faiss.IndexFlatIP(DIMENSIONS)
+        else:
+            nlist = int(4 * np.sqrt(n_members))
+            quantizer = faiss.IndexFlatIP(DIMENSIONS)
+            member_index = faiss.IndexIVFFlat(
+                quantizer, DIMENSIONS, nlist, faiss.METRIC_INNER_PRODUCT
+            )
+            rng = np.random.default_rng(0)
+            sample = member_vectors[rng.choice(n_members, min(n_members, nlist * 40), False)]
+            member_index.train(sample)
+            member_index.nprobe = 32
+        member_index.add(member_vectors)
+    return MatchIndex(
+        group_ids=list(group_ids),
+        centroids=centroids,
+        group_tags=list(group_tags),
+        member_group=member_group,
+        group_index=group_index,
+        member_index=member_index,
+    )
+
+
+def rank(
+    index: MatchIndex,
+    query: np.ndarray,
+    tags: frozenset[int] = frozenset(),
+    *,
+    limit: int = 5,
+    exclude: frozenset[object] = frozenset(),
+    member_weight: float = MEMBER_WEIGHT,
+    member_k: int = MEMBER_K,
+    tag_weight: float = TAG_WEIGHT,
+) -> list[GroupScore]:
+    """The best `limit` groups for a patient's description vector and tags, best first."""
+    n_groups = len(index.group_ids)
+    if not n_groups:
+        return []
+    q = _unit(np.asarray(query, dtype=np.float32).reshape(1, DIMENSIONS))
+    _, top = index.group_index.search(q, min(CANDIDATE_GROUPS, n_groups))
+    candidates = {int(i) for i in top[0] if i >= 0}
+    closest: dict[int, list[float]] = defaultdict(list)
+    if index.member_index is not None and member_weight > 0:
+        sims, rows = index.member_index.search(q, min(CANDIDATE_MEMBERS, len(index.member_group)))
+        for sim, row in zip(sims[0], rows[0], strict=True):
+            if row >= 0:
+                g = int(index.member_group[row])
+                if len(closest[g]) < member_k:  # results come best first
+                    closest[g].append(float(sim))
+        candidates.update(closest)
+    # Groups carrying the patient's tags are candidates even when their words differ.
+    if tags:
+        candidates.update(g for g in range(n_groups) if index.group_tags[g] & tags)
+    scores = []
+    for g in candidates:
+        group_id = index.group_ids[g]
+        if group_id in exclude:
+            continue
+        centroid = float(index.centroids[g] @ q[0])
+        found = closest.get(g, [])
+        # A group with fewer close members than k is padded with its centroid score, so a
+        # small group is not penalised for being small.
+        members = (sum(found) + centroid * (member_k - len(found))) / member_k
+        shared = index.group_tags[g] & tags
+        tag_share = len(shared) / len(tags) if tags else 0.0
+        semantic = (1 - member_weight) * centroid + member_weight * members
+        scores.append(
+            GroupScore(
+                group_id=group_id,
+                score=semantic + tag_weight * tag_share,
+                centroid=centroid,
+                members=members,
+                shared_tags=frozenset(shared),
+                member_evidence=len(found),
+            )
+        )
+    scores.sort(key=lambda s: (-s.score, str(s.group_id)))
+    return scores[:limit]
+
+
+def closeness(score: GroupScore) -> str:
+    """Plain words for how close a match is (cosine of MiniLM vectors; see docs/matching.md)."""
+    semantic = max(score.centroid, score.members)
+    if semantic >= 0.6:
+        return "Very close to what you described"
+    if semantic >= 0.4:
+        return "Close to what you described"
+    if semantic >= 0.25:
+        return "Some of what you described"
+    return "Not much like what you described"

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from tether.peers import views_member, views_moderation, views_staff
+
+urlpatterns = [
+    # The patient's own (/me/peers/...)
+    path("me/peers/", views_member.my_groups, name="my_groups"),
+    path("me/peers/experience/", views_member.my_experience, name="my_experience"),
+    path("me/peers/suggestions/", views_member.group_suggestions, name="group_suggestions"),
+    path("me/peers/groups/<uuid:group_id>/join/", views_member.join, name="join_group"),
+    path("me/peers/groups/<uuid:group_id>/", views_member.group_page, name="group_page"),
+    path("me/peers/groups/<uuid:group_id>/post/", views_member.post, name="create_post"),
+    path("me/peers/groups/<uuid:group_id>/leave/", views_member.leave, name="leave_group"),
+    path("me/peers/posts/<uuid:post_id>/report/", views_member.report, name="report_post"),
+    path("me/peers/posts/<uuid:post_id>/support/", views_member.post_support, name="post_support"),
+    path("me/peers/belonging/<int:check_id>/", views_member.belonging, name="belonging_check"),
+    # Peer supporters (their groups) and admins (all groups)
+    path("peers/moderation/", views_moderation.queue, name="moderation_queue"),
+    path(
+        "peers/moderation/posts/<uuid:post_id>/",
+        views_moderation.moderate_post,
+        name="moderate_post",
+    ),
+    path("peers/groups/", views_moderation.group_list, name="peer_group_list"),
+    path("peers/groups/new/", views_moderation.group_form, name="peer_group_new"),
+    path("peers/groups/<uuid:group_id>/", views_moderation.group_detail, name="peer_group_detail"),
+    path("peers/groups/<uuid:group_id>/edit/", views_moderation.group_form, name="peer_group_edit"),
+    # The care team
+    path(
+        "staff/peers/memberships/<uuid:membership_id>/reveal/",
+        views_staff.reveal,
+        name="reveal_member",
+    ),
+]
