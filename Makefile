@@ -14,13 +14,14 @@ TEST_ENV := SECRET_KEY=test-only-not-a-secret
 # PostgreSQL for the second test run; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tether
 
-.PHONY: help demo serve worker scheduler test test-sqlite test-postgres lint format bench browser-deps clean
+.PHONY: help demo serve worker scheduler test test-sqlite test-postgres lint format bench eval browser-deps clean
 
 help:
 	@echo "make demo    set up everything (venv, packages, SQLite, demo data) and serve on http://127.0.0.1:8000"
 	@echo "make worker  run one background task worker (db_worker); make scheduler  enqueue the sweeps every minute"
 	@echo "make test    install dev tools and run lint + the whole suite on SQLite, then PostgreSQL"
-	@echo "make bench   seed 200 patients x 20 assessments and time the caseload page"
+	@echo "make bench   time the caseload page, the sweeps and peer matching (10k groups, 1M profiles)"
+	@echo "make eval    measure peer matching and crisis-language detection on ../shared/eval/"
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -90,6 +91,18 @@ test: lint test-sqlite test-postgres
 bench: $(DEV)
 	$(TEST_ENV) $(PY) benchmarks/caseload.py
 	$(TEST_ENV) $(PY) benchmarks/sweeps.py
+	$(TEST_ENV) $(PY) benchmarks/matching.py
+
+# Measures the peer matcher and the crisis-language detector on real data kept outside the
+# project (TETHER_EVAL_DIR, default ../shared/eval/); not part of `make test`.
+TETHER_EVAL_DIR ?= ../shared/eval
+EVAL := $(VENV)/.eval-installed
+$(EVAL): pyproject.toml | $(DEV)
+	$(PIP) install --quiet -e ".[dev,eval]"
+	touch $@
+
+eval: $(EVAL)
+	$(TEST_ENV) TETHER_EVAL_DIR="$(TETHER_EVAL_DIR)" $(PY) -m evaluation.run
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

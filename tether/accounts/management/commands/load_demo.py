@@ -29,7 +29,12 @@ from tether.network.services import (
 )
 
 DEMO_SLUG = "demo"
-DEMO_MODULES = ("tether.engagement.demo", "tether.crisis.demo", "tether.notifications.demo")
+DEMO_MODULES = (
+    "tether.engagement.demo",
+    "tether.crisis.demo",
+    "tether.notifications.demo",
+    "tether.peers.demo",
+)
 DEMO_PASSWORD = "demo"  # noqa: S105  (synthetic demo accounts only)
 
 STAFF = [
