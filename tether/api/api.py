@@ -14,6 +14,7 @@ from tether.accounts.models import Role, User
 from tether.api.auth import AUTH
 from tether.api.engagement import router as engagement_router
 from tether.api.network import router as network_router
+from tether.api.peers import router as peers_router
 from tether.api.schemas import (
     AlertOut,
     AssessmentIn,
@@ -59,7 +60,10 @@ api = NinjaAPI(
 
 
 def _readable(error: dict) -> str:
-    where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload"))
+    loc = list(error.get("loc", ()))
+    if loc[:2] == ["body", "payload"]:  # ninja's own prefix, not a field called "body"
+        loc = loc[2:]
+    where = ".".join(str(part) for part in loc)
     return f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", "invalid")
 
 
@@ -125,6 +129,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("", network_router)
 api.add_router("", engagement_router)
+api.add_router("", peers_router)
 
 
 def _require_care_staff(request: HttpRequest) -> None:

@@ -414,8 +414,10 @@ def create_post(
         )
     if parent is not None and (parent.group_id != membership.group_id or parent.parent_id):
         raise PeerInvalid({"parent": "You can reply only to a post in this group."})
-    _check_rate(membership, now)
     signal = detect(body)  # before the transaction: embedding takes a few milliseconds
+    # A post that may show someone in crisis is never refused, however often they post.
+    if not signal.flagged:
+        _check_rate(membership, now)
     group = membership.group
     with transaction.atomic():
         post = Post.objects.create(

@@ -395,3 +395,13 @@ def test_group_names_are_unique_per_practice_ignoring_case(peer_world):
             moderator=peer_world.people.peer,
         )
     assert "already has a group" in error.value.problems["name"]
+
+
+def test_a_crisis_post_is_never_refused_by_the_rate_limit(peer_world):
+    start = timezone.now()
+    for i in range(services.POSTS_PER_WINDOW):
+        services.create_post(membership=peer_world.willow, body=f"post {i}", now=start)
+    result = services.create_post(
+        membership=peer_world.willow, body="I want to end my life tonight.", now=start
+    )
+    assert result.show_crisis_resources and result.post.risk_alert_id

@@ -1,0 +1,303 @@
+"""/api/v1 for peer communities: the patient's experience and group suggestions, joining and
+leaving, posts, reports, the moderators' queue and the belonging check. Every endpoint looks
+records up through the access module and changes data only through tether.peers.services.
+
+Members see each other only by pseudonym: no response here carries a patient's id or name.
+The patient's own endpoints answer 404 to anyone who is not a patient, as the access module
+does for a record that is not theirs."""
+
+from uuid import UUID
+
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest
+from ninja import Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tether.access import (
+    get_belonging_check,
+    get_joinable_group,
+    get_member_post,
+    get_membership,
+    get_own_patient,
+    get_post_for_moderator,
+    moderated_groups,
+    my_memberships,
+)
+from tether.accounts.models import Patient, Role, User
+from tether.api.peers_schemas import (
+    BelongingAnswerOut,
+    BelongingCheckOut,
+    BelongingIn,
+    ExperienceIn,
+    ExperienceOut,
+    JoinIn,
+    MembershipOut,
+    ModerationIn,
+    ModerationOut,
+    PostCreatedOut,
+    PostIn,
+    PostOut,
+    QueuedPostOut,
+    ReportIn,
+    ReportOut,
+    SuggestionOut,
+    TagOut,
+)
+from tether.api.schemas import Error
+from tether.crisis.resources import resources_for
+from tether.peers.models import BelongingCheck, ExperienceProfile, IdentityTag, Membership, Post
+from tether.peers.services import (
+    BELONGING_OPTIONS,
+    BELONGING_QUESTION,
+    PeerInvalid,
+    PostResult,
+    answer_belonging,
+    create_post,
+    is_low,
+    join_group,
+    leave_group,
+    moderate,
+    record_visit,
+    report_post,
+    save_experience,
+    suggest_groups,
+)
+
+router = Router(tags=["peers"])
+
+NOT_FOUND = {404: Error}
+INVALID = {400: Error, 404: Error}
+
+# Shown with the crisis resources after a post that may show someone in crisis. The post is
+# already up; this puts help in front of them at once, and says honestly who was told.
+SUPPORT_MESSAGE = (
+    "Thank you for sharing this. Your post is in the group. It sounds like things may be very "
+    "hard right now, and you don't have to wait for a reply: the people below are there to "
+    "listen, day or night."
+)
+CARE_TEAM_TOLD = " We have also let your care team know, so they can check in with you."
+
+# The services name a few problems after the model field; the API names the field sent.
+_REQUEST_FIELDS = {"parent": "parent_id", "tags": "tag_ids"}
+
+
+def _invalid(error: PeerInvalid) -> Status:
+    problems = [
+        f"{_REQUEST_FIELDS.get(field, field)}: {message}"
+        for field, message in error.problems.items()
+    ]
+    return Status(400, {"detail": str(error), "problems": problems})
+
+
+def _require_moderator(user: User) -> None:
+    if user.role not in (Role.PEER_SUPPORTER, Role.ADMIN):
+        raise HttpError(403, "Only peer supporters and practice admins moderate groups.")
+
+
+def _suggestions(patient: Patient) -> list[dict]:
+    suggestions = suggest_groups(patient=patient)
+    prefetch_related_objects([s.group for s in suggestions], "tags")
+    return [
+        {
+            "rank": rank,
+            "group": s.group,
+            "closeness": s.closeness,
+            "reason": s.reason,
+            "shared_tags": list(s.shared_tags),
+        }
+        for rank, s in enumerate(suggestions, start=1)
+    ]
+
+
+# --- Experience and suggestions --------------------------------------------------------------
+
+
+@router.get("/peers/tags", response=list[TagOut])
+def list_tags(request: HttpRequest):
+    """The identity-tag vocabulary, shared by every practice, by kind and label."""
+    return IdentityTag.objects.all()
+
+
+@router.get("/me/experience", response={200: ExperienceOut, **NOT_FOUND})
+def get_experience(request: HttpRequest):
+    """What you are going through, in your own words, and your tags. Only you ever see the
+    words. Before you have written them this is still 200, with an empty description."""
+    patient = get_own_patient(request.auth)
+    profile = ExperienceProfile.objects.filter(patient=patient).first()
+    if profile is None:
+        return {"description": "", "tags": [], "share_for_matching": False, "updated_at": None}
+    return profile
+
+
+@router.put("/me/experience", response={200: ExperienceOut, **INVALID})
+def put_experience(request: HttpRequest, payload: ExperienceIn):
+    """Describe your experience and choose tags; group suggestions follow from them."""
+    patient = get_own_patient(request.auth)
+    try:
+        return save_experience(patient=patient, **payload.model_dump())
+    except PeerInvalid as error:
+        return _invalid(error)
+
+
+@router.get("/me/group-suggestions", response={200: list[SuggestionOut], **NOT_FOUND})
+def list_group_suggestions(request: HttpRequest):
+    """Open groups of your practice, closest to your experience first. Ranked by closeness
+    of experience and shared tags only, never by size or activity. Empty until you have
+    described your experience; groups you belong to are left out."""
+    return _suggestions(get_own_patient(request.auth))
+
+
+# --- Memberships -----------------------------------------------------------------------------
+
+
+@router.post("/peer-groups/{group_id}/join", response={201: MembershipOut, **INVALID})
+def join(request: HttpRequest, group_id: UUID, payload: JoinIn):
+    """Join an open group of your practice under a pseudonym, the only name members see."""
+    patient = get_own_patient(request.auth)
+    group = get_joinable_group(request.auth, group_id)
+    try:
+        membership = join_group(patient=patient, group=group, **payload.model_dump())
+    except PeerInvalid as error:
+        return _invalid(error)
+    return Status(201, membership)
+
+
+@router.get("/me/memberships", response={200: list[MembershipOut], **NOT_FOUND})
+def list_memberships(request: HttpRequest):
+    """The groups you belong to now, with the pseudonym you use in each."""
+    get_own_patient(request.auth)
+    return my_memberships(request.auth).prefetch_related("group__tags")
+
+
+@router.delete("/me/memberships/{group_id}", response={204: None, **NOT_FOUND})
+def leave(request: HttpRequest, group_id: UUID):
+    """Leave a group. Your posts stay, under your pseudonym."""
+    membership = get_membership(request.auth, group_id)
+    leave_group(membership=membership)
+    return Status(204, None)
+
+
+# --- Posts -----------------------------------------------------------------------------------
+
+
+@router.get("/peer-groups/{group_id}/posts", response={200: list[PostOut], **NOT_FOUND})
+@paginate(LimitOffsetPagination)
+def list_posts(request: HttpRequest, group_id: UUID):
+    """The group's posts, newest first (members only). A reply names its post in
+    `parent_id`. A post a moderator has hidden keeps its place with `body` null."""
+    membership = get_membership(request.auth, group_id)
+    # Reading the group is a visit: it keeps the "haven't seen you in a while" note away.
+    record_visit(membership=membership)
+    return membership.group.posts.select_related("author").order_by("-created_at", "-id")
+
+
+def _parent(user: User, parent_id: UUID | None) -> Post | None:
+    if parent_id is None:
+        return None
+    try:
+        return get_member_post(user, parent_id)
+    except Http404:
+        raise PeerInvalid({"parent": "You can reply only to a post in this group."}) from None
+
+
+def _crisis_support(membership: Membership, result: PostResult) -> dict:
+    if not result.show_crisis_resources:
+        return {"crisis_resources": [], "support_message": None}
+    practice = membership.group.practice
+    return {
+        "crisis_resources": resources_for(country=practice.country, practice_slug=practice.slug),
+        "support_message": SUPPORT_MESSAGE + (CARE_TEAM_TOLD if result.post.risk_alert_id else ""),
+    }
+
+
+@router.post("/peer-groups/{group_id}/posts", response={201: PostCreatedOut, **INVALID})
+def create_group_post(request: HttpRequest, group_id: UUID, payload: PostIn):
+    """Post in the group, or reply to a post with `parent_id`. A post that may show someone in
+    crisis is never held back: it is saved, the moderator sees it first, the author's care
+    team gets a risk alert, and the answer carries the crisis resources to show at once."""
+    membership = get_membership(request.auth, group_id)
+    try:
+        parent = _parent(request.auth, payload.parent_id)
+        result = create_post(membership=membership, body=payload.body, parent=parent)
+    except PeerInvalid as error:
+        return _invalid(error)
+    return Status(201, {"post": result.post, **_crisis_support(membership, result)})
+
+
+@router.post("/posts/{post_id}/report", response={200: ReportOut, **INVALID})
+def report(request: HttpRequest, post_id: UUID, payload: ReportIn):
+    """Ask the group's peer supporter to look at a post. Reporting twice changes nothing."""
+    post = get_member_post(request.auth, post_id)
+    reporter = get_membership(request.auth, post.group_id)
+    try:
+        saved = report_post(post=post, reporter=reporter, reason=payload.reason)
+    except PeerInvalid as error:
+        return _invalid(error)
+    return {"post_id": post.pk, "reason": saved.reason, "reported_at": saved.created_at}
+
+
+# --- Moderation ------------------------------------------------------------------------------
+
+
+@router.get("/moderation/queue", response={200: list[QueuedPostOut], 403: Error})
+@paginate(LimitOffsetPagination)
+def moderation_queue(request: HttpRequest):
+    """Posts waiting for a moderator in the groups you moderate (a peer supporter their own
+    groups, an admin every group of the practice): possible crisis first, then oldest first."""
+    _require_moderator(request.auth)
+    return (
+        Post.objects.filter(group__in=moderated_groups(request.auth), needs_review=True)
+        .select_related("group", "author")
+        .prefetch_related("reports")
+        .order_by("-crisis_language", "created_at", "id")
+    )
+
+
+@router.post("/posts/{post_id}/moderation", response={200: ModerationOut, **INVALID})
+def moderate_post(request: HttpRequest, post_id: UUID, payload: ModerationIn):
+    """Hide, restore, escalate (to the author's care team, with a note) or keep a post. Every
+    action is recorded and takes the post out of the queue."""
+    post = get_post_for_moderator(request.auth, post_id)
+    try:
+        return moderate(post=post, by=request.auth, **payload.model_dump())
+    except PeerInvalid as error:
+        return _invalid(error)
+
+
+# --- Belonging -------------------------------------------------------------------------------
+
+
+def _belonging_check(check: BelongingCheck) -> dict:
+    group = check.membership.group
+    return {
+        "id": check.pk,
+        "group_id": group.pk,
+        "question": BELONGING_QUESTION.format(group=group.name),
+        "options": [{"value": value, "label": label} for value, label in BELONGING_OPTIONS],
+        "asked_at": check.asked_at,
+    }
+
+
+@router.get("/me/belonging-checks", response={200: list[BelongingCheckOut], **NOT_FOUND})
+def list_belonging_checks(request: HttpRequest):
+    """Belonging questions waiting for your answer, one per group at most."""
+    get_own_patient(request.auth)
+    checks = BelongingCheck.objects.filter(
+        membership__in=my_memberships(request.auth), answered_at=None
+    ).select_related("membership__group")
+    return [_belonging_check(check) for check in checks]
+
+
+@router.post("/belonging-checks/{check_id}", response={200: BelongingAnswerOut, **INVALID})
+def answer_belonging_check(request: HttpRequest, check_id: int, payload: BelongingIn):
+    """Answer "I identify with [this group]" from 1 to 7. A low answer (3 or below) comes back
+    with other groups that may fit better."""
+    check = get_belonging_check(request.auth, check_id)
+    try:
+        answered = answer_belonging(check=check, **payload.model_dump())
+    except PeerInvalid as error:
+        return _invalid(error)
+    low = is_low(answered.score)
+    suggestions = _suggestions(get_own_patient(request.auth)) if low else []
+    return {"low": low, "suggestions": suggestions}
