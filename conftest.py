@@ -123,8 +123,16 @@ class PeerWorld:
 
 @pytest.fixture
 def peer_world(people) -> PeerWorld:
+    from importlib import import_module
+
+    from django.apps import apps
+
     from tether.peers import services
     from tether.peers.models import IdentityTag
+
+    # Live-server (browser) tests flush the database, seeded tags included: seed them again
+    # (idempotent) so this fixture works after them too.
+    import_module("tether.peers.migrations.0002_seed_identity_tags").seed(apps, None)
 
     other_peer = UserFactory(
         username="other_peer", practice=people.practice, role=Role.PEER_SUPPORTER

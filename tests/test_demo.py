@@ -27,7 +27,7 @@ def test_it_loads_the_demo_practice_once(db):
         assert User.objects.get(username=username).check_password("demo")
     assert User.objects.filter(role=Role.COORDINATOR).count() == 2
     assert User.objects.filter(role=Role.CLINICIAN).count() == 3
-    assert User.objects.filter(role=Role.PEER_SUPPORTER).count() == 1
+    assert User.objects.filter(role=Role.PEER_SUPPORTER).count() == 2  # demo-peer, demo-peer-2
     assert RiskAlert.objects.filter(status=RiskAlert.Status.OPEN).exists()
 
 

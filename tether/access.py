@@ -281,7 +281,9 @@ def get_membership(user: User, group_id: object) -> Membership:
         pk = _as_uuid(group_id)
     except Http404:
         raise Http404("No such group.") from None
-    membership = my_memberships(user).filter(group_id=pk).select_related("patient").first()
+    membership = (
+        my_memberships(user).filter(group_id=pk).select_related("patient__practice").first()
+    )
     if membership is None:
         raise Http404("No such group.")
     return membership
@@ -321,6 +323,29 @@ def get_member_post(user: User, post_id: object) -> Post:
     if post is None:
         raise Http404("No such post.")
     return post
+
+
+def get_own_post(user: User, post_id: object) -> Post:
+    """A post the signed-in patient wrote in a group they still belong to, hidden or not."""
+    try:
+        pk = _as_uuid(post_id)
+    except Http404:
+        raise Http404("No such post.") from None
+    post = (
+        Post.objects.filter(pk=pk, author__in=my_memberships(user))
+        .select_related("group", "risk_alert")
+        .first()
+    )
+    if post is None:
+        raise Http404("No such post.")
+    return post
+
+
+def my_open_belonging_checks(user: User) -> QuerySet[BelongingCheck]:
+    """The signed-in patient's unanswered belonging questions."""
+    return BelongingCheck.objects.filter(
+        membership__in=my_memberships(user), answered_at=None
+    ).select_related("membership__group")
 
 
 def moderated_groups(user: User) -> QuerySet[PeerGroup]:

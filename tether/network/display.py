@@ -141,6 +141,7 @@ def _entry(
         what = {
             "care_team": "Care team" if staff else "Your care team",
             "safety_plan": "Safety plan",
+            "peer_group": "Peer group on Tether",
         }.get(support.kind, "Known to Tether")
         entry = Entry(
             name=support.name,
@@ -152,6 +153,8 @@ def _entry(
         if support.kind == "safety_plan":
             entry.link_url = page_url("safety_plan", patient, staff=staff)
             entry.link_label = "Read the plan" if staff else "Read my plan"
+        elif support.kind == "peer_group" and not staff:
+            entry.link_url, entry.link_label = reverse("my_groups"), "Open my groups"
         return entry
     args = (contact.pk,)
     return Entry(

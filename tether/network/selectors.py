@@ -21,6 +21,7 @@ from tether.network.analysis import (
 )
 from tether.network.layers import Layer
 from tether.network.models import ConsentScope, SafetyPlan, SupportContact
+from tether.peers.models import Membership
 
 CHECK_IN_WINDOW = timedelta(weeks=8)
 
@@ -53,6 +54,20 @@ def _care_team_support(member: CareTeamMember) -> Support:
     )
 
 
+def _group_support(membership: Membership) -> Support:
+    """A peer group the patient belongs to on Tether. It stays active while they are a member;
+    the analysis reports it as lapsed after three weeks without a visit."""
+    return Support(
+        key=f"membership:{membership.pk}",
+        name=membership.group.name,
+        layer=Layer.PEER,
+        active=True,
+        kind="peer_group",
+        last_seen_at=membership.last_visited_at,
+        since=membership.joined_at,
+    )
+
+
 SAFETY_PLAN_SUPPORT = Support(
     key="safety-plan", name="My safety plan", layer=Layer.CRISIS, active=True, kind="safety_plan"
 )
@@ -75,12 +90,17 @@ def _contacts(patient_ids: Iterable, now: datetime):
 
 
 def supports_by_patient(patient_ids: list, *, now: datetime) -> dict:
-    """Return {patient_id: (supports, has_safety_plan)} for many patients in three queries."""
+    """Return {patient_id: (supports, has_safety_plan)} for many patients in four queries."""
     found: dict = defaultdict(list)
     for contact in _contacts(patient_ids, now):
         found[contact.patient_id].append(_contact_support(contact, contact.recent_check_ins))
     for member in CareTeamMember.objects.filter(patient_id__in=patient_ids).select_related("staff"):
         found[member.patient_id].append(_care_team_support(member))
+    memberships = Membership.objects.filter(
+        patient_id__in=patient_ids, status=Membership.Status.ACTIVE
+    ).select_related("group")
+    for membership in memberships:
+        found[membership.patient_id].append(_group_support(membership))
     with_plan = set(
         SafetyPlan.objects.filter(patient_id__in=patient_ids).values_list("patient_id", flat=True)
     )

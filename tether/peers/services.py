@@ -463,7 +463,7 @@ def report_post(
     if reporter.group_id != post.group_id or reporter.status != Membership.Status.ACTIVE:
         raise Http404("No such post.")
     if post.author_id == reporter.pk:
-        raise PeerInvalid({"post": "You cannot report your own post; you can ask to hide it."})
+        raise PeerInvalid({"post": "You cannot report your own post."})
     report, created = PostReport.objects.get_or_create(
         post=post, reporter=reporter, defaults={"reason": reason.strip()[:300], "created_at": now}
     )
