@@ -47,6 +47,7 @@ from tether.api.peers_schemas import (
 from tether.api.schemas import Error
 from tether.crisis.resources import resources_for
 from tether.peers.models import BelongingCheck, ExperienceProfile, IdentityTag, Membership, Post
+from tether.peers.selectors import moderation_queue as queue_for
 from tether.peers.services import (
     BELONGING_OPTIONS,
     BELONGING_QUESTION,
@@ -244,14 +245,10 @@ def report(request: HttpRequest, post_id: UUID, payload: ReportIn):
 @paginate(LimitOffsetPagination)
 def moderation_queue(request: HttpRequest):
     """Posts waiting for a moderator in the groups you moderate (a peer supporter their own
-    groups, an admin every group of the practice): possible crisis first, then oldest first."""
+    groups, an admin every group of the practice): possible crisis first, then the most
+    reported, then the oldest — the same order as the web queue."""
     _require_moderator(request.auth)
-    return (
-        Post.objects.filter(group__in=moderated_groups(request.auth), needs_review=True)
-        .select_related("group", "author")
-        .prefetch_related("reports")
-        .order_by("-crisis_language", "created_at", "id")
-    )
+    return queue_for(moderated_groups(request.auth))
 
 
 @router.post("/posts/{post_id}/moderation", response={200: ModerationOut, **INVALID})

@@ -11,6 +11,7 @@ from tether.crisis.forms import RaiseAlertForm
 from tether.crisis.models import RiskAlert
 from tether.engagement.selectors import needs_attention
 from tether.lib.decorators import care_staff_required, patient_required
+from tether.peers.selectors import patient_peer_summary
 
 CASELOAD_PAGE_SIZE = 25
 
@@ -54,6 +55,7 @@ def staff_patient(request: HttpRequest, patient_id) -> HttpResponse:
         ),
         "instruments": INSTRUMENTS.values(),
         "raise_form": RaiseAlertForm(),
+        "peer_groups": patient_peer_summary(patient=patient, viewer=request.user),
         **_history(patient),
     }
     return render(request, "care/staff_patient.html", context)

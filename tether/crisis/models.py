@@ -92,6 +92,7 @@ class AlertEvent(models.Model):
         ESCALATED = "escalated", "Escalated"
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         RESOLVED = "resolved", "Resolved"
+        NOTE = "note", "Note added"
 
     alert = models.ForeignKey(RiskAlert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=15, choices=Kind.choices)

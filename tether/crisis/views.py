@@ -30,6 +30,7 @@ from tether.crisis.services import (
     resolve_alert,
 )
 from tether.lib.decorators import care_staff_required, patient_required
+from tether.peers.selectors import posts_for_alert
 
 
 def help_now(request: HttpRequest) -> HttpResponse:
@@ -72,6 +73,7 @@ def alert_detail(request: HttpRequest, alert_id) -> HttpResponse:
             "events": alert_events(alert),
             "time_to_ack": _time_to_ack(alert),
             "resolve_form": ResolveForm(),
+            "alert_posts": posts_for_alert(alert, viewer=request.user),
         },
     )
 
@@ -112,6 +114,7 @@ def alert_resolve(request: HttpRequest, alert_id) -> HttpResponse:
         "events": alert_events(alert),
         "time_to_ack": _time_to_ack(alert),
         "resolve_form": form,
+        "alert_posts": posts_for_alert(alert, viewer=request.user),
     }
     return render(request, "crisis/alert_detail.html", context, status=400)
 

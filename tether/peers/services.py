@@ -22,7 +22,7 @@ from tether.accounts.models import CareTeamMember, Patient, Practice, Role, User
 from tether.audit.models import AuditEvent
 from tether.audit.services import record as audit
 from tether.crisis.language import CrisisSignal, detect
-from tether.crisis.models import RiskAlert
+from tether.crisis.models import AlertEvent, RiskAlert
 from tether.crisis.services import raise_risk_alert
 from tether.notifications.services import notify
 from tether.peers import matching
@@ -516,7 +516,17 @@ def moderate(
         post.status = Post.Status.VISIBLE
     elif kind == ModerationAction.Kind.ESCALATE:
         open_alert = post.risk_alert and post.risk_alert.status != RiskAlert.Status.RESOLVED
-        if not open_alert:
+        if open_alert:
+            # The care team already has an alert for this post: the peer supporter's worry
+            # goes on it, where the team will read it.
+            AlertEvent.objects.create(
+                alert=post.risk_alert,
+                kind=AlertEvent.Kind.NOTE,
+                actor=by,
+                at=now,
+                note=f"A peer supporter escalated this post in “{post.group.name}”: {note}",
+            )
+        else:
             post.risk_alert = raise_risk_alert(
                 patient=post.author.patient,
                 reason=RiskAlert.Reason.PEER_ESCALATED,

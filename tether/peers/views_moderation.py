@@ -1,10 +1,163 @@
-"""Placeholder: being written (issue 5)."""
+"""Pages for the people who look after peer groups: a peer supporter for the groups they
+moderate, and the practice admin for every group of the practice (and only the admin creates
+or changes a group). Members appear by pseudonym only: nothing here says who a patient is."""
 
-from django.http import Http404
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from tether.access import get_moderated_group, get_post_for_moderator, moderated_groups
+from tether.accounts.models import Role
+from tether.peers.models import ModerationAction
+from tether.peers.moderation_forms import GroupForm, ModerateForm
+from tether.peers.selectors import (
+    group_members,
+    group_posts,
+    moderated_group_rows,
+    moderation_queue,
+    not_fitting,
+)
+from tether.peers.services import PeerInvalid, moderate, save_group
+
+QUEUE_PAGE_SIZE = 25
+POSTS_PAGE_SIZE = 30
+DONE = {
+    ModerationAction.Kind.HIDE: "Hidden. Members of the group no longer see this post.",
+    ModerationAction.Kind.RESTORE: "Restored. Members of the group can see the post again.",
+    ModerationAction.Kind.KEEP: "Marked as reviewed; the post stays as it is.",
+    ModerationAction.Kind.ESCALATE: "Escalated. The member's care team has a risk alert and "
+    "will follow up with them.",
+}
 
 
-def _todo(*args, **kwargs):
-    raise Http404("Not yet.")
+def _role_required(*roles: Role):
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            user = request.user
+            if not user.is_active or user.role not in roles or user.practice_id is None:
+                raise Http404("Not found.")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
-queue = moderate_post = group_list = group_form = group_detail = _todo
+# Peer supporters (their own groups) and admins (all the practice's groups); others get 404.
+moderator_required = _role_required(Role.PEER_SUPPORTER, Role.ADMIN)
+admin_required = _role_required(Role.ADMIN)
+
+
+def _zone(request: HttpRequest) -> ZoneInfo:
+    return ZoneInfo(request.user.practice.time_zone)
+
+
+def _back(request: HttpRequest) -> str:
+    """Return where to go after an action: `next` if it is a page of this site, else the
+    queue."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("moderation_queue")
+
+
+@moderator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    groups = moderated_groups(request.user)
+    page = Paginator(moderation_queue(groups), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "not_fitting": not_fitting(groups, now=timezone.now()),
+        "is_admin": request.user.role == Role.ADMIN,
+    }
+    with timezone.override(_zone(request)):
+        return render(request, "peers/moderation/queue.html", context)
+
+
+@moderator_required
+@require_POST
+def moderate_post(request: HttpRequest, post_id) -> HttpResponse:
+    post = get_post_for_moderator(request.user, post_id)
+    form = ModerateForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_back(request))
+    kind = form.cleaned_data["kind"]
+    try:
+        moderate(post=post, by=request.user, kind=kind, note=form.cleaned_data["note"])
+    except PeerInvalid as error:
+        for problem in error.problems.values():
+            messages.error(request, problem)
+    else:
+        messages.success(request, DONE[kind])
+    return redirect(_back(request))
+
+
+@moderator_required
+def group_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "groups": moderated_group_rows(moderated_groups(request.user)),
+        "is_admin": request.user.role == Role.ADMIN,
+    }
+    return render(request, "peers/moderation/group_list.html", context)
+
+
+@moderator_required
+def group_detail(request: HttpRequest, group_id) -> HttpResponse:
+    group = get_moderated_group(request.user, group_id)
+    page = Paginator(group_posts(group), POSTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "group": group,
+        "page": page,
+        "members": group_members(group),
+        "is_admin": request.user.role == Role.ADMIN,
+        "here": request.get_full_path(),
+    }
+    with timezone.override(_zone(request)):
+        return render(request, "peers/moderation/group_detail.html", context)
+
+
+@admin_required
+def group_form(request: HttpRequest, group_id=None) -> HttpResponse:
+    """Add a group, or change one (`group_id`)."""
+    practice = request.user.practice
+    group = get_moderated_group(request.user, group_id) if group_id else None
+    title = f"Change “{group.name}”" if group else "Add a group"
+    form = GroupForm(request.POST or None, practice=practice, group=group)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = save_group(
+                    practice=practice,
+                    name=data["name"],
+                    who_for=data["who_for"],
+                    moderator=data["moderator"],
+                    tag_ids=data["tags"],
+                    is_open=data["is_open"],
+                    group=group,
+                )
+            except PeerInvalid as error:
+                for field, problem in error.problems.items():
+                    form.add_error(field if field in form.fields else None, problem)
+            else:
+                messages.success(request, f"Saved “{saved.name}”.")
+                return redirect("peer_group_detail", group_id=saved.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "group": group, "title": title}
+    return render(request, "peers/moderation/group_form.html", context, status=status)

@@ -1,6 +1,7 @@
 """The first conversation: an email to the care team after a patient's first check-in (no
 health data in it), and the one-page intake summary it links to."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -160,8 +161,9 @@ def test_the_email_holds_no_health_data_and_no_name(team, django_capture_on_comm
         assert "a new patient on your caseload" in text.lower()
         link = settings.SITE_URL.rstrip("/") + _url(team.patient)
         assert link in email.body
+        # The score as a number on its own (not "17" inside a generated username or id).
+        assert not re.search(r"\b17\b", text.replace(link, "")), text
         for secret in (
-            "17",
             "severe",
             "PHQ",
             "question 9",

@@ -405,3 +405,12 @@ def test_a_crisis_post_is_never_refused_by_the_rate_limit(peer_world):
         membership=peer_world.willow, body="I want to end my life tonight.", now=start
     )
     assert result.show_crisis_resources and result.post.risk_alert_id
+
+
+def test_escalating_a_crisis_post_adds_the_note_to_its_open_alert(peer_world):
+    people = peer_world.people
+    post = services.create_post(membership=peer_world.heron, body="I want to die.").post
+    services.moderate(post=post, by=people.peer, kind="escalate", note="Said goodbye earlier")
+    assert RiskAlert.objects.count() == 1  # no second alert for the same post
+    note = post.risk_alert.events.get(kind="note")
+    assert note.actor == people.peer and "Said goodbye earlier" in note.note
