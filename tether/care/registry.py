@@ -1,0 +1,250 @@
+"""The registry: a caseload ordered by need, with every treat-to-target flag.
+
+Two queries whatever the caseload's length: the patients (with their open episode, alert,
+contact and missed-session facts as correlated subqueries) and all their PHQ-9 and GAD-7 scores
+since their episode started. The rules are applied in Python by targets.episode_status, so
+the registry, the API, the CSV export and the case review agree by construction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Greatest
+
+from tether.access import visible_patients
+from tether.accounts.models import CareTeamMember, Patient, Role, User
+from tether.assessments.models import Assessment
+from tether.care.models import TreatmentEpisode, thresholds_for
+from tether.care.targets import FLAG_LABELS, EpisodeStatus, Flag, Score, episode_status, need_rank
+from tether.crisis.models import AlertEvent, RiskAlert
+from tether.engagement.models import Appointment, Enrollment
+
+MISSED_WINDOW = timedelta(days=28)
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    patient: Patient
+    episode_id: object | None
+    started_on: date | None
+    program: str
+    coordinator: str
+    last_contact_on: date | None
+    status: EpisodeStatus | None
+    flags: tuple[Flag, ...]
+    need: int
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [FLAG_LABELS[f] for f in self.flags]
+
+    @property
+    def latest_phq9(self) -> int | None:
+        return self.status.phq9.latest.total if self.status and self.status.phq9.latest else None
+
+    @property
+    def latest_gad7(self) -> int | None:
+        return self.status.gad7.latest.total if self.status and self.status.gad7.latest else None
+
+
+@dataclass(frozen=True)
+class Registry:
+    rows: list[RegistryRow]
+    caseload_size: int  # patients with an open episode, before filters
+    caseload_limit: int
+
+    @property
+    def over_limit(self) -> bool:
+        return self.caseload_size > self.caseload_limit
+
+
+def _local_date(moment: datetime | None, zone: ZoneInfo) -> date | None:
+    return moment.astimezone(zone).date() if moment else None
+
+
+def _open_episode(field: str):
+    return Subquery(
+        TreatmentEpisode.objects.filter(patient=OuterRef("pk"), ended_on__isnull=True).values(
+            field
+        )[:1]
+    )
+
+
+def registry_patients(user: User, *, now: datetime) -> QuerySet[Patient]:
+    """The patients `user` may see, annotated with what the rules need (one query)."""
+    last_attended = (
+        Appointment.objects.filter(
+            patient=OuterRef("pk"), attendance=Appointment.Attendance.ATTENDED
+        )
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+    last_assessment = (
+        Assessment.objects.filter(patient=OuterRef("pk"))
+        .order_by("-completed_at")
+        .values("completed_at")[:1]
+    )
+    last_alert_action = (
+        AlertEvent.objects.filter(alert__patient=OuterRef("pk"), actor__isnull=False)
+        .exclude(kind__in=[AlertEvent.Kind.RAISED, AlertEvent.Kind.NOTE])
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    epoch = datetime(1970, 1, 1, tzinfo=now.tzinfo)
+    coordinator = CareTeamMember.objects.filter(
+        patient=OuterRef("pk"), team_role=CareTeamMember.TeamRole.COORDINATOR
+    ).annotate(name=Concat(F("staff__first_name"), Value(" "), F("staff__last_name")))
+    return visible_patients(user).annotate(
+        episode_id=_open_episode("pk"),
+        episode_started_on=_open_episode("started_on"),
+        episode_program=_open_episode("program__name"),
+        has_open_alert=Exists(
+            RiskAlert.objects.filter(patient=OuterRef("pk")).exclude(
+                status=RiskAlert.Status.RESOLVED
+            )
+        ),
+        missed_recently=Exists(
+            Appointment.objects.filter(
+                patient=OuterRef("pk"),
+                attendance=Appointment.Attendance.MISSED,
+                starts_at__gte=now - MISSED_WINDOW,
+            )
+        ),
+        last_contact_at=Greatest(
+            Coalesce(Subquery(last_attended), Value(epoch)),
+            Coalesce(Subquery(last_assessment), Value(epoch)),
+            Coalesce(Subquery(last_alert_action), Value(epoch)),
+        ),
+        coordinator_name=Subquery(coordinator.values("name")[:1]),
+    )
+
+
+def _scores_by_patient(rows: Iterable[Patient], zone: ZoneInfo) -> dict:
+    starts = {r.pk: r.episode_started_on for r in rows if r.episode_started_on}
+    if not starts:
+        return {}
+    found: dict = defaultdict(lambda: {"phq9": [], "gad7": []})
+    since = min(starts.values()) - timedelta(days=1)
+    scores = Assessment.objects.filter(
+        patient_id__in=list(starts),
+        instrument__in=("phq9", "gad7"),
+        completed_at__date__gte=since,
+    ).values_list("patient_id", "instrument", "completed_at", "total")
+    for patient_id, code, completed_at, total in scores:
+        found[patient_id][code].append(Score(on=_local_date(completed_at, zone), total=total))
+    return found
+
+
+def filter_patients(
+    patients: QuerySet[Patient], *, program=None, clinician=None, coordinator=None
+) -> QuerySet[Patient]:
+    if program is not None:
+        in_program = Enrollment.objects.filter(
+            patient=OuterRef("pk"), program=program, status=Enrollment.Status.ACTIVE
+        )
+        patients = patients.filter(Q(Exists(in_program)) | Q(episode_program=program.name))
+    if clinician is not None:
+        patients = patients.filter(
+            Exists(CareTeamMember.objects.filter(patient=OuterRef("pk"), staff=clinician))
+        )
+    if coordinator is not None:
+        patients = patients.filter(
+            Exists(
+                CareTeamMember.objects.filter(
+                    patient=OuterRef("pk"),
+                    staff=coordinator,
+                    team_role=CareTeamMember.TeamRole.COORDINATOR,
+                )
+            )
+        )
+    return patients
+
+
+def registry(
+    user: User,
+    *,
+    now: datetime,
+    program=None,
+    clinician: User | None = None,
+    coordinator: User | None = None,
+    flag: Flag | None = None,
+) -> Registry:
+    """Every patient `user` may see, ordered by need: open risk alerts, not improving (change
+    the plan first), relapse, overdue reassessment, no baseline, overdue contact, missed
+    sessions, reassessment due, then everyone else. Filters narrow it; the caseload size is
+    counted before them."""
+    practice = user.practice
+    zone = ZoneInfo(practice.time_zone) if practice else ZoneInfo("UTC")
+    thresholds = thresholds_for(practice) if practice else thresholds_for(None)
+    today = now.astimezone(zone).date()
+    base = registry_patients(user, now=now)
+    if user.role == Role.COORDINATOR and coordinator is None:
+        coordinator = user  # a coordinator's registry is their own caseload
+    patients = list(
+        filter_patients(base, program=program, clinician=clinician, coordinator=coordinator)
+    )
+    caseload_size = sum(1 for p in patients if p.episode_id is not None)
+    scores = _scores_by_patient(patients, zone)
+    rows = []
+    for p in patients:
+        last_contact = (
+            p.last_contact_at if p.last_contact_at and p.last_contact_at.year > 1970 else None
+        )
+        contact_on = _local_date(last_contact, zone)
+        if p.episode_started_on:
+            status = episode_status(
+                started_on=p.episode_started_on,
+                today=today,
+                phq9=scores.get(p.pk, {}).get("phq9", []),
+                gad7=scores.get(p.pk, {}).get("gad7", []),
+                last_contact_on=contact_on,
+                open_alert=p.has_open_alert,
+                missed_session=p.missed_recently,
+                thresholds=thresholds,
+            )
+            flags = status.flags
+        else:
+            status = None
+            flags = tuple(
+                f
+                for f, on in (
+                    (Flag.OPEN_ALERT, p.has_open_alert),
+                    (Flag.MISSED_SESSION, p.missed_recently),
+                )
+                if on
+            )
+        rows.append(
+            RegistryRow(
+                patient=p,
+                episode_id=p.episode_id,
+                started_on=p.episode_started_on,
+                program=p.episode_program or "",
+                coordinator=p.coordinator_name or "",
+                last_contact_on=contact_on,
+                status=status,
+                flags=flags,
+                need=need_rank(flags),
+            )
+        )
+    if flag is not None:
+        rows = [r for r in rows if flag in r.flags]
+    # By need, then the longest in treatment, then by name: a stable, explainable order.
+    rows.sort(
+        key=lambda r: (
+            r.need,
+            r.episode_id is None,
+            r.started_on or date.max,
+            r.patient.last_name,
+            r.patient.first_name,
+            str(r.patient.pk),
+        )
+    )
+    return Registry(
+        rows=rows, caseload_size=caseload_size, caseload_limit=thresholds.caseload_limit
+    )

@@ -1,0 +1,174 @@
+"""Writes for measurement-based care: treatment episodes, the weekly case review and the
+consultant's recommendations (tasks for the treating clinician)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from tether.accounts.models import CareTeamMember, Patient, Practice, Role, User
+from tether.care.models import CaseReview, Recommendation, TreatmentEpisode
+from tether.notifications.services import notify
+
+
+class CareInvalid(ValueError):
+    """Input that cannot be saved; `problems` maps each field to what is wrong with it."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("Please check: " + "; ".join(problems.values()))
+
+
+def _care_team_user(user: User, patient: Patient) -> None:
+    if user.practice_id != patient.practice_id or user.role not in (
+        Role.COORDINATOR,
+        Role.CLINICIAN,
+        Role.ADMIN,
+    ):
+        raise Http404("No such patient.")
+
+
+def start_episode(
+    *, patient: Patient, started_on: date, by: User, program=None, today: date | None = None
+) -> TreatmentEpisode:
+    """Start a treatment episode. Its baseline is the first PHQ-9/GAD-7 on or after the start."""
+    _care_team_user(by, patient)
+    today = today or timezone.localdate()
+    if started_on > today:
+        raise CareInvalid({"started_on": "An episode cannot start in the future."})
+    if program is not None and program.practice_id != patient.practice_id:
+        raise CareInvalid({"program": "That program is not one of this practice's."})
+    try:
+        with transaction.atomic():
+            return TreatmentEpisode.objects.create(
+                patient=patient, started_on=started_on, program=program, started_by=by
+            )
+    except IntegrityError:
+        raise CareInvalid(
+            {"started_on": "This patient already has an open episode; end it first."}
+        ) from None
+
+
+def end_episode(
+    *, episode: TreatmentEpisode, ended_on: date, reason: str, by: User
+) -> TreatmentEpisode:
+    _care_team_user(by, episode.patient)
+    if not episode.is_open:
+        raise CareInvalid({"ended_on": "This episode has already ended."})
+    if reason not in TreatmentEpisode.EndReason.values:
+        raise CareInvalid({"end_reason": "Please choose why the episode ended."})
+    if ended_on < episode.started_on:
+        raise CareInvalid({"ended_on": "An episode cannot end before it started."})
+    if ended_on > timezone.localdate():
+        raise CareInvalid({"ended_on": "An episode cannot end in the future."})
+    episode.ended_on, episode.end_reason = ended_on, reason
+    episode.save(update_fields=["ended_on", "end_reason"])
+    return episode
+
+
+def week_of(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def review_for_week(*, practice: Practice, day: date, consultant: User) -> CaseReview:
+    """This week's case review of the practice (created on first use)."""
+    if consultant.role not in (Role.CLINICIAN, Role.ADMIN) or (
+        consultant.practice_id != practice.pk
+    ):
+        raise Http404("No such review.")
+    review, _ = CaseReview.objects.get_or_create(
+        practice=practice, week_of=week_of(day), defaults={"consultant": consultant}
+    )
+    return review
+
+
+def treating_clinician(patient: Patient) -> User | None:
+    member = (
+        CareTeamMember.objects.filter(patient=patient, team_role=CareTeamMember.TeamRole.CLINICIAN)
+        .select_related("staff")
+        .order_by("added_at")
+        .first()
+    )
+    return member.staff if member else None
+
+
+@transaction.atomic
+def recommend(
+    *,
+    review: CaseReview,
+    episode: TreatmentEpisode,
+    kind: str,
+    text: str,
+    by: User,
+    now: datetime | None = None,
+) -> Recommendation:
+    """Record the consultant's recommendation for one patient; it becomes a task for the
+    treating clinician (told in the app)."""
+    now = now or timezone.now()
+    if by.role != Role.CLINICIAN or episode.patient.practice_id != review.practice_id:
+        raise Http404("No such patient.")
+    problems = {}
+    if kind not in Recommendation.Kind.values:
+        problems["kind"] = "Please choose a recommendation."
+    text = (text or "").strip()
+    if not text:
+        problems["text"] = "Please say in a sentence what you recommend."
+    elif len(text) > 2000:
+        problems["text"] = "Please keep it to 2,000 characters."
+    if not episode.is_open:
+        problems["episode"] = "This episode has ended."
+    clinician = treating_clinician(episode.patient)
+    if clinician is None:
+        problems["assigned_to"] = "This patient has no treating clinician on their care team."
+    if problems:
+        raise CareInvalid(problems)
+    try:
+        with transaction.atomic():
+            recommendation = Recommendation.objects.create(
+                review=review,
+                episode=episode,
+                kind=kind,
+                text=text,
+                assigned_to=clinician,
+                recommended_by=by,
+                created_at=now,
+            )
+    except IntegrityError:
+        raise CareInvalid(
+            {"episode": "This review already has a recommendation for this patient."}
+        ) from None
+    notify(
+        user=clinician,
+        subject="A case-review recommendation for one of your patients",
+        body="The psychiatric consultant made a recommendation. Open Tether.",
+        link=reverse("my_recommendations"),
+        purpose="case-review",
+        channels=("in_app",),
+    )
+    return recommendation
+
+
+@transaction.atomic
+def close_recommendation(
+    *, recommendation: Recommendation, done: bool, note: str = "", by: User, now=None
+) -> Recommendation:
+    """The treating clinician (or the consultant) marks it carried out, or not, with a note."""
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if by.pk not in (recommendation.assigned_to_id, recommendation.recommended_by_id):
+        raise Http404("No such recommendation.")
+    if recommendation.status != Recommendation.Status.OPEN:
+        raise CareInvalid({"status": "This recommendation is already closed."})
+    note = (note or "").strip()
+    if not done and not note:
+        raise CareInvalid({"note": "Please say why it was not carried out."})
+    recommendation.status = Recommendation.Status.DONE if done else Recommendation.Status.NOT_DONE
+    recommendation.closed_at = now or timezone.now()
+    recommendation.closed_by = by
+    recommendation.closing_note = note
+    recommendation.save(update_fields=["status", "closed_at", "closed_by", "closing_note"])
+    return recommendation

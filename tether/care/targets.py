@@ -1,0 +1,246 @@
+"""Treat-to-target rules for one treatment episode (Collaborative Care / IMPACT).
+
+Pure functions on plain values: no ORM, no clock. The registry, the patient's progress page,
+the API, the case review and the outcome figures all call these, so a rule lives in one place.
+Thresholds are a practice setting (`Thresholds`, defaults from CLINICAL.md).
+
+Definitions (per instrument, PHQ-9 or GAD-7):
+- baseline: the first score of the episode (on or after its start);
+- change: baseline − latest, in points and as a percentage of baseline (positive = better);
+- response: a reduction of at least 50% from baseline (exactly 50% counts);
+- remission: latest score below 5;
+- not improving: at least 8 weeks (56 days) since the episode started and no response yet —
+  a patient with no score since baseline counts as not improving (no evidence of
+  improvement), and their reassessment is overdue as well;
+- change the plan: still not improving at 10 weeks or later (review again by weeks 10–12);
+- reassessment: due from 2 weeks after the latest score, overdue after 4 weeks (after
+  remission too, contacts every 4 weeks);
+- first follow-up contact: within 4 weeks of the episode's start;
+- relapse: a score of 10 or more after a score in remission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    response_percent: int = 50
+    remission_below: int = 5  # PHQ-9 < 5, GAD-7 < 5
+    relapse_at: int = 10
+    target_from: int = 10  # an instrument is a treatment target when its baseline is >= 10
+    not_improving_days: int = 56  # 8 weeks
+    change_plan_days: int = 70  # 10 weeks
+    reassess_due_days: int = 14
+    reassess_overdue_days: int = 28
+    first_contact_days: int = 28
+    contact_overdue_days: int = 28
+    caseload_limit: int = 100
+    dropout_days: int = 56  # no contact for 8 weeks before discharge
+    small_cohort: int = 10  # fewer than this: counts only, never rates
+
+
+DEFAULTS = Thresholds()
+
+
+class Flag(StrEnum):
+    """Registry flags, in the order of need used to sort the registry."""
+
+    OPEN_ALERT = "open_alert"
+    CHANGE_PLAN = "change_plan"
+    NOT_IMPROVING = "not_improving"
+    REASSESSMENT_OVERDUE = "reassessment_overdue"
+    CONTACT_OVERDUE = "contact_overdue"
+    MISSED_SESSION = "missed_session"
+    RELAPSE = "relapse"
+    NO_BASELINE = "no_baseline"
+    REASSESSMENT_DUE = "reassessment_due"
+
+
+FLAG_LABELS = {
+    Flag.OPEN_ALERT: "Open risk alert",
+    Flag.CHANGE_PLAN: "Still not improving: change the plan",
+    Flag.NOT_IMPROVING: "Not improving at 8 weeks: case review",
+    Flag.REASSESSMENT_OVERDUE: "Reassessment overdue",
+    Flag.CONTACT_OVERDUE: "Contact overdue",
+    Flag.MISSED_SESSION: "Missed a session",
+    Flag.RELAPSE: "Back to 10 or more after remission",
+    Flag.NO_BASELINE: "No baseline score",
+    Flag.REASSESSMENT_DUE: "Reassessment due",
+}
+
+# Sort order of the registry: the first flag a patient has decides their place.
+NEED_ORDER = (
+    Flag.OPEN_ALERT,
+    Flag.CHANGE_PLAN,
+    Flag.NOT_IMPROVING,
+    Flag.RELAPSE,
+    Flag.REASSESSMENT_OVERDUE,
+    Flag.NO_BASELINE,
+    Flag.CONTACT_OVERDUE,
+    Flag.MISSED_SESSION,
+    Flag.REASSESSMENT_DUE,
+)
+
+
+@dataclass(frozen=True)
+class Score:
+    on: date
+    total: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One instrument's course within an episode."""
+
+    baseline: Score | None
+    latest: Score | None
+    follow_ups: int  # scores after the baseline
+    change_points: int | None
+    change_percent: float | None
+    response: bool
+    remission: bool
+    ever_remitted: bool
+    relapse: bool
+    is_target: bool  # baseline at or above the target threshold
+
+    @property
+    def has_baseline(self) -> bool:
+        return self.baseline is not None
+
+
+def progress(scores: Sequence[Score], thresholds: Thresholds = DEFAULTS) -> Progress:
+    """The course of one instrument from its scores within an episode (any order)."""
+    ordered = sorted(scores, key=lambda s: s.on)
+    if not ordered:
+        return Progress(None, None, 0, None, None, False, False, False, False, False)
+    baseline, latest = ordered[0], ordered[-1]
+    follow_ups = ordered[1:]
+    change = baseline.total - latest.total
+    percent = (100.0 * change / baseline.total) if baseline.total else None
+    # Integer arithmetic so that exactly 50% is a response, with no rounding surprises.
+    response = bool(follow_ups) and change * 100 >= thresholds.response_percent * baseline.total
+    response = response and baseline.total > 0
+    remission = bool(follow_ups) and latest.total < thresholds.remission_below
+    first_remission = next(
+        (i for i, s in enumerate(follow_ups) if s.total < thresholds.remission_below), None
+    )
+    relapse = first_remission is not None and any(
+        s.total >= thresholds.relapse_at for s in follow_ups[first_remission + 1 :]
+    )
+    # Relapse is about the present: remitted, and the latest score is back at 10 or more.
+    relapse = relapse and latest.total >= thresholds.relapse_at
+    return Progress(
+        baseline=baseline,
+        latest=latest,
+        follow_ups=len(follow_ups),
+        change_points=change,
+        change_percent=percent,
+        response=response,
+        remission=remission,
+        ever_remitted=first_remission is not None,
+        relapse=relapse,
+        is_target=baseline.total >= thresholds.target_from,
+    )
+
+
+@dataclass(frozen=True)
+class EpisodeStatus:
+    started_on: date
+    days_in_treatment: int
+    phq9: Progress
+    gad7: Progress
+    not_improving: bool
+    change_plan: bool
+    reassessment_due_on: date | None
+    reassessment_overdue: bool
+    reassessment_due: bool
+    first_contact_by: date
+    contact_overdue: bool
+    flags: tuple[Flag, ...]
+
+    @property
+    def weeks_in_treatment(self) -> int:
+        return self.days_in_treatment // 7
+
+    @property
+    def targets(self) -> tuple[Progress, ...]:
+        """The instruments being treated to target: those with a baseline of 10 or more, or
+        whichever have a baseline when neither is that high."""
+        measured = tuple(p for p in (self.phq9, self.gad7) if p.has_baseline)
+        return tuple(p for p in measured if p.is_target) or measured
+
+
+def episode_status(
+    *,
+    started_on: date,
+    today: date,
+    phq9: Sequence[Score] = (),
+    gad7: Sequence[Score] = (),
+    last_contact_on: date | None = None,
+    open_alert: bool = False,
+    missed_session: bool = False,
+    thresholds: Thresholds = DEFAULTS,
+) -> EpisodeStatus:
+    """Every rule for one episode on `today`. Scores before `started_on` are ignored; so is
+    a contact before it."""
+    phq = progress([s for s in phq9 if started_on <= s.on <= today], thresholds)
+    gad = progress([s for s in gad7 if started_on <= s.on <= today], thresholds)
+    days = (today - started_on).days
+    measured = [p for p in (phq, gad) if p.has_baseline]
+    targets = [p for p in measured if p.is_target] or measured
+    # Not improving on any target instrument, once 8 weeks have passed.
+    behind = [p for p in targets if not p.response]
+    not_improving = days >= thresholds.not_improving_days and bool(behind)
+    change_plan = not_improving and days >= thresholds.change_plan_days
+
+    latest_on = max((p.latest.on for p in measured), default=None)
+    if latest_on is None:
+        due_on = started_on  # no baseline: due now
+    else:
+        due_on = latest_on + timedelta(days=thresholds.reassess_due_days)
+    overdue_on = (latest_on or started_on) + timedelta(days=thresholds.reassess_overdue_days)
+    reassessment_overdue = latest_on is not None and today > overdue_on
+    reassessment_due = not reassessment_overdue and today >= due_on and latest_on is not None
+
+    first_contact_by = started_on + timedelta(days=thresholds.first_contact_days)
+    contact = last_contact_on if last_contact_on and last_contact_on >= started_on else None
+    if contact is None:
+        contact_overdue = today > first_contact_by
+    else:
+        contact_overdue = today > contact + timedelta(days=thresholds.contact_overdue_days)
+
+    present = {
+        Flag.OPEN_ALERT: open_alert,
+        Flag.CHANGE_PLAN: change_plan,
+        Flag.NOT_IMPROVING: not_improving and not change_plan,
+        Flag.RELAPSE: any(p.relapse for p in measured),
+        Flag.REASSESSMENT_OVERDUE: reassessment_overdue,
+        Flag.NO_BASELINE: not measured,
+        Flag.CONTACT_OVERDUE: contact_overdue,
+        Flag.MISSED_SESSION: missed_session,
+        Flag.REASSESSMENT_DUE: reassessment_due,
+    }
+    return EpisodeStatus(
+        started_on=started_on,
+        days_in_treatment=days,
+        phq9=phq,
+        gad7=gad,
+        not_improving=not_improving,
+        change_plan=change_plan,
+        reassessment_due_on=due_on,
+        reassessment_overdue=reassessment_overdue,
+        reassessment_due=reassessment_due,
+        first_contact_by=first_contact_by,
+        contact_overdue=contact_overdue,
+        flags=tuple(f for f in NEED_ORDER if present[f]),
+    )
+
+
+def need_rank(flags: Sequence[Flag]) -> int:
+    """Position in the registry: lower comes first; no flag comes last."""
+    return min((NEED_ORDER.index(f) for f in flags), default=len(NEED_ORDER))
