@@ -9,8 +9,13 @@ PIP     := $(PY) -m pip
 RUNTIME := $(VENV)/.runtime-installed
 DEV     := $(VENV)/.dev-installed
 
-# Tests and the benchmark need a key; production sets its own (see README).
-TEST_ENV := SECRET_KEY=test-only-not-a-secret
+# Tests and the benchmark need a key; production sets its own (see README). One BLAS/OpenMP
+# thread per process: NumPy's and FAISS's thread pools otherwise wait on each other on shared
+# cores (docs/matching-benchmark.md: embedding 85 ms -> 20 ms).
+TEST_ENV := SECRET_KEY=test-only-not-a-secret OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+# The demo's server, worker and scheduler share the machine's cores the same way.
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
 # PostgreSQL for the second test run; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tether
 

@@ -1,0 +1,574 @@
+"""Time peer matching against 10,000 groups and 1,000,000 member profiles, beside FAISS's own
+raw query time on the same indexes in the same run.
+
+Run with `make bench` (after benchmarks/caseload.py and benchmarks/sweeps.py). In one process
+this script:
+
+1. loads the real model (all-MiniLM-L6-v2 in NumPy, tether/peers/embedding.py) and times
+   `embed()` on 50 varied patient descriptions written below, after warm-up calls;
+2. for each scale (1,000 groups / 100,000 profiles, then 10,000 / 1,000,000) makes synthetic
+   vectors with a fixed seed and times `matching.build_index` on them, the call
+   `services.practice_index` makes, with its memory;
+3. times `matching.rank()` on 200 new-patient queries, with the patient's identity tags (as
+   `suggest_groups` calls it) and without, interleaved with FAISS's raw searches on the same
+   indexes: `group_index.search(q, CANDIDATE_GROUPS)` and `member_index.search(q,
+   CANDIDATE_MEMBERS)`; then embed + rank end to end for the 50 real descriptions;
+4. checks the approximate (IVF) member index against an exact search of the same profiles
+   (`faiss.knn`, what `IndexFlatIP` does): recall@CANDIDATE_MEMBERS of the raw search, and
+   whether rank() suggests the same top 5 groups;
+5. at the larger scale: recall and time for other `nprobe` values, the cost of decoding the
+   stored vectors the way practice_index does (no database), and the per-request timings
+   again with NumPy's and FAISS's thread pools held to one thread (needs threadpoolctl).
+
+Why synthetic vectors: embedding a million real descriptions would take hours on 2 cores and
+would not change how long the index takes to search, which depends on the number and shape of
+the vectors, not on their words. They are shaped like real ones: 384-dim unit float32 rows,
+clustered (group descriptions scattered around the real embeddings of the 50 descriptions,
+members scattered around their group's), Zipf-like group sizes with every group having at
+least one member, and identity tags of skewed popularity. Recall on real profiles will differ.
+"""
+
+import argparse
+import dataclasses
+import math
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SCALES = ((1_000, 100_000), (10_000, 1_000_000))  # (groups, shared member profiles)
+SEED = 20261120
+QUERIES = 200  # synthetic new patients ranked at each scale
+WARMUP = 5
+EXACT_RAW_QUERIES = 20  # single exact searches timed (each reads every profile)
+NPROBES = (8, 16, 32, 64, 128)
+CHUNK = 100_000  # rows generated at a time, so no float64 copy of a million rows is made
+TAG_IDS = np.arange(1, 34)  # the 33 identity tags seeded by peers/migrations/0002
+# Tag popularity falls off like Zipf: the commonest is on about 45% of groups (as "Anxiety"
+# or "English" would be), the rarest on about 3%.
+TAG_POPULARITY = 1 / np.arange(1, 34) / np.sum(1 / np.arange(1, 34))
+# Noise added to a unit vector, as a share of its length: a group's description is about 0.7
+# cosine from its topic, a member about 0.64 from their group's description and about 0.4
+# from another member of the same group.
+GROUP_SPREAD = 1.0
+MEMBER_SPREAD = 1.2
+
+DESCRIPTIONS = [
+    "Since my daughter was born I can't stop worrying that something terrible will happen.",
+    "I lost my husband last spring and the evenings are the hardest part.",
+    "Panic attacks on the bus mean I have stopped going to work.",
+    "I feel like nobody at university would notice if I disappeared for a week.",
+    "After twenty years as a nurse I am completely burnt out and numb.",
+    "Low mood most days, I sleep too much and still feel exhausted.",
+    "I came back from deployment and loud noises still put me straight back there.",
+    "My chronic back pain makes it hard to leave the house, and I've become isolated.",
+    "Caring for my mum with dementia has taken over my whole life.",
+    "I get so anxious in meetings that I rehearse every sentence beforehand.",
+    "I keep checking my body for signs of cancer even though the doctors say I'm fine.",
+    "Moving to a new country, I miss my family and don't have anyone to talk to.",
+    "I'm a new dad and I feel disconnected from the baby and guilty about it.",
+    "Since retiring I don't know what to do with myself and feel useless.",
+    "Coming out to my parents did not go well and I feel very alone.",
+    "I had a miscarriage six months ago and everyone expects me to be over it.",
+    "My anxiety is worst at night, my thoughts race and I cannot sleep.",
+    "I'm a paramedic and some calls stay with me for weeks.",
+    "Living on a farm miles from anyone, the winters are long and dark.",
+    "I was bullied at school and now as an adult I still avoid groups of people.",
+    "Depression runs in my family and I'm scared of ending up like my father.",
+    "I drink more than I should to calm down after work.",
+    "Everything feels grey, I've lost interest in the music I used to love.",
+    "My son has autism and I'm struggling to cope with the constant stress.",
+    "I'm a student from abroad and the pressure of exams is overwhelming.",
+    "I can't stop thinking about the car accident, I won't drive anymore.",
+    "Being the only Black woman in my office is exhausting in ways I can't explain.",
+    "Me siento muy sola desde que llegué a esta ciudad y no duermo bien.",
+    "I lost my job and with it my sense of who I am.",
+    "Social situations terrify me; I leave parties after ten minutes.",
+    "After my stroke I get frustrated and tearful over small things.",
+    "My partner left and I'm raising two kids on my own with no help.",
+    "I constantly feel on edge, like something bad is about to happen.",
+    "I'm in my seventies and most of my friends have passed away.",
+    "I've had long COVID for a year and I'm grieving the life I had.",
+    "Work stress gives me headaches, chest tightness and a racing heart.",
+    "I feel like a fraud at my job and wait for people to find out.",
+    "I'm a carer for my husband after his stroke and I never get a break.",
+    "My faith used to help me, but lately I feel far from everything.",
+    "Postnatal depression hit me hard with my second baby.",
+    "I worry about money all the time and it stops me sleeping.",
+    "Since the divorce I have stopped seeing friends and stay in bed on weekends.",
+    "I'm transgender and waiting for care, and the wait is wearing me down.",
+    "I have obsessive thoughts about germs and wash my hands until they bleed.",
+    "My teenage son was diagnosed with depression and I don't know how to help him.",
+    "Seasonal depression every winter, I can barely function from November to March.",
+    "I'm a firefighter and I don't talk about what I see, but it builds up.",
+    "I use a wheelchair and people treat me as if I'm invisible, which makes me low.",
+    "Since my diagnosis with diabetes I feel anxious about every meal.",
+    (
+        "I have been anxious for as long as I can remember: as a child I had stomach aches "
+        "before school, as a teenager I avoided everything, and now at forty I have a good "
+        "job but I still lie awake going over every conversation and what people thought."
+    ),
+]
+
+_started = time.perf_counter()
+
+
+def say(message: str) -> None:
+    print(f"[{time.perf_counter() - _started:5.0f} s] {message}", flush=True)
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[math.ceil(0.95 * len(ordered)) - 1]
+
+
+def timed(fn) -> float:
+    """Call fn(); return milliseconds."""
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def rss_mb(field: str = "VmRSS") -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def reset_peak_rss() -> bool:
+    """Reset VmHWM (Linux 4.0+), so the next reading is the peak of what follows."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def unit(rows: np.ndarray) -> np.ndarray:
+    rows /= np.linalg.norm(rows, axis=-1, keepdims=True)
+    return rows
+
+
+def noisy(rng: np.random.Generator, centres: np.ndarray, spread: float) -> np.ndarray:
+    """Unit float32 rows scattered around `centres`, about 1/sqrt(1+spread²) cosine away."""
+    noise = rng.standard_normal(centres.shape, dtype=np.float32)
+    noise *= np.float32(spread / math.sqrt(centres.shape[1]))
+    noise += centres
+    return unit(noise)
+
+
+def some_tags(rng: np.random.Generator, count: int) -> frozenset[int]:
+    return frozenset(int(t) for t in rng.choice(TAG_IDS, count, replace=False, p=TAG_POPULARITY))
+
+
+@dataclasses.dataclass
+class Practice:
+    group_vectors: np.ndarray
+    group_tags: list[frozenset[int]]
+    member_group: np.ndarray
+    member_vectors: np.ndarray
+
+
+def synthesize(rng: np.random.Generator, n_groups: int, n_members: int, topics: np.ndarray):
+    """A practice's worth of synthetic vectors around the given topic vectors."""
+    group_vectors = noisy(rng, topics[rng.integers(len(topics), size=n_groups)], GROUP_SPREAD)
+    # Zipf-like sizes: weight 1/(rank + 10), ranks shuffled over groups, one member minimum.
+    weights = 1 / (rng.permutation(n_groups) + 10.0)
+    sizes = 1 + rng.multinomial(n_members - n_groups, weights / weights.sum())
+    member_group = np.repeat(np.arange(n_groups), sizes)
+    rng.shuffle(member_group)  # the database returns members in no particular group order
+    member_vectors = np.empty((n_members, topics.shape[1]), dtype=np.float32)
+    for start in range(0, n_members, CHUNK):
+        rows = member_group[start : start + CHUNK]
+        member_vectors[start : start + len(rows)] = noisy(rng, group_vectors[rows], MEMBER_SPREAD)
+    group_tags = [some_tags(rng, int(rng.integers(1, 4))) for _ in range(n_groups)]
+    return Practice(group_vectors, group_tags, member_group, member_vectors), sizes
+
+
+def index_mb(index) -> float:
+    """FAISS storage plus the arrays MatchIndex keeps (tags' frozensets not counted)."""
+    import faiss
+
+    from tether.peers.embedding import DIMENSIONS
+
+    total = index.group_index.ntotal * DIMENSIONS * 4 + index.centroids.nbytes
+    total += index.member_group.nbytes
+    member = index.member_index
+    if isinstance(member, faiss.IndexIVFFlat):
+        # Codes plus a 64-bit id per vector, plus the coarse quantizer's centroids.
+        total += member.ntotal * (member.code_size + 8) + member.nlist * DIMENSIONS * 4
+    elif member is not None:
+        total += member.ntotal * DIMENSIONS * 4
+    return total / 2**20
+
+
+def describe(index) -> str:
+    import faiss
+
+    member = index.member_index
+    if isinstance(member, faiss.IndexIVFFlat):
+        return f"IVF {member.nlist} lists, nprobe {member.nprobe}"
+    return type(member).__name__
+
+
+def time_embed() -> tuple[np.ndarray, list[float]]:
+    """Embed each description after warm-up calls. Return (vectors, milliseconds each)."""
+    from tether.peers.embedding import embed
+
+    for text in DESCRIPTIONS[:WARMUP]:
+        embed(text)
+    vectors, samples = [], []
+    for text in DESCRIPTIONS:
+        started = time.perf_counter()
+        vectors.append(embed(text))
+        samples.append((time.perf_counter() - started) * 1000)
+    return np.array(vectors, dtype=np.float32), samples
+
+
+def time_requests(index, queries, query_tags, real_tags) -> dict[str, list[float]]:
+    """Milliseconds per query of rank() and of FAISS's raw searches, interleaved so both see
+    the same machine; then embed + rank for the real descriptions."""
+    from tether.peers import matching
+    from tether.peers.embedding import embed
+
+    n_groups, n_members = index.size
+    k_groups = min(matching.CANDIDATE_GROUPS, n_groups)
+    k_members = min(matching.CANDIDATE_MEMBERS, n_members)
+    for q, tags in zip(queries[:WARMUP], query_tags, strict=False):
+        matching.rank(index, q, tags)
+    timings: dict[str, list[float]] = {
+        "rank_tags": [],
+        "rank_plain": [],
+        "raw_groups": [],
+        "raw_members": [],
+        "raw_both": [],
+    }
+    for q, tags in zip(queries, query_tags, strict=True):
+        q1 = q.reshape(1, -1)
+        raw_groups = timed(lambda q1=q1: index.group_index.search(q1, k_groups))
+        raw_members = timed(lambda q1=q1: index.member_index.search(q1, k_members))
+        timings["raw_groups"].append(raw_groups)
+        timings["raw_members"].append(raw_members)
+        timings["raw_both"].append(raw_groups + raw_members)
+        timings["rank_tags"].append(timed(lambda q=q, tags=tags: matching.rank(index, q, tags)))
+        timings["rank_plain"].append(timed(lambda q=q: matching.rank(index, q)))
+    timings["end_to_end"] = [
+        timed(lambda text=text, tags=tags: matching.rank(index, embed(text), tags))
+        for text, tags in zip(DESCRIPTIONS, real_tags, strict=True)
+    ]
+    return timings
+
+
+def measure_scale(
+    rng: np.random.Generator, n_groups: int, n_members: int, topics: np.ndarray, last: bool
+) -> dict:
+    """Build the index for one scale and measure it; the last scale gets the extras."""
+    import faiss
+
+    from tether.peers import matching
+
+    out: dict = {}
+    say(f"{n_groups:,} groups / {n_members:,} profiles: making synthetic vectors")
+    practice, sizes = synthesize(rng, n_groups, n_members, topics)
+    out["sizes"] = (int(sizes.min()), int(np.median(sizes)), int(sizes.max()))
+    out["tag_share"] = max(
+        sum(t in tags for tags in practice.group_tags) / n_groups for t in TAG_IDS
+    )
+
+    say(f"{n_groups:,} / {n_members:,}: build_index")
+    before = rss_mb()
+    peak_known = reset_peak_rss()
+    started = time.perf_counter()
+    index = matching.build_index(
+        group_ids=list(range(n_groups)),
+        group_vectors=practice.group_vectors,
+        group_tags=practice.group_tags,
+        member_group=practice.member_group,
+        member_vectors=practice.member_vectors,
+    )
+    out["build_s"] = time.perf_counter() - started
+    out["retained_mb"] = rss_mb() - before
+    out["peak_mb"] = rss_mb("VmHWM") - before if peak_known else float("nan")
+    out["index_mb"] = index_mb(index)
+    out["kind"] = describe(index)
+    say(f"built in {out['build_s']:.1f} s ({out['kind']})")
+
+    # New patients: a description near an existing member's group, their own words (so not
+    # in the index), one tag of that group's and up to two more of any.
+    rows = rng.integers(n_members, size=QUERIES)
+    groups = practice.member_group[rows]
+    queries = noisy(rng, practice.group_vectors[groups], MEMBER_SPREAD)
+    query_tags = [
+        frozenset({int(rng.choice(sorted(practice.group_tags[g])))})
+        | some_tags(rng, int(rng.integers(0, 3)))
+        for g in groups
+    ]
+    real_tags = [some_tags(rng, int(rng.integers(1, 4))) for _ in DESCRIPTIONS]
+    out["tag_candidates"] = statistics.median(
+        sum(bool(tags & g) for g in practice.group_tags) for tags in query_tags
+    )
+
+    say(f"timing rank() and raw FAISS on {QUERIES} queries, then embed + rank on 50 real ones")
+    out["timings"] = time_requests(index, queries, query_tags, real_tags)
+    k_members = min(matching.CANDIDATE_MEMBERS, n_members)
+
+    say("exact search over the same profiles: recall and top-5 agreement")
+    both = np.concatenate([queries, topics])  # topics: the 50 descriptions' own embeddings
+    exact_sims, truth = faiss.knn(
+        both, practice.member_vectors, k_members, metric=faiss.METRIC_INNER_PRODUCT
+    )
+    _, found = index.member_index.search(both, k_members)
+    recall = [len(set(t) & set(f)) / k_members for t, f in zip(truth, found, strict=True)]
+    out["recall_synthetic"] = recall[:QUERIES]
+    out["recall_real"] = recall[QUERIES:]
+    out["exact_raw"] = [
+        timed(
+            lambda q=q: faiss.knn(
+                q.reshape(1, -1),
+                practice.member_vectors,
+                k_members,
+                metric=faiss.METRIC_INNER_PRODUCT,
+            )
+        )
+        for q in queries[:EXACT_RAW_QUERIES]
+    ]
+    exact_index = dataclasses.replace(
+        index, member_index=Answered(both, exact_sims, truth.astype(np.int64))
+    )
+    same_set, same_first = 0, 0
+    for q, tags in zip(both, query_tags + real_tags, strict=True):
+        approx = [s.group_id for s in matching.rank(index, q, tags)]
+        exact = [s.group_id for s in matching.rank(exact_index, q, tags)]
+        same_set += set(approx) == set(exact)
+        same_first += approx[0] == exact[0]
+    out["same_top5"] = same_set / len(both)
+    out["same_top1"] = same_first / len(both)
+
+    if last:
+        say("nprobe sweep on the member index")
+        out["nprobe"] = nprobe_sweep(index.member_index, both, truth, k_members)
+        say("decoding stored vectors the way practice_index does")
+        out["decode_s"] = decode_seconds(practice.member_vectors)
+        out["one_thread"] = one_thread(index, queries, query_tags, real_tags)
+    return out
+
+
+def one_thread(index, queries, query_tags, real_tags) -> dict[str, list[float]] | None:
+    """The per-request timings again with NumPy's and FAISS's thread pools at one thread, as
+    in a web worker that shares its cores with other workers. None without threadpoolctl."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return None
+    say("per-request timings again with one thread")
+    with threadpool_limits(limits=1):
+        timings = time_requests(index, queries, query_tags, real_tags)
+        timings["embed"] = time_embed()[1]
+    return timings
+
+
+class Answered:
+    """Stands in for the member index in rank(): answers each query with its exact top
+    neighbours, computed beforehand in one batch (250 single exact searches of a million
+    profiles would take minutes)."""
+
+    def __init__(self, queries: np.ndarray, sims: np.ndarray, rows: np.ndarray) -> None:
+        self.queries, self.sims, self.rows = queries, sims, rows
+
+    def search(self, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        i = int(np.argmax(self.queries @ q[0]))  # the same unit vector, up to rounding
+        return self.sims[i : i + 1, :k], self.rows[i : i + 1, :k]
+
+
+def nprobe_sweep(member_index, queries, truth, k) -> list[tuple[int, float, float, float, float]]:
+    """(nprobe, recall synthetic, recall real, median ms, p95 ms) per nprobe, the times over
+    the synthetic queries; leaves nprobe as it was."""
+    if not hasattr(member_index, "nprobe"):  # an exact index: nothing to sweep
+        return []
+    original = member_index.nprobe
+    rows = []
+    try:
+        for nprobe in NPROBES:
+            member_index.nprobe = nprobe
+            _, found = member_index.search(queries, k)
+            recall = [len(set(t) & set(f)) / k for t, f in zip(truth, found, strict=True)]
+            ms = [
+                timed(lambda q=q: member_index.search(q.reshape(1, -1), k))
+                for q in queries[:QUERIES]
+            ]
+            synthetic, real = statistics.mean(recall[:QUERIES]), statistics.mean(recall[QUERIES:])
+            rows.append((nprobe, synthetic, real, statistics.median(ms), p95(ms)))
+    finally:
+        member_index.nprobe = original
+    return rows
+
+
+def decode_seconds(member_vectors: np.ndarray) -> float:
+    """Seconds to turn stored blobs into the array build_index takes, as practice_index does
+    (vector_from_bytes per row, then np.array); the database read itself is not included."""
+    from tether.peers.models import vector_from_bytes
+
+    blobs = [row.tobytes() for row in member_vectors]
+    started = time.perf_counter()
+    decoded = np.array([vector_from_bytes(b) for b in blobs], np.float32)
+    seconds = time.perf_counter() - started
+    assert decoded.shape == member_vectors.shape
+    return seconds
+
+
+def cells(samples: list[float]) -> str:
+    return f"{statistics.median(samples):>14.2f}{p95(samples):>12.2f}"
+
+
+def report(embedding: list[float], load_ms: float, results: list[tuple[int, int, dict]]) -> None:
+    from tether.peers.matching import CANDIDATE_GROUPS, CANDIDATE_MEMBERS
+
+    print(
+        f"\nembed() one description, real model, warm: median {statistics.median(embedding):.1f} "
+        f"ms, p95 {p95(embedding):.1f} ms over {len(embedding)} descriptions "
+        f"(first call, loading the model: {load_ms:.0f} ms)"
+    )
+    print(f"\n{QUERIES} queries per scale; milliseconds, median and p95")
+    print(f"{'groups / profiles':<44}" + "".join(f"{f'{g:,} / {m:,}':>26}" for g, m, _ in results))
+    rows = [
+        ("rank(), with the patient's tags (as app)", "rank_tags"),
+        ("rank(), no tags", "rank_plain"),
+        (f"raw FAISS: group_index.search(q, {CANDIDATE_GROUPS})", "raw_groups"),
+        (f"raw FAISS: member_index.search(q, {CANDIDATE_MEMBERS})", "raw_members"),
+        ("raw FAISS: both searches", "raw_both"),
+        ("embed + rank, 50 real descriptions", "end_to_end"),
+    ]
+    for label, key in rows:
+        print(f"{label:<44}" + "".join(cells(r["timings"][key]) for _, _, r in results))
+    for label, key in (("rank() with tags", "rank_tags"), ("rank() no tags", "rank_plain")):
+        ratios = (
+            statistics.median(r["timings"][key]) / statistics.median(r["timings"]["raw_both"])
+            for _, _, r in results
+        )
+        print(f"{label + ' ÷ raw both (medians)':<44}" + "".join(f"{x:>25.1f}x" for x in ratios))
+    label = f"exact search of all profiles ({EXACT_RAW_QUERIES} q)"
+    print(f"{label:<44}" + "".join(cells(r["exact_raw"]) for _, _, r in results))
+
+    k = CANDIDATE_MEMBERS
+    facts = [
+        ("member index", lambda r: r["kind"]),
+        ("group sizes min / median / max", lambda r: "{} / {} / {:,}".format(*r["sizes"])),
+        ("commonest tag on this share of groups", lambda r: f"{r['tag_share']:.0%}"),
+        ("groups sharing a tag with a query (median)", lambda r: f"{r['tag_candidates']:,.0f}"),
+        ("build_index", lambda r: f"{r['build_s']:.1f} s"),
+        ("index size, computed", lambda r: f"{r['index_mb']:,.0f} MB"),
+        (
+            "RSS kept after build / peak during build",
+            lambda r: f"{r['retained_mb']:,.0f} / {r['peak_mb']:,.0f} MB",
+        ),
+        (f"recall@{k} vs exact, synthetic: mean (min)", lambda r: recall(r["recall_synthetic"])),
+        (f"recall@{k} vs exact, real descriptions", lambda r: recall(r["recall_real"])),
+        (
+            "same top-5 groups as exact / same first",
+            lambda r: f"{r['same_top5']:.0%} / {r['same_top1']:.0%}",
+        ),
+    ]
+    print()
+    for label, fact in facts:
+        print(f"{label:<44}" + "".join(f"{fact(r):>26}" for _, _, r in results))
+
+    g, m, last = results[-1]
+    print(f"\nmember index at {g:,} / {m:,}: recall and raw search time by nprobe")
+    print(f"{'nprobe':>8}{'recall: synthetic':>19}{'real':>7}{'median ms':>11}{'p95 ms':>9}")
+    for nprobe, synthetic, real, median, high in last["nprobe"]:
+        print(f"{nprobe:>8}{synthetic:>19.3f}{real:>7.3f}{median:>11.2f}{high:>9.2f}")
+    print(
+        f"\ndecoding {m:,} stored vectors as practice_index does (no database read): "
+        f"{last['decode_s']:.1f} s"
+    )
+    single = last["one_thread"]
+    if single is None:
+        print("\n(threadpoolctl is not installed: the one-thread comparison is skipped)")
+    else:
+        print(f"\nper-request work at {g:,} / {m:,}, default threads vs one thread; ms")
+        print(f"{'':<44}{'default':>14}{'p95':>12}{'1 thread':>14}{'p95':>12}")
+        print(f"{'embed() one description':<44}{cells(embedding)}{cells(single['embed'])}")
+        for label, key in (
+            ("rank(), with the patient's tags", "rank_tags"),
+            ("raw FAISS: both searches", "raw_both"),
+            ("embed + rank, 50 real descriptions", "end_to_end"),
+        ):
+            print(f"{label:<44}{cells(last['timings'][key])}{cells(single[key])}")
+
+    if len(results) > 1:
+        (g0, m0, small), (g1, m1, big) = results[0], results[-1]
+
+        def growth(key: str) -> float:
+            return statistics.median(big["timings"][key]) / statistics.median(small["timings"][key])
+
+        print(
+            f"\nfrom {g0:,} / {m0:,} to {g1:,} / {m1:,}: rank() with tags "
+            f"{growth('rank_tags'):.1f}x, raw FAISS {growth('raw_both'):.1f}x, "
+            f"build_index {big['build_s'] / small['build_s']:.1f}x"
+        )
+
+
+def recall(values: list[float]) -> str:
+    return f"{statistics.mean(values):.3f} ({min(values):.3f})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--small-only", action="store_true", help="only 1,000 groups / 100,000 profiles"
+    )
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tether.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    import django
+
+    django.setup()  # no database is used: only the model helpers need Django's app registry
+    from tether.peers import matching  # first: it quietens FAISS's loader messages
+
+    faiss = matching.faiss
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"{os.cpu_count()} CPUs ({cpu}), FAISS {faiss.__version__} with "
+        f"{faiss.omp_get_max_threads()} threads, NumPy {np.__version__}; load average {load}"
+    )
+    print(
+        f"Vectors are SYNTHETIC (seed {SEED}): embedding a million real descriptions would "
+        "take hours\non 2 cores and would not change the index's timing; embed() is timed on "
+        "real text."
+    )
+
+    say("loading the model and timing embed() on 50 descriptions")
+    from tether.peers.embedding import embed
+
+    load_ms = timed(lambda: embed("warming up"))
+    topics, embedding = time_embed()
+    rng = np.random.default_rng(SEED)
+    scales = SCALES[:1] if args.small_only else SCALES
+    results = []
+    for n_groups, n_members in scales:
+        last = (n_groups, n_members) == scales[-1]
+        results.append((n_groups, n_members, measure_scale(rng, n_groups, n_members, topics, last)))
+    report(embedding, load_ms, results)
+    print(f"\nload average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    say("done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
