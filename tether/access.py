@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from tether.accounts.models import Patient, Role, User
+from tether.care.models import Recommendation, TreatmentEpisode
 from tether.crisis.models import AlertEvent, RiskAlert
 from tether.engagement.models import Appointment, Enrollment, OutreachTask, Program
 from tether.network.links import (
@@ -424,3 +425,36 @@ def get_membership_for_care_team(user: User, membership_id: object) -> Membershi
     if membership is None:
         raise Http404("No such member.")
     return membership
+
+
+# --- Measurement-based care -------------------------------------------------------------------
+
+
+def get_episode(user: User, episode_id: object) -> TreatmentEpisode:
+    """A treatment episode of a patient `user` may see, else Http404."""
+    return _get_patient_record(TreatmentEpisode.objects.all(), user, episode_id, "episode")
+
+
+def get_episode_for_staff(user: User, episode_id: object) -> TreatmentEpisode:
+    """An episode `user` may change (end it, recommend for it): care staff only."""
+    if not is_care_staff(user):
+        raise Http404("No such episode.")
+    return get_episode(user, episode_id)
+
+
+def get_recommendation(user: User, recommendation_id: object) -> Recommendation:
+    """A case-review recommendation assigned to or made by `user`, for a patient they may
+    see, else Http404."""
+    try:
+        pk = _as_uuid(recommendation_id)
+    except Http404:
+        raise Http404("No such recommendation.") from None
+    found = (
+        Recommendation.objects.filter(pk=pk, episode__patient__in=visible_patients(user))
+        .filter(Q(assigned_to=user) | Q(recommended_by=user))
+        .select_related("episode__patient")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such recommendation.")
+    return found

@@ -1,10 +1,264 @@
-"""Placeholder: being written (issue 6)."""
+"""The weekly systematic case review (/staff/case-review/) and the clinician's tasks that come
+out of it (/staff/recommendations/).
 
-from django.http import Http404
+The review lists the patients with an open episode who need the psychiatric consultant, in
+order of need ("not improving" first), and shows for each whether the previous review's
+recommendation was carried out. Only clinicians record recommendations; each becomes a task
+for the patient's treating clinician, who closes it as carried out or not (with a note).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tether.access import get_episode_for_staff, get_recommendation, visible_patients
+from tether.accounts.models import Role, User
+from tether.care import services
+from tether.care.models import CaseReview, Recommendation
+from tether.care.registry import RegistryRow, registry
+from tether.care.targets import Flag, Progress
+from tether.lib.decorators import care_staff_required
+
+# The flags that bring a patient to the case review, in the order they are discussed:
+# changing the plan is the stronger form of not improving, so it comes first.
+REVIEW_ORDER = (
+    Flag.CHANGE_PLAN,
+    Flag.NOT_IMPROVING,
+    Flag.RELAPSE,
+    Flag.REASSESSMENT_OVERDUE,
+    Flag.NO_BASELINE,
+)
+RECENTLY_CLOSED = 20
 
 
-def _todo(*args, **kwargs):
-    raise Http404("Not yet.")
+def _zone(user: User) -> ZoneInfo:
+    practice = user.practice
+    return ZoneInfo(practice.time_zone) if practice else ZoneInfo("UTC")
 
 
-case_review = recommend_view = my_recommendations = close_recommendation_view = _todo
+def _chosen_week(request: HttpRequest, today: date) -> date:
+    """The Monday of the week asked for in ?week=YYYY-MM-DD; this week when it is missing,
+    malformed or in the future (with a message saying so)."""
+    this_week = services.week_of(today)
+    asked = request.GET.get("week", "").strip()
+    if not asked:
+        return this_week
+    try:
+        week = services.week_of(date.fromisoformat(asked))
+    except ValueError:
+        messages.warning(request, "That is not a date (YYYY-MM-DD); showing this week.")
+        return this_week
+    if week > this_week:
+        messages.warning(request, "That week has not come yet; showing this week.")
+        return this_week
+    return week
+
+
+def _scores(progress: Progress) -> str:
+    """Return "baseline → latest (n% better)" for one instrument, or "—"."""
+    if progress.baseline is None:
+        return "—"
+    if not progress.follow_ups:
+        return f"{progress.baseline.total} (baseline only)"
+    text = f"{progress.baseline.total} → {progress.latest.total}"
+    if progress.change_percent is None:
+        return text
+    percent = round(progress.change_percent)
+    if percent > 0:
+        return f"{text} ({percent}% better)"
+    if percent < 0:
+        return f"{text} ({-percent}% worse)"
+    return f"{text} (no change)"
+
+
+def _follow_through(previous: Recommendation, week_ends: datetime) -> str:
+    """Whether the previous recommendation had been carried out by the end of this review's
+    week. A recommendation closed later still counts as not yet carried out for this week."""
+    closed_in_time = previous.closed_at is not None and previous.closed_at < week_ends
+    if closed_in_time and previous.status == Recommendation.Status.DONE:
+        return "Carried out by this review"
+    if closed_in_time and previous.status == Recommendation.Status.NOT_DONE:
+        return f"Not carried out: {previous.closing_note}"
+    return "Not yet carried out"
+
+
+@dataclass
+class ReviewRow:
+    registry_row: RegistryRow
+    flags: list[str]
+    phq9: str
+    gad7: str
+    previous: Recommendation | None
+    follow_through: str
+    this_review: Recommendation | None
+
+    @property
+    def patient(self):
+        return self.registry_row.patient
+
+    @property
+    def episode_id(self):
+        return self.registry_row.episode_id
+
+    @property
+    def weeks_in_treatment(self) -> int:
+        return self.registry_row.status.weeks_in_treatment
+
+
+def _review_rank(row: RegistryRow) -> int:
+    return min(REVIEW_ORDER.index(f) for f in row.flags if f in REVIEW_ORDER)
+
+
+def _review_rows(user: User, *, week: date, now: datetime, week_ends: datetime) -> list:
+    """The patients for the review of `week`, in order of need, each with the latest earlier
+    recommendation and this review's one (one query for all of them)."""
+    flagged = [
+        row
+        for row in registry(user, now=now).rows
+        if row.episode_id is not None and any(f in REVIEW_ORDER for f in row.flags)
+    ]
+    # A stable sort keeps the registry's order (longest in treatment first) within a flag.
+    flagged.sort(key=_review_rank)
+    by_episode: dict = defaultdict(list)
+    recommendations = (
+        Recommendation.objects.filter(
+            episode_id__in=[row.episode_id for row in flagged], review__week_of__lte=week
+        )
+        .select_related("review", "recommended_by", "assigned_to")
+        .order_by("-review__week_of")
+    )
+    for recommendation in recommendations:
+        by_episode[recommendation.episode_id].append(recommendation)
+    rows = []
+    for row in flagged:
+        found = by_episode.get(row.episode_id, [])
+        this_review = next((r for r in found if r.review.week_of == week), None)
+        previous = next((r for r in found if r.review.week_of < week), None)
+        rows.append(
+            ReviewRow(
+                registry_row=row,
+                flags=row.flag_labels,
+                phq9=_scores(row.status.phq9),
+                gad7=_scores(row.status.gad7),
+                previous=previous,
+                follow_through=_follow_through(previous, week_ends) if previous else "",
+                this_review=this_review,
+            )
+        )
+    return rows
+
+
+@care_staff_required
+def case_review(request: HttpRequest) -> HttpResponse:
+    zone = _zone(request.user)
+    now = timezone.now()
+    this_week = services.week_of(now.astimezone(zone).date())
+    week = _chosen_week(request, now.astimezone(zone).date())
+    week_ends = datetime.combine(week + timedelta(days=7), time.min, tzinfo=zone)
+    # A past review is shown as it stood at the end of its week.
+    as_of = min(now, week_ends - timedelta(microseconds=1))
+    rows = _review_rows(request.user, week=week, now=as_of, week_ends=week_ends)
+    review = (
+        CaseReview.objects.filter(practice_id=request.user.practice_id, week_of=week)
+        .select_related("consultant")
+        .first()
+    )
+    is_current = week == this_week
+    context = {
+        "rows": rows,
+        "week": week,
+        "review": review,
+        "is_current": is_current,
+        "can_recommend": is_current and request.user.role == Role.CLINICIAN,
+        "previous_week": week - timedelta(days=7),
+        "next_week": None if is_current else week + timedelta(days=7),
+        "kinds": Recommendation.Kind.choices,
+    }
+    return render(request, "care/case_review.html", context)
+
+
+@require_POST
+@care_staff_required
+def recommend_view(request: HttpRequest, episode_id) -> HttpResponse:
+    # Recommendations come from the psychiatric consultant, a clinician; nobody else may
+    # learn whether an episode exists by posting here.
+    if request.user.role != Role.CLINICIAN:
+        raise Http404("Not found.")
+    episode = get_episode_for_staff(request.user, episode_id)
+    today = timezone.now().astimezone(_zone(request.user)).date()
+    review = services.review_for_week(
+        practice=request.user.practice, day=today, consultant=request.user
+    )
+    try:
+        services.recommend(
+            review=review,
+            episode=episode,
+            kind=request.POST.get("kind", ""),
+            text=request.POST.get("text", ""),
+            by=request.user,
+        )
+    except services.CareInvalid as error:
+        for problem in error.problems.values():
+            messages.error(request, f"{episode.patient.full_name}: {problem}")
+        return redirect("case_review")
+    messages.success(
+        request,
+        f"Recommendation for {episode.patient.full_name} recorded; "
+        "it is now a task for their treating clinician.",
+    )
+    return redirect("case_review")
+
+
+@care_staff_required
+def my_recommendations(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    is_clinician = user.role == Role.CLINICIAN
+    mine = Recommendation.objects.none()
+    if is_clinician:
+        mine = Recommendation.objects.filter(
+            assigned_to=user, episode__patient__in=visible_patients(user)
+        ).select_related("episode__patient", "recommended_by", "review")
+    context = {
+        "is_clinician": is_clinician,
+        "open": list(mine.filter(status=Recommendation.Status.OPEN).order_by("created_at")),
+        "closed": list(
+            mine.exclude(status=Recommendation.Status.OPEN).order_by("-closed_at")[:RECENTLY_CLOSED]
+        ),
+    }
+    return render(request, "care/my_recommendations.html", context)
+
+
+@require_POST
+@care_staff_required
+def close_recommendation_view(request: HttpRequest, recommendation_id) -> HttpResponse:
+    recommendation = get_recommendation(request.user, recommendation_id)
+    outcome = request.POST.get("outcome", "")
+    if outcome not in ("done", "not_done"):
+        messages.error(request, "Choose whether it was carried out.")
+        return redirect("my_recommendations")
+    try:
+        services.close_recommendation(
+            recommendation=recommendation,
+            done=outcome == "done",
+            note=request.POST.get("note", ""),
+            by=request.user,
+        )
+    except services.CareInvalid as error:
+        for problem in error.problems.values():
+            messages.error(request, problem)
+        return redirect("my_recommendations")
+    name = recommendation.episode.patient.full_name
+    if outcome == "done":
+        messages.success(request, f"Marked as carried out for {name}.")
+    else:
+        messages.success(request, f"Marked as not carried out for {name}, with your note.")
+    return redirect("my_recommendations")
