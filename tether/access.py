@@ -13,6 +13,8 @@ Rules:
 - in a peer group, members see each other only by pseudonym; only a member's own care team
   may link a pseudonym to the patient, and that look-up is audited (peers.services);
 - nobody ever sees another practice's data;
+- practice outcome figures (care/outcomes.py) are aggregates over the whole practice for its
+  clinicians and admins; they never return a patient, so they read episodes directly;
 - a trusted person sees only what the patient consents to, through a signed single-purpose
   link that stops working the moment consent is withdrawn, and never scores or answers.
 """
