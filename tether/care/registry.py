@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
@@ -130,11 +130,13 @@ def _scores_by_patient(rows: Iterable[Patient], zone: ZoneInfo) -> dict:
     if not starts:
         return {}
     found: dict = defaultdict(lambda: {"phq9": [], "gad7": []})
-    since = min(starts.values()) - timedelta(days=1)
+    # A plain datetime bound (not __date) so the index on completed_at is used; a day's margin
+    # and the exact per-episode filtering in targets cover the time-zone edge.
+    since = datetime.combine(min(starts.values()) - timedelta(days=1), time.min, tzinfo=zone)
     scores = Assessment.objects.filter(
         patient_id__in=list(starts),
         instrument__in=("phq9", "gad7"),
-        completed_at__date__gte=since,
+        completed_at__gte=since,
     ).values_list("patient_id", "instrument", "completed_at", "total")
     for patient_id, code, completed_at, total in scores:
         found[patient_id][code].append(Score(on=_local_date(completed_at, zone), total=total))
@@ -166,6 +168,58 @@ def filter_patients(
     return patients
 
 
+def _row(p: Patient, scores: dict, *, zone: ZoneInfo, today: date, thresholds) -> RegistryRow:
+    last_contact = (
+        p.last_contact_at if p.last_contact_at and p.last_contact_at.year > 1970 else None
+    )
+    contact_on = _local_date(last_contact, zone)
+    if p.episode_started_on:
+        status = episode_status(
+            started_on=p.episode_started_on,
+            today=today,
+            phq9=scores.get("phq9", []),
+            gad7=scores.get("gad7", []),
+            last_contact_on=contact_on,
+            open_alert=p.has_open_alert,
+            missed_session=p.missed_recently,
+            thresholds=thresholds,
+        )
+        flags = status.flags
+    else:
+        status = None
+        present = ((Flag.OPEN_ALERT, p.has_open_alert), (Flag.MISSED_SESSION, p.missed_recently))
+        flags = tuple(f for f, on in present if on)
+    return RegistryRow(
+        patient=p,
+        episode_id=p.episode_id,
+        started_on=p.episode_started_on,
+        program=p.episode_program or "",
+        coordinator=p.coordinator_name or "",
+        last_contact_on=contact_on,
+        status=status,
+        flags=flags,
+        need=need_rank(flags),
+    )
+
+
+def _zone_and_thresholds(practice):
+    zone = ZoneInfo(practice.time_zone) if practice else ZoneInfo("UTC")
+    return zone, thresholds_for(practice)
+
+
+def patient_row(user: User, patient: Patient, *, now: datetime) -> RegistryRow | None:
+    """One patient's registry row, computed exactly as the registry computes it (the staff
+    patient page and the API use it). None when `user` may not see the patient."""
+    zone, thresholds = _zone_and_thresholds(patient.practice)
+    annotated = registry_patients(user, now=now).filter(pk=patient.pk).first()
+    if annotated is None:
+        return None
+    scores = _scores_by_patient([annotated], zone).get(annotated.pk, {})
+    return _row(
+        annotated, scores, zone=zone, today=now.astimezone(zone).date(), thresholds=thresholds
+    )
+
+
 def registry(
     user: User,
     *,
@@ -179,59 +233,22 @@ def registry(
     the plan first), relapse, overdue reassessment, no baseline, overdue contact, missed
     sessions, reassessment due, then everyone else. Filters narrow it; the caseload size is
     counted before them."""
-    practice = user.practice
-    zone = ZoneInfo(practice.time_zone) if practice else ZoneInfo("UTC")
-    thresholds = thresholds_for(practice) if practice else thresholds_for(None)
+    zone, thresholds = _zone_and_thresholds(user.practice)
     today = now.astimezone(zone).date()
     base = registry_patients(user, now=now)
     if user.role == Role.COORDINATOR and coordinator is None:
         coordinator = user  # a coordinator's registry is their own caseload
-    patients = list(
-        filter_patients(base, program=program, clinician=clinician, coordinator=coordinator)
-    )
-    caseload_size = sum(1 for p in patients if p.episode_id is not None)
+    caseload = filter_patients(base, coordinator=coordinator)
+    # The caseload's size (open episodes) is counted before the other filters narrow the list.
+    caseload_size = caseload.filter(
+        Exists(TreatmentEpisode.objects.filter(patient=OuterRef("pk"), ended_on__isnull=True))
+    ).count()
+    patients = list(filter_patients(caseload, program=program, clinician=clinician))
     scores = _scores_by_patient(patients, zone)
-    rows = []
-    for p in patients:
-        last_contact = (
-            p.last_contact_at if p.last_contact_at and p.last_contact_at.year > 1970 else None
-        )
-        contact_on = _local_date(last_contact, zone)
-        if p.episode_started_on:
-            status = episode_status(
-                started_on=p.episode_started_on,
-                today=today,
-                phq9=scores.get(p.pk, {}).get("phq9", []),
-                gad7=scores.get(p.pk, {}).get("gad7", []),
-                last_contact_on=contact_on,
-                open_alert=p.has_open_alert,
-                missed_session=p.missed_recently,
-                thresholds=thresholds,
-            )
-            flags = status.flags
-        else:
-            status = None
-            flags = tuple(
-                f
-                for f, on in (
-                    (Flag.OPEN_ALERT, p.has_open_alert),
-                    (Flag.MISSED_SESSION, p.missed_recently),
-                )
-                if on
-            )
-        rows.append(
-            RegistryRow(
-                patient=p,
-                episode_id=p.episode_id,
-                started_on=p.episode_started_on,
-                program=p.episode_program or "",
-                coordinator=p.coordinator_name or "",
-                last_contact_on=contact_on,
-                status=status,
-                flags=flags,
-                need=need_rank(flags),
-            )
-        )
+    rows = [
+        _row(p, scores.get(p.pk, {}), zone=zone, today=today, thresholds=thresholds)
+        for p in patients
+    ]
     if flag is not None:
         rows = [r for r in rows if flag in r.flags]
     # By need, then the longest in treatment, then by name: a stable, explainable order.

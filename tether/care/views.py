@@ -7,6 +7,7 @@ from tether.accounts.models import Patient
 from tether.assessments.charts import score_chart
 from tether.assessments.instruments import GAD7, INSTRUMENTS, PHQ9
 from tether.care.selectors import add_network_coverage, caseload, intake_summary, last_contact
+from tether.care.views_registry import episode_context
 from tether.crisis.forms import RaiseAlertForm
 from tether.crisis.models import RiskAlert
 from tether.engagement.selectors import needs_attention
@@ -57,6 +58,7 @@ def staff_patient(request: HttpRequest, patient_id) -> HttpResponse:
         "raise_form": RaiseAlertForm(),
         "peer_groups": patient_peer_summary(patient=patient, viewer=request.user),
         **_history(patient),
+        **episode_context(request.user, patient),
     }
     return render(request, "care/staff_patient.html", context)
 
