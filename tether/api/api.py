@@ -12,6 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from tether.access import get_alert_for_staff, get_patient, is_care_staff
 from tether.accounts.models import Role, User
 from tether.api.auth import AUTH
+from tether.api.care import router as care_router
 from tether.api.engagement import router as engagement_router
 from tether.api.network import router as network_router
 from tether.api.peers import router as peers_router
@@ -130,6 +131,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("", network_router)
 api.add_router("", engagement_router)
 api.add_router("", peers_router)
+api.add_router("", care_router)
 
 
 def _require_care_staff(request: HttpRequest) -> None:

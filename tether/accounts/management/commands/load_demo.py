@@ -34,6 +34,7 @@ DEMO_MODULES = (
     "tether.crisis.demo",
     "tether.notifications.demo",
     "tether.peers.demo",
+    "tether.care.demo",
 )
 DEMO_PASSWORD = "demo"  # noqa: S105  (synthetic demo accounts only)
 

@@ -1,0 +1,302 @@
+"""/api/v1 for measurement-based care: treatment episodes, their treat-to-target status and
+the registry. Records are found through the access module, written only through
+tether.care.services, and judged only by tether.care.targets, so the API, the registry page
+and the case review agree. Anything the caller may not see or do is 404; bad input is 400
+with {detail, problems} and nothing saved."""
+
+from datetime import date, datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.errors import ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tether import access
+from tether.access import get_patient, is_care_staff, visible_patients, visible_programs
+from tether.accounts.models import Role, User
+from tether.api.care_schemas import (
+    EpisodeEndIn,
+    EpisodeIn,
+    EpisodeOut,
+    EpisodeStatusOut,
+    OutcomesOut,
+    RegistryRowOut,
+)
+from tether.api.schemas import Error
+from tether.assessments.models import Assessment
+from tether.care.models import TreatmentEpisode, thresholds_for
+from tether.care.outcomes import can_see_outcomes, practice_outcomes
+from tether.care.registry import RegistryRow, registry, registry_patients
+from tether.care.services import CareInvalid, end_episode, start_episode
+from tether.care.targets import FLAG_LABELS, EpisodeStatus, Flag, Progress, Score, episode_status
+
+router = Router(tags=["care"])
+
+INVALID = {400: Error, 404: Error}
+
+
+def _invalid(error: CareInvalid) -> Status:
+    problems = [f"{field}: {message}" for field, message in error.problems.items()]
+    return Status(400, {"detail": str(error), "problems": problems})
+
+
+def _require_care_staff(user: User) -> None:
+    # Like a record one may not see, a staff-only endpoint answers 404 to everyone else.
+    if not is_care_staff(user):
+        raise Http404("Not found.")
+
+
+def _get_episode(user: User, episode_id: UUID) -> TreatmentEpisode:
+    return access.get_episode(user, episode_id)
+
+
+def _episode(e: TreatmentEpisode) -> dict:
+    return {
+        "id": e.pk,
+        "patient_id": e.patient_id,
+        "started_on": e.started_on,
+        "ended_on": e.ended_on,
+        "end_reason": e.end_reason,
+        "program_id": e.program_id,
+        "program": e.program.name if e.program else None,
+        "is_open": e.is_open,
+    }
+
+
+def _flags(flags) -> list[dict]:
+    return [{"code": str(f), "label": FLAG_LABELS[f]} for f in flags]
+
+
+def _progress(p: Progress) -> dict:
+    def score(s: Score | None) -> dict | None:
+        return {"on": s.on, "total": s.total} if s else None
+
+    return {
+        "baseline": score(p.baseline),
+        "latest": score(p.latest),
+        "follow_ups": p.follow_ups,
+        "change_points": p.change_points,
+        "change_percent": None if p.change_percent is None else round(p.change_percent, 1),
+        "response": p.response,
+        "remission": p.remission,
+        "relapse": p.relapse,
+        "is_target": p.is_target,
+    }
+
+
+def _status_of(user: User, episode: TreatmentEpisode, now: datetime) -> tuple[EpisodeStatus, date]:
+    """The episode's status today (an ended one: on the day it ended), from the same facts the
+    registry uses."""
+    practice = episode.patient.practice
+    zone = ZoneInfo(practice.time_zone)
+    today = now.astimezone(zone).date()
+    as_of = min(today, episode.ended_on) if episode.ended_on else today
+    scores: dict[str, list[Score]] = {"phq9": [], "gad7": []}
+    found = Assessment.objects.filter(
+        patient_id=episode.patient_id,
+        instrument__in=("phq9", "gad7"),
+        completed_at__date__gte=episode.started_on - timedelta(days=1),
+    ).values_list("instrument", "completed_at", "total")
+    for code, completed_at, total in found:
+        scores[code].append(Score(on=completed_at.astimezone(zone).date(), total=total))
+    facts = {}
+    if episode.is_open:
+        row = registry_patients(user, now=now).filter(pk=episode.patient_id).first()
+        if row is not None:
+            last = row.last_contact_at if row.last_contact_at.year > 1970 else None
+            facts = {
+                "last_contact_on": last.astimezone(zone).date() if last else None,
+                "open_alert": row.has_open_alert,
+                "missed_session": row.missed_recently,
+            }
+    status = episode_status(
+        started_on=episode.started_on,
+        today=as_of,
+        phq9=scores["phq9"],
+        gad7=scores["gad7"],
+        thresholds=thresholds_for(practice),
+        **facts,
+    )
+    return status, as_of
+
+
+# --- Episodes --------------------------------------------------------------------------------
+
+
+@router.get("/episodes", response={200: list[EpisodeOut], **INVALID})
+@paginate(LimitOffsetPagination)
+def list_episodes(request: HttpRequest, patient_id: UUID | None = None):
+    """Treatment episodes, newest first: of one patient (`?patient_id=`), or of every patient
+    the caller may see (a patient: their own)."""
+    if patient_id is not None:
+        patients = [get_patient(request.auth, patient_id)]
+    else:
+        patients = visible_patients(request.auth)
+    episodes = TreatmentEpisode.objects.filter(patient__in=patients).select_related("program")
+    return [_episode(e) for e in episodes.order_by("-started_on", "pk")]
+
+
+@router.post("/patients/{patient_id}/episodes", response={201: EpisodeOut, **INVALID})
+def create_episode(request: HttpRequest, patient_id: UUID, payload: EpisodeIn):
+    """Start a treatment episode (care staff). Its baseline is the first PHQ-9/GAD-7 on or
+    after `started_on`. One open episode per patient."""
+    patient = get_patient(request.auth, patient_id)
+    _require_care_staff(request.auth)
+    program = None
+    if payload.program_id is not None:
+        program = visible_programs(request.auth).filter(pk=payload.program_id).first()
+        if program is None:
+            return _invalid(CareInvalid({"program_id": "No such program."}))
+    try:
+        episode = start_episode(
+            patient=patient,
+            started_on=payload.started_on,
+            program=program,
+            by=request.auth,
+            today=timezone.localdate(timezone=ZoneInfo(patient.practice.time_zone)),
+        )
+    except CareInvalid as error:
+        return _invalid(error)
+    return Status(201, _episode(episode))
+
+
+@router.post("/episodes/{episode_id}/end", response={200: EpisodeOut, **INVALID})
+def end_episode_endpoint(request: HttpRequest, episode_id: UUID, payload: EpisodeEndIn):
+    """End an open episode (care staff): `ended_on` and a `reason`."""
+    _require_care_staff(request.auth)
+    episode = _get_episode(request.auth, episode_id)
+    try:
+        end_episode(
+            episode=episode, ended_on=payload.ended_on, reason=payload.reason, by=request.auth
+        )
+    except CareInvalid as error:
+        return _invalid(error)
+    return _episode(episode)
+
+
+@router.get("/episodes/{episode_id}", response={200: EpisodeStatusOut, 404: Error})
+def get_episode(request: HttpRequest, episode_id: UUID):
+    """The episode's treat-to-target status: per instrument the baseline, latest score, change,
+    response and remission; and the registry flags with their labels. An ended episode is
+    judged on the day it ended. Flags are the care team's: a patient gets an empty list."""
+    episode = _get_episode(request.auth, episode_id)
+    status, as_of = _status_of(request.auth, episode, timezone.now())
+    staff = is_care_staff(request.auth)
+    return {
+        "episode": _episode(episode),
+        "as_of": as_of,
+        "days_in_treatment": status.days_in_treatment,
+        "weeks_in_treatment": status.weeks_in_treatment,
+        "phq9": _progress(status.phq9),
+        "gad7": _progress(status.gad7),
+        "not_improving": status.not_improving,
+        "change_plan": status.change_plan,
+        "reassessment_due_on": status.reassessment_due_on,
+        "reassessment_overdue": status.reassessment_overdue,
+        "flags": _flags(status.flags) if staff and episode.is_open else [],
+    }
+
+
+# --- The registry ----------------------------------------------------------------------------
+
+
+class RegistryFilters(Schema):
+    program: UUID | None = None
+    clinician: int | None = None
+    coordinator: int | None = None
+    flag: Flag | None = None
+
+
+def _bad_filter(name: str, message: str) -> ValidationError:
+    # A paginated endpoint cannot return a 400 itself: raise it, in the shape of any other
+    # invalid query parameter.
+    return ValidationError([{"loc": ["query", name], "msg": message}])
+
+
+def _staff_member(user: User, user_id: int | None, role: str, what: str):
+    if user_id is None:
+        return None
+    found = User.objects.filter(pk=user_id, practice_id=user.practice_id, role=role).first()
+    if found is None:
+        raise _bad_filter(what, f"No such {what} in this practice.")
+    return found
+
+
+def _row(row: RegistryRow) -> dict:
+    return {
+        "patient_id": row.patient.pk,
+        "name": row.patient.full_name,
+        "episode_id": row.episode_id,
+        "started_on": row.started_on,
+        "weeks_in_treatment": row.status.weeks_in_treatment if row.status else None,
+        "program": row.program,
+        "coordinator": row.coordinator,
+        "last_contact_on": row.last_contact_on,
+        "flags": _flags(row.flags),
+        "phq9": row.latest_phq9,
+        "gad7": row.latest_gad7,
+    }
+
+
+@router.get("/registry", response={200: list[RegistryRowOut], **INVALID})
+@paginate(LimitOffsetPagination)
+def get_registry(request: HttpRequest, filters: Query[RegistryFilters]):
+    """The caller's registry (care staff), ordered by need: open risk alerts, change the plan,
+    not improving, relapse, reassessment overdue, … then everyone else. Filters as on the
+    registry page: `program` (id), `clinician` and `coordinator` (user ids), `flag`. A
+    coordinator sees their own caseload unless they name another coordinator."""
+    user = request.auth
+    _require_care_staff(user)
+    program = None
+    if filters.program is not None:
+        program = visible_programs(user).filter(pk=filters.program).first()
+        if program is None:
+            raise _bad_filter("program", "No such program.")
+    clinician = _staff_member(user, filters.clinician, Role.CLINICIAN, "clinician")
+    coordinator = _staff_member(user, filters.coordinator, Role.COORDINATOR, "coordinator")
+    found = registry(
+        user,
+        now=timezone.now(),
+        program=program,
+        clinician=clinician,
+        coordinator=coordinator,
+        flag=filters.flag,
+    )
+    return [_row(r) for r in found.rows]
+
+
+# --- Outcomes ------------------------------------------------------------------------------
+
+
+class OutcomeFilters(Schema):
+    start: date | None = None
+    end: date | None = None
+    program: UUID | None = None
+
+
+@router.get("/outcomes", response={200: OutcomesOut, **INVALID})
+def get_outcomes(request: HttpRequest, filters: Query[OutcomeFilters]):
+    """The practice's outcome figures for episodes started between `start` and `end`
+    (inclusive; by default the year to today), optionally in one `program`. Clinicians and
+    admins only, aggregates only: a group smaller than the practice's small-cohort size shows
+    counts only."""
+    user = request.auth
+    if not can_see_outcomes(user):
+        raise Http404("Not found.")
+    today = timezone.localdate(timezone=ZoneInfo(user.practice.time_zone))
+    end = filters.end or today
+    start = filters.start or end - timedelta(days=365)
+    problems = {}
+    if start > end:
+        problems["start"] = "The start must be on or before the end."
+    program = None
+    if filters.program is not None:
+        program = visible_programs(user).filter(pk=filters.program).first()
+        if program is None:
+            problems["program"] = "No such program."
+    if problems:
+        return _invalid(CareInvalid(problems))
+    return practice_outcomes(user, start=start, end=end, program=program, today=today)
