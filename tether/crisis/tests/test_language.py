@@ -78,3 +78,20 @@ def test_the_phrase_file_is_dated_and_first_person():
     assert lex.reviewed_on
     assert "suicide" not in lex.phrases  # a topic word: helpers use it as much as people at risk
     assert 0 < lex.threshold < 1
+
+
+def test_the_files_own_examples_behave_as_labelled():
+    import json
+
+    from tether.crisis.language import DATA_FILE
+
+    data = json.loads(DATA_FILE.read_text())
+    assert all(s.flagged for s in detect_many(data["examples"]))
+    flagged = [
+        t
+        for t, s in zip(
+            data["not_crisis_examples"], detect_many(data["not_crisis_examples"]), strict=True
+        )
+        if s.flagged
+    ]
+    assert flagged == []
