@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -114,6 +115,9 @@ class ReviewRow:
         return self.registry_row.status.weeks_in_treatment
 
 
+REVIEW_ROWS_PER_PAGE = 25
+
+
 def _review_rank(row: RegistryRow) -> int:
     return min(REVIEW_ORDER.index(f) for f in row.flags if f in REVIEW_ORDER)
 
@@ -173,8 +177,10 @@ def case_review(request: HttpRequest) -> HttpResponse:
         .first()
     )
     is_current = week == this_week
+    page = Paginator(rows, REVIEW_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "rows": rows,
+        "rows": page.object_list,
+        "page": page,
         "week": week,
         "review": review,
         "is_current": is_current,
