@@ -592,7 +592,9 @@ def ask_due_belonging_checks(*, now: datetime | None = None, batch: int = 500) -
             if membership.patient.user:
                 notify(
                     user=membership.patient.user,
-                    subject=f"One quick question about {membership.group.name}",
+                    # Generic on purpose: it also goes by email, and a group's name
+                    # ("Veterans living with depression") is health information.
+                    subject="One quick question about your peer group",
                     body="How is your peer group feeling for you? One question, one tap.",
                     link=reverse("belonging_check", args=[check.pk]),
                     purpose="belonging-check",
