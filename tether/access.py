@@ -277,19 +277,24 @@ def my_memberships(user: User) -> QuerySet[Membership]:
     ).select_related("group")
 
 
+def _one(queryset: QuerySet, record_id: object, what: str, *, field: str = "pk"):
+    """The one row of `queryset` whose `field` is `record_id` (a UUID), else Http404 naming
+    `what`. Malformed, unknown and forbidden ids all get the same answer."""
+    try:
+        pk = _as_uuid(record_id)
+    except Http404:
+        raise Http404(f"No such {what}.") from None
+    found = queryset.filter(**{field: pk}).first()
+    if found is None:
+        raise Http404(f"No such {what}.")
+    return found
+
+
 def get_membership(user: User, group_id: object) -> Membership:
     """The signed-in patient's active membership of a group, else Http404: only members read
     and write a group's posts."""
-    try:
-        pk = _as_uuid(group_id)
-    except Http404:
-        raise Http404("No such group.") from None
-    membership = (
-        my_memberships(user).filter(group_id=pk).select_related("patient__practice").first()
-    )
-    if membership is None:
-        raise Http404("No such group.")
-    return membership
+    memberships = my_memberships(user).select_related("patient__practice")
+    return _one(memberships, group_id, "group", field="group_id")
 
 
 def joinable_groups(user: User) -> QuerySet[PeerGroup]:
@@ -300,48 +305,21 @@ def joinable_groups(user: User) -> QuerySet[PeerGroup]:
 
 
 def get_joinable_group(user: User, group_id: object) -> PeerGroup:
-    try:
-        pk = _as_uuid(group_id)
-    except Http404:
-        raise Http404("No such group.") from None
-    group = joinable_groups(user).filter(pk=pk).first()
-    if group is None:
-        raise Http404("No such group.")
-    return group
+    return _one(joinable_groups(user), group_id, "group")
 
 
 def get_member_post(user: User, post_id: object) -> Post:
     """A visible post in a group the signed-in patient belongs to (to reply or report)."""
-    try:
-        pk = _as_uuid(post_id)
-    except Http404:
-        raise Http404("No such post.") from None
-    post = (
-        Post.objects.filter(
-            pk=pk, status=Post.Status.VISIBLE, group__in=my_memberships(user).values("group")
-        )
-        .select_related("group")
-        .first()
-    )
-    if post is None:
-        raise Http404("No such post.")
-    return post
+    posts = Post.objects.filter(
+        status=Post.Status.VISIBLE, group__in=my_memberships(user).values("group")
+    ).select_related("group")
+    return _one(posts, post_id, "post")
 
 
 def get_own_post(user: User, post_id: object) -> Post:
     """A post the signed-in patient wrote in a group they still belong to, hidden or not."""
-    try:
-        pk = _as_uuid(post_id)
-    except Http404:
-        raise Http404("No such post.") from None
-    post = (
-        Post.objects.filter(pk=pk, author__in=my_memberships(user))
-        .select_related("group", "risk_alert")
-        .first()
-    )
-    if post is None:
-        raise Http404("No such post.")
-    return post
+    posts = Post.objects.filter(author__in=my_memberships(user))
+    return _one(posts.select_related("group", "risk_alert"), post_id, "post")
 
 
 def my_open_belonging_checks(user: User) -> QuerySet[BelongingCheck]:
@@ -365,29 +343,12 @@ def moderated_groups(user: User) -> QuerySet[PeerGroup]:
 
 
 def get_moderated_group(user: User, group_id: object) -> PeerGroup:
-    try:
-        pk = _as_uuid(group_id)
-    except Http404:
-        raise Http404("No such group.") from None
-    group = moderated_groups(user).filter(pk=pk).first()
-    if group is None:
-        raise Http404("No such group.")
-    return group
+    return _one(moderated_groups(user), group_id, "group")
 
 
 def get_post_for_moderator(user: User, post_id: object) -> Post:
-    try:
-        pk = _as_uuid(post_id)
-    except Http404:
-        raise Http404("No such post.") from None
-    post = (
-        Post.objects.filter(pk=pk, group__in=moderated_groups(user))
-        .select_related("group", "author")
-        .first()
-    )
-    if post is None:
-        raise Http404("No such post.")
-    return post
+    posts = Post.objects.filter(group__in=moderated_groups(user))
+    return _one(posts.select_related("group", "author"), post_id, "post")
 
 
 def get_belonging_check(user: User, check_id: object) -> BelongingCheck:
@@ -413,20 +374,10 @@ def get_belonging_check(user: User, check_id: object) -> BelongingCheck:
 def get_membership_for_care_team(user: User, membership_id: object) -> Membership:
     """A membership of a patient on `user`'s care team (coordinator or clinician), else
     Http404. Admins see the practice's patients but do not link pseudonyms."""
-    try:
-        pk = _as_uuid(membership_id)
-    except Http404:
-        raise Http404("No such member.") from None
     if not user.is_authenticated or user.role not in (Role.COORDINATOR, Role.CLINICIAN):
         raise Http404("No such member.")
-    membership = (
-        Membership.objects.filter(pk=pk, patient__in=visible_patients(user))
-        .select_related("group", "patient")
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such member.")
-    return membership
+    memberships = Membership.objects.filter(patient__in=visible_patients(user))
+    return _one(memberships.select_related("group", "patient"), membership_id, "member")
 
 
 # --- Measurement-based care -------------------------------------------------------------------
@@ -447,16 +398,8 @@ def get_episode_for_staff(user: User, episode_id: object) -> TreatmentEpisode:
 def get_recommendation(user: User, recommendation_id: object) -> Recommendation:
     """A case-review recommendation assigned to or made by `user`, for a patient they may
     see, else Http404."""
-    try:
-        pk = _as_uuid(recommendation_id)
-    except Http404:
-        raise Http404("No such recommendation.") from None
-    found = (
-        Recommendation.objects.filter(pk=pk, episode__patient__in=visible_patients(user))
-        .filter(Q(assigned_to=user) | Q(recommended_by=user))
-        .select_related("episode__patient")
-        .first()
-    )
-    if found is None:
-        raise Http404("No such recommendation.")
-    return found
+    mine = Recommendation.objects.filter(
+        Q(assigned_to=user) | Q(recommended_by=user),
+        episode__patient__in=visible_patients(user),
+    ).select_related("episode__patient")
+    return _one(mine, recommendation_id, "recommendation")
