@@ -19,61 +19,20 @@ from sources rather than collectstatic's manifest.
 """
 
 import argparse
-import math
-import os
 import random
 import statistics
 import sys
-import tempfile
-import time
-import warnings
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import pagebench  # noqa: E402  (beside this script)
+from pagebench import client_for, count_queries, p95, timed  # noqa: E402
+
 BIG, SMALL = 200, 20
 PER_INSTRUMENT = 10  # PHQ-9s and GAD-7s per patient: 20 assessments each
 RISK_SHARE = 0.04  # of PHQ-9s answered with question 9 above 0
-
-# Filled in by main() once Django is set up: the product's URLs plus the bare view.
-urlpatterns: list = []
-
-
-def bare(request):
-    from django.http import HttpResponse
-
-    return HttpResponse("ok")
-
-
-def configure() -> tuple[str, str | None]:
-    """Point Django at a fresh database before setup. Return (description, temp dir)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tether.settings")
-    given = os.environ.get("DATABASE_URL", "")
-    if given and not given.startswith("sqlite"):
-        return "PostgreSQL (throwaway database)", None
-    tmp = tempfile.mkdtemp(prefix="tether-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    return f"SQLite ({tmp}/bench.sqlite3)", tmp
-
-
-def create_database(temporary_sqlite: bool) -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
-    if temporary_sqlite:
-        call_command("migrate", verbosity=0, interactive=False)
-    else:
-        # Migrates too; named bench_<name> so a real database is never touched.
-        connection.settings_dict["TEST"]["NAME"] = f"bench_{connection.settings_dict['NAME']}"
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-
-
-def drop_database(temporary_sqlite: bool, old_name: str) -> None:
-    from django.db import connection
-
-    if not temporary_sqlite:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def seed(rng: random.Random):
@@ -181,91 +140,6 @@ def seed(rng: random.Random):
     return big, small
 
 
-def client_for(user):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def timed(client, url: str, *, warmup: int, runs: int, expect: str) -> list[float]:
-    """GET `url` warmup + runs times; return the timed runs in milliseconds."""
-    samples = []
-    for i in range(warmup + runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        body = response.content
-        elapsed = (time.perf_counter() - start) * 1000
-        if response.status_code != 200 or expect.encode() not in body:
-            raise SystemExit(f"GET {url} gave {response.status_code}, without {expect!r}")
-        if i >= warmup:
-            samples.append(elapsed)
-    return samples
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
-
-
-def count_queries(client, url: str) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(captured)
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=50, help="timed requests per URL")
-    parser.add_argument("--warmup", type=int, default=5, help="untimed requests first")
-    args = parser.parse_args()
-
-    # WhiteNoise warns that collectstatic has not run; static files come from sources here.
-    warnings.filterwarnings("ignore", message=r"No directory at: .*staticfiles")
-    described, tmp = configure()
-    temporary_sqlite = tmp is not None
-
-    import django
-    from django.conf import settings
-
-    settings.ROOT_URLCONF = __name__
-    django.setup()
-
-    from django.test.utils import setup_test_environment
-    from django.urls import include, path
-
-    urlpatterns[:] = [path("bench/bare/", bare), path("", include("tether.urls"))]
-    setup_test_environment()  # lets the test Client's "testserver" host in
-    # No collectstatic here: serve static files from sources, as the tests do.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-    from django.db import connection
-
-    old_name = connection.settings_dict["NAME"]
-    started = time.perf_counter()
-    create_database(temporary_sqlite)
-    print(f"database: {described}, migrated in {time.perf_counter() - started:.1f} s")
-    try:
-        started = time.perf_counter()
-        big, small = seed(random.Random(2026))
-        print(f"seeded in {time.perf_counter() - started:.1f} s")
-        return measure(big, small, warmup=args.warmup, runs=args.runs)
-    finally:
-        drop_database(temporary_sqlite, old_name)
-        if tmp:
-            for leftover in Path(tmp).iterdir():
-                leftover.unlink()
-            Path(tmp).rmdir()
-
-
 def measure(big, small, *, warmup: int, runs: int) -> int:
     from ninja.conf import settings as ninja_settings
 
@@ -273,7 +147,7 @@ def measure(big, small, *, warmup: int, runs: int) -> int:
 
     big_client, small_client = client_for(big), client_for(small)
     timings = {
-        "bare view": timed(big_client, "/bench/bare/", warmup=warmup, runs=runs, expect="ok"),
+        "bare view": timed(big_client, pagebench.BARE_URL, warmup=warmup, runs=runs, expect="ok"),
         "caseload page": timed(
             big_client, "/staff/caseload/", warmup=warmup, runs=runs, expect=f"{BIG} patients"
         ),
@@ -309,6 +183,19 @@ def measure(big, small, *, warmup: int, runs: int) -> int:
         failed = failed or few != many
         print(f"{name:<26}{few:>8}{many:>9}  {verdict}")
     return 1 if failed else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50, help="timed requests per URL")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests first")
+    args = parser.parse_args()
+
+    return pagebench.run(
+        prefix="tether-bench-",
+        seed=lambda: seed(random.Random(2026)),
+        measure=lambda big, small: measure(big, small, warmup=args.warmup, runs=args.runs),
+    )
 
 
 if __name__ == "__main__":

@@ -42,6 +42,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pagebench import p95  # noqa: E402  (beside this script)
+
 SCALES = ((1_000, 100_000), (10_000, 1_000_000))  # (groups, shared member profiles)
 SEED = 20261120
 QUERIES = 200  # synthetic new patients ranked at each scale
@@ -121,11 +123,6 @@ _started = time.perf_counter()
 
 def say(message: str) -> None:
     print(f"[{time.perf_counter() - _started:5.0f} s] {message}", flush=True)
-
-
-def p95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
 def timed(fn) -> float:

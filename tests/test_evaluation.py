@@ -199,7 +199,6 @@ def test_it_ranks_the_largest_group_first_for_everyone():
 
 
 def test_it_ranks_by_tfidf_against_the_members_centroid():
-    pytest.importorskip("sklearn")
     train = [
         _question("panic attacks and racing heart", {"anxiety"}),
         _question("worry and panic every morning", {"anxiety"}),
@@ -300,7 +299,6 @@ def _write_eval_folder(root):
 
 
 def test_it_runs_end_to_end_on_a_folder_laid_out_like_the_real_one(tmp_path, capsys):
-    pytest.importorskip("sklearn")
     data, out = tmp_path / "eval", tmp_path / "eval-results.json"
     _write_eval_folder(data)
 
