@@ -12,15 +12,12 @@ from django.utils import timezone
 
 from tether.accounts.models import CareTeamMember, Patient, Practice, Role, User
 from tether.care.models import CaseReview, Recommendation, TreatmentEpisode
+from tether.lib.errors import PleaseCheck
 from tether.notifications.services import notify
 
 
-class CareInvalid(ValueError):
+class CareInvalid(PleaseCheck):
     """Input that cannot be saved; `problems` maps each field to what is wrong with it."""
-
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("Please check: " + "; ".join(problems.values()))
 
 
 def _care_team_user(user: User, patient: Patient) -> None:

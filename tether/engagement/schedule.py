@@ -3,17 +3,15 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from tether.lib.errors import PleaseCheck
+
 EVERY_WEEKS = (1, 2, 4)
 MAX_OCCURRENCES = 104  # two years of weekly check-ins
 OUTREACH_DUE_HOUR = 17
 
 
-class Invalid(ValueError):
+class Invalid(PleaseCheck):
     """Input that cannot be saved; `problems` maps each field to what is wrong with it."""
-
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("Please check: " + "; ".join(problems.values()))
 
 
 def zone(name: str) -> ZoneInfo:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tether.accounts.models import Patient, User
 from tether.crisis.resources import resources_for
+from tether.lib.errors import Invalid
 from tether.network.links import Purpose, make_trusted_token
 from tether.network.models import (
     Consent,
@@ -28,10 +29,8 @@ from tether.notifications.services import queue_email
 CHECK_IN_SCHEDULES = {7: "Every week", 14: "Every two weeks", 28: "Every four weeks"}
 
 
-class SafetyPlanInvalid(ValueError):
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
+class SafetyPlanInvalid(Invalid):
+    """A safety plan that cannot be saved."""
 
 
 class NetworkError(ValueError):

@@ -4,13 +4,11 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from tether.lib.errors import Invalid
 
-class ContactInvalid(ValueError):
+
+class ContactInvalid(Invalid):
     """Contact details that cannot be saved; `problems` maps each field to a plain message."""
-
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
 
 
 def normalise_phone(raw: str, *, country: str) -> str:

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tether.accounts.models import Patient, User
+from tether.lib.errors import Invalid
 from tether.network.validation import normalise_phone
 from tether.notifications.models import (
     MAX_ATTEMPTS,
@@ -193,10 +194,8 @@ def in_quiet_hours(preference: NotificationPreference, local: time) -> bool:
     return local >= start or local < end
 
 
-class PreferenceInvalid(ValueError):
-    def __init__(self, problems: dict[str, str]):
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
+class PreferenceInvalid(Invalid):
+    """Notification preferences that cannot be saved."""
 
 
 def save_preferences(

@@ -24,6 +24,7 @@ from tether.audit.services import record as audit
 from tether.crisis.language import CrisisSignal, detect
 from tether.crisis.models import AlertEvent, RiskAlert
 from tether.crisis.services import raise_risk_alert
+from tether.lib.errors import PleaseCheck
 from tether.notifications.services import notify
 from tether.peers import matching
 from tether.peers.embedding import embed
@@ -67,12 +68,8 @@ POSTS_PER_DAY = 40
 _PSEUDONYM = re.compile(r"^[\w][\w .'-]*$")
 
 
-class PeerInvalid(ValueError):
+class PeerInvalid(PleaseCheck):
     """Input that cannot be saved; `problems` maps each field to what is wrong with it."""
-
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__("Please check: " + "; ".join(problems.values()))
 
 
 # --- Groups and profiles --------------------------------------------------------------------
