@@ -63,3 +63,25 @@ def page(new_context):
 def phone(new_context):
     """A page on a small phone: 360×640, touch."""
     return new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+
+
+def assert_fits_width(page) -> None:
+    """Nothing on the page is wider than the screen: no sideways scrolling."""
+    width = page.viewport_size["width"]
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} is {scroll_width} px wide on a {width} px screen"
+
+
+def tap_in_view(page, locator) -> None:
+    """Tap a control as a person would: scrolled to (as they would scroll), then only if all of
+    it lies inside the screen. Clicking through the DOM would pass a button that is off-screen."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    assert box is not None, "the control is not rendered"
+    view = page.viewport_size
+    assert box["x"] >= 0 and box["x"] + box["width"] <= view["width"], (box, view)
+    assert box["y"] >= 0 and box["y"] + box["height"] <= view["height"], (box, view)
+    if page.evaluate("navigator.maxTouchPoints > 0"):
+        locator.tap()
+    else:
+        locator.click()

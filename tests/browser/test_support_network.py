@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import PHONE, assert_fits_width, tap_in_view
 from tests.browser.test_journeys import sign_in
 from tether.network.models import SafetyPlan, SupportContact
 
@@ -46,14 +47,19 @@ def test_patient_builds_a_plan_invites_a_trusted_person_and_withdraws(
     assert contact.invitation == SupportContact.Invitation.INVITED
     link = patient.locator(f"#invite-link-{contact.pk}").input_value()
 
-    # The trusted person, with no account, opens the link and accepts.
-    maria = new_context().new_page()
+    # The trusted person, with no account, opens the link on her phone and accepts by tapping
+    # the button she can see.
+    maria = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
     maria.goto(link)
     expect(maria.locator("#shared")).to_contain_text("safety plan")
-    maria.locator("#accept").click()
-    expect(maria.locator("#safety-plan-link")).to_be_visible()
-    maria.locator("#safety-plan-link").click()
+    assert_fits_width(maria)
+    tap_in_view(maria, maria.get_by_role("button", name=re.compile("Yes, I.ll be there")))
+    plan_link = maria.get_by_role("link", name=re.compile("safety plan"))
+    expect(plan_link).to_be_visible()
+    assert_fits_width(maria)
+    tap_in_view(maria, plan_link)
     expect(maria.get_by_text("My dog, Biscuit")).to_be_visible()
+    assert_fits_width(maria)
     plan_url = maria.url
     contact.refresh_from_db()
     assert contact.invitation == SupportContact.Invitation.ACCEPTED
