@@ -6,6 +6,8 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from tether.lib.countries import crisis_countries
+
 
 class Practice(models.Model):
     """A psychiatry practice: the tenant everything else belongs to."""
@@ -13,11 +15,23 @@ class Practice(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
-    # ISO 3166-1 alpha-2; picks the crisis resources shown to its patients.
-    country = models.CharField(max_length=2, default="US")
+    # ISO 3166-1 alpha-2; picks the crisis resources shown to its patients. Only countries
+    # the crisis-resources file covers are choices, so a typo can never fall back silently.
+    country = models.CharField(max_length=2, default="US", choices=crisis_countries)
     time_zone = models.CharField(max_length=64, default="America/New_York")
     # Minutes a risk alert may stay unacknowledged before it escalates (DESIGN: default 5).
     alert_ack_minutes = models.PositiveSmallIntegerField(default=5)
+    # Once the chain (on call, backup, admin) has been paged, it is paged again this often
+    # until somebody acknowledges.
+    repage_minutes = models.PositiveSmallIntegerField(default=15)
+    # Who is texted when the whole chain has been paged and nobody answered, e.g. the
+    # practice's answering service. A practice without one cannot be sure to reach anyone.
+    after_hours_name = models.CharField(max_length=100, blank=True)
+    after_hours_phone = models.CharField(
+        max_length=20, blank=True, help_text="E.164, e.g. +15551234567"
+    )
+    # After an alert is resolved, a human contacts the patient within this many hours.
+    follow_up_hours = models.PositiveSmallIntegerField(default=48)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -25,8 +25,11 @@ class Assessment(models.Model):
     # Answers in the instrument's item order, each one of its option values.
     answers = models.JSONField()
     difficulty = models.PositiveSmallIntegerField(null=True, blank=True)
-    total = models.PositiveSmallIntegerField()
-    severity = models.CharField(max_length=20)
+    # An incomplete submission is kept (never scored) when it carries a risk answer: the
+    # unanswered items are None in `answers`, and `total` and `severity` stay empty.
+    complete = models.BooleanField(default=True)
+    total = models.PositiveSmallIntegerField(null=True, blank=True)
+    severity = models.CharField(max_length=20, blank=True)
     risk = models.BooleanField(default=False)
     source = models.CharField(max_length=20, choices=Source.choices)
     entered_by = models.ForeignKey(
@@ -41,7 +44,11 @@ class Assessment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(instrument__in=list(INSTRUMENTS)), name="known_instrument"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(complete=False) | models.Q(total__isnull=False),
+                name="complete_assessment_has_total",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,16 @@ class RiskAlert(models.Model):
         PHQ9_ITEM9 = "phq9_item9", "PHQ-9 question 9 answered above 0"
         PATIENT_NOT_SAFE = "patient_not_safe", "Patient said “I'm not safe right now”"
         STAFF_RAISED = "staff_raised", "Raised by staff"
-        CRISIS_LANGUAGE = "crisis_language", "Possible crisis language in a peer post"
+        CRISIS_LANGUAGE = "crisis_language", "Possible crisis language in something they wrote"
         PEER_ESCALATED = "peer_escalated", "Escalated by a peer supporter"
+        CSSRS_POSITIVE = "cssrs_positive", "Columbia screener (C-SSRS) answered yes"
+
+    class Triage(models.TextChoices):
+        """The Columbia screener's triage level (CLINICAL.md); blank until it is answered."""
+
+        LOW = "low", "Low"
+        MODERATE = "moderate", "Moderate"
+        HIGH = "high", "High"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -55,6 +63,10 @@ class RiskAlert(models.Model):
     )
     # Said on the alert when escalation could not follow the rota, e.g. nobody was on call.
     escalation_note = models.CharField(max_length=200, blank=True)
+    # How many times the whole chain has been paged again after reaching the admin.
+    repage_count = models.PositiveSmallIntegerField(default=0)
+    # Set from the patient's C-SSRS screener answers (crisis.triage); blank: not screened yet.
+    triage = models.CharField(max_length=10, choices=Triage.choices, blank=True)
 
     class Meta:
         indexes = [
@@ -93,6 +105,11 @@ class AlertEvent(models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         RESOLVED = "resolved", "Resolved"
         NOTE = "note", "Note added"
+        REPAGED = "repaged", "Paged again"
+        AFTER_HOURS = "after_hours", "After-hours contact texted"
+        FURTHER_SIGNAL = "further_signal", "Further risk signal"
+        TRIAGED = "triaged", "Columbia screener answered"
+        FOLLOW_UP = "follow_up", "Follow-up contact planned"
 
     alert = models.ForeignKey(RiskAlert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=15, choices=Kind.choices)
@@ -113,6 +130,82 @@ class AlertEvent(models.Model):
     def __str__(self) -> str:
         who = self.actor or "Tether"
         return f"{self.get_kind_display()} by {who} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class RiskScreen(models.Model):
+    """One Columbia screener (C-SSRS, past-month screen version), offered after a positive
+    PHQ-9 item 9 or "I'm not safe". Its answers set the triage level of the alert it follows."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="risk_screens")
+    alert = models.ForeignKey(
+        RiskAlert, on_delete=models.PROTECT, null=True, blank=True, related_name="screens"
+    )
+    # Question key ("wish_dead", "thoughts", "method", "intent", "plan", "behavior",
+    # "behavior_recent") -> True/False; questions the screener skipped are absent.
+    answers = models.JSONField()
+    triage = models.CharField(max_length=10, choices=RiskAlert.Triage.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-completed_at"]
+        indexes = [models.Index(fields=["patient", "-completed_at"])]
+
+    def __str__(self) -> str:
+        return f"C-SSRS screen ({self.get_triage_display()}) for {self.patient}"
+
+
+class ScreenedText(models.Model):
+    """Free text a patient or trusted person wrote that screening put in front of a human:
+    a *crisis* result (it also raised or added to a risk alert) or a *concern* (a person
+    should look soon; no alert). The quote is kept so the reviewer sees what was written."""
+
+    class Tier(models.TextChoices):
+        CRISIS = "crisis", "Possible crisis"
+        CONCERN = "concern", "Concern"
+
+    class Route(models.TextChoices):
+        PEER_POST = "peer_post", "Peer group post"
+        EXPERIENCE = "experience", "Peer matching description"
+        BELONGING = "belonging", "Peer group belonging comment"
+        HELP_WANTED = "help_wanted", "What they would like help with"
+        TRUSTED_NOTE = "trusted_note", "Trusted person's check-in note"
+        MESSAGE = "message", "Message"
+        OTHER = "other", "Other text"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="screened_texts")
+    route = models.CharField(max_length=20, choices=Route.choices)
+    tier = models.CharField(max_length=10, choices=Tier.choices)
+    text = models.TextField()
+    # What the detector saw, in words a reviewer can check.
+    reasons = models.CharField(max_length=500, blank=True)
+    # Written by a trusted person, not the patient (their name, for the reviewer).
+    written_by_name = models.CharField(max_length=120, blank=True)
+    alert = models.ForeignKey(
+        RiskAlert, on_delete=models.PROTECT, null=True, blank=True, related_name="screened_texts"
+    )
+    created_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["patient", "-created_at"],
+                condition=models.Q(reviewed_at__isnull=True),
+                name="screened_text_unreviewed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()} in {self.get_route_display()} for {self.patient}"
 
 
 class OnCallShift(models.Model):

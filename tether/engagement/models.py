@@ -215,7 +215,12 @@ class Appointment(models.Model):
 
 
 class OutreachTask(models.Model):
-    """Someone reaches out after a missed appointment. Exactly one per appointment."""
+    """Someone reaches out to the patient: after a missed appointment (exactly one per
+    appointment), or after a risk alert was resolved (exactly one per alert)."""
+
+    class Kind(models.TextChoices):
+        MISSED_SESSION = "missed_session", "Missed session"
+        ALERT_FOLLOW_UP = "alert_follow_up", "Follow-up after a risk alert"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -225,11 +230,26 @@ class OutreachTask(models.Model):
         COORDINATOR = "coordinator", "Care coordinator"
         TRUSTED_PERSON = "trusted_person", "Coordinator, trusted person told"
         PEER_SUPPORTER = "peer_supporter", "Peer supporter (patient consented)"
+        CLINICIAN = "clinician", "Treating clinician (open risk alert)"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MISSED_SESSION)
     appointment = models.ForeignKey(
-        Appointment, on_delete=models.CASCADE, related_name="outreach_tasks"
+        Appointment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outreach_tasks",
     )
+    risk_alert = models.ForeignKey(
+        "crisis.RiskAlert",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_tasks",
+    )
+    # Urgent: raised while the patient had an open risk alert (due within hours, not days).
+    urgent = models.BooleanField(default=False)
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="outreach_tasks")
     # The staff member who owns the follow-up and whose queue it shows in.
     assigned_to = models.ForeignKey(
@@ -252,7 +272,8 @@ class OutreachTask(models.Model):
     class Meta:
         ordering = ["due_at"]
         constraints = [
-            models.UniqueConstraint(fields=["appointment"], name="one_outreach_per_appointment")
+            models.UniqueConstraint(fields=["appointment"], name="one_outreach_per_appointment"),
+            models.UniqueConstraint(fields=["risk_alert"], name="one_follow_up_per_alert"),
         ]
         indexes = [
             models.Index(fields=["assigned_to", "status", "due_at"]),
@@ -265,7 +286,8 @@ class OutreachTask(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Outreach to {self.patient} after {self.appointment}"
+        after = self.appointment or "a risk alert"
+        return f"Outreach to {self.patient} after {after}"
 
     def is_overdue(self, now: datetime) -> bool:
         return self.status == self.Status.OPEN and self.due_at < now

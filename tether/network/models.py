@@ -60,6 +60,8 @@ class SupportContact(models.Model):
     invitation = models.CharField(
         max_length=12, choices=Invitation.choices, default=Invitation.NOT_INVITED
     )
+    # Scopes a staff member suggested; nothing is shared until the patient confirms them.
+    suggested_scopes = models.JSONField(default=list, blank=True)
     check_in_every_days = models.PositiveSmallIntegerField(null=True, blank=True)
     next_nudge_at = models.DateTimeField(null=True, blank=True)
     last_checked_in_at = models.DateTimeField(null=True, blank=True)

@@ -193,6 +193,9 @@ class Post(models.Model):
     class Status(models.TextChoices):
         VISIBLE = "visible", "Visible"
         HIDDEN = "hidden", "Hidden by a moderator"
+        # Possible crisis: its author and the moderators see it at once; other members only
+        # once a moderator has reviewed it.
+        HELD = "held", "Held for a peer supporter to see first"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     group = models.ForeignKey(PeerGroup, on_delete=models.PROTECT, related_name="posts")

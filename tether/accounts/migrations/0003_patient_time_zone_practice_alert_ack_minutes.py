@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_patient_help_wanted'),
+        ("accounts", "0002_patient_help_wanted"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='patient',
-            name='time_zone',
+            model_name="patient",
+            name="time_zone",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='practice',
-            name='alert_ack_minutes',
+            model_name="practice",
+            name="alert_ack_minutes",
             field=models.PositiveSmallIntegerField(default=5),
         ),
     ]

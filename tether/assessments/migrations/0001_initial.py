@@ -7,35 +7,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('instrument', models.CharField(choices=[('phq9', 'PHQ-9'), ('gad7', 'GAD-7'), ('phq2', 'PHQ-2'), ('gad2', 'GAD-2')], max_length=10)),
-                ('answers', models.JSONField()),
-                ('difficulty', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('total', models.PositiveSmallIntegerField()),
-                ('severity', models.CharField(max_length=20)),
-                ('risk', models.BooleanField(default=False)),
-                ('source', models.CharField(choices=[('self_report', 'Self-report'), ('staff_entered', 'Entered by staff during a call')], max_length=20)),
-                ('completed_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='accounts.patient')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "instrument",
+                    models.CharField(
+                        choices=[
+                            ("phq9", "PHQ-9"),
+                            ("gad7", "GAD-7"),
+                            ("phq2", "PHQ-2"),
+                            ("gad2", "GAD-2"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("answers", models.JSONField()),
+                ("difficulty", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("total", models.PositiveSmallIntegerField()),
+                ("severity", models.CharField(max_length=20)),
+                ("risk", models.BooleanField(default=False)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("self_report", "Self-report"),
+                            ("staff_entered", "Entered by staff during a call"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("completed_at", models.DateTimeField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessments",
+                        to="accounts.patient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-completed_at'],
-                'indexes': [models.Index(fields=['patient', 'instrument', '-completed_at'], name='assessments_patient_9421c5_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('instrument__in', ['phq9', 'gad7', 'phq2', 'gad2'])), name='known_instrument')],
+                "ordering": ["-completed_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["patient", "instrument", "-completed_at"],
+                        name="assessments_patient_9421c5_idx",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("instrument__in", ["phq9", "gad7", "phq2", "gad2"])),
+                        name="known_instrument",
+                    )
+                ],
             },
         ),
     ]

@@ -5,25 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_patient_help_wanted'),
-        ('assessments', '0001_initial'),
+        ("accounts", "0002_patient_help_wanted"),
+        ("assessments", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='assessment',
-            name='known_instrument',
+            model_name="assessment",
+            name="known_instrument",
         ),
         migrations.AlterField(
-            model_name='assessment',
-            name='instrument',
-            field=models.CharField(choices=[('phq9', 'PHQ-9'), ('gad7', 'GAD-7'), ('phq2', 'PHQ-2'), ('gad2', 'GAD-2'), ('mspss', 'MSPSS')], max_length=10),
+            model_name="assessment",
+            name="instrument",
+            field=models.CharField(
+                choices=[
+                    ("phq9", "PHQ-9"),
+                    ("gad7", "GAD-7"),
+                    ("phq2", "PHQ-2"),
+                    ("gad2", "GAD-2"),
+                    ("mspss", "MSPSS"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('instrument__in', ['phq9', 'gad7', 'phq2', 'gad2', 'mspss'])), name='known_instrument'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("instrument__in", ["phq9", "gad7", "phq2", "gad2", "mspss"])),
+                name="known_instrument",
+            ),
         ),
     ]

@@ -7,109 +7,264 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_patient_time_zone_practice_alert_ack_minutes'),
-        ('engagement', '0003_alter_outreachtask_route_peeroutreachconsent'),
+        ("accounts", "0003_patient_time_zone_practice_alert_ack_minutes"),
+        ("engagement", "0003_alter_outreachtask_route_peeroutreachconsent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CareSettings',
+            name="CareSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('response_percent', models.PositiveSmallIntegerField(default=50)),
-                ('remission_below', models.PositiveSmallIntegerField(default=5)),
-                ('relapse_at', models.PositiveSmallIntegerField(default=10)),
-                ('not_improving_weeks', models.PositiveSmallIntegerField(default=8)),
-                ('change_plan_weeks', models.PositiveSmallIntegerField(default=10)),
-                ('reassess_due_days', models.PositiveSmallIntegerField(default=14)),
-                ('reassess_overdue_days', models.PositiveSmallIntegerField(default=28)),
-                ('first_contact_days', models.PositiveSmallIntegerField(default=28)),
-                ('contact_overdue_days', models.PositiveSmallIntegerField(default=28)),
-                ('caseload_limit', models.PositiveSmallIntegerField(default=100)),
-                ('dropout_weeks', models.PositiveSmallIntegerField(default=8)),
-                ('small_cohort', models.PositiveSmallIntegerField(default=10)),
-                ('practice', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='care_settings', to='accounts.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("response_percent", models.PositiveSmallIntegerField(default=50)),
+                ("remission_below", models.PositiveSmallIntegerField(default=5)),
+                ("relapse_at", models.PositiveSmallIntegerField(default=10)),
+                ("not_improving_weeks", models.PositiveSmallIntegerField(default=8)),
+                ("change_plan_weeks", models.PositiveSmallIntegerField(default=10)),
+                ("reassess_due_days", models.PositiveSmallIntegerField(default=14)),
+                ("reassess_overdue_days", models.PositiveSmallIntegerField(default=28)),
+                ("first_contact_days", models.PositiveSmallIntegerField(default=28)),
+                ("contact_overdue_days", models.PositiveSmallIntegerField(default=28)),
+                ("caseload_limit", models.PositiveSmallIntegerField(default=100)),
+                ("dropout_weeks", models.PositiveSmallIntegerField(default=8)),
+                ("small_cohort", models.PositiveSmallIntegerField(default=10)),
+                (
+                    "practice",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="care_settings",
+                        to="accounts.practice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'care settings',
+                "verbose_name_plural": "care settings",
             },
         ),
         migrations.CreateModel(
-            name='CaseReview',
+            name="CaseReview",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('week_of', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('consultant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_reviews', to='accounts.practice')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("week_of", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "consultant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_reviews",
+                        to="accounts.practice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-week_of'],
+                "ordering": ["-week_of"],
             },
         ),
         migrations.CreateModel(
-            name='TreatmentEpisode',
+            name="TreatmentEpisode",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('started_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, choices=[('completed', 'Completed treatment'), ('discharged', 'Discharged'), ('transferred', 'Transferred elsewhere'), ('stopped', 'Stopped coming')], max_length=15)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='episodes', to='accounts.patient')),
-                ('program', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='engagement.program')),
-                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("started_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "end_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("completed", "Completed treatment"),
+                            ("discharged", "Discharged"),
+                            ("transferred", "Transferred elsewhere"),
+                            ("stopped", "Stopped coming"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="episodes",
+                        to="accounts.patient",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="engagement.program",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on'],
+                "ordering": ["-started_on"],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('increase_dose', 'Increase the dose'), ('change_medication', 'Change or add a medication'), ('add_therapy', 'Add or change psychotherapy'), ('refer', 'Refer (specialty care)'), ('continue', 'Continue the current plan'), ('other', 'Other')], max_length=20)),
-                ('text', models.TextField(max_length=2000)),
-                ('created_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('open', 'To do'), ('done', 'Carried out'), ('not_done', 'Not carried out')], default='open', max_length=10)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('closing_note', models.TextField(blank=True)),
-                ('assigned_to', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to=settings.AUTH_USER_MODEL)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recommended_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='care.casereview')),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='care.treatmentepisode')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("increase_dose", "Increase the dose"),
+                            ("change_medication", "Change or add a medication"),
+                            ("add_therapy", "Add or change psychotherapy"),
+                            ("refer", "Refer (specialty care)"),
+                            ("continue", "Continue the current plan"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField(max_length=2000)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "To do"),
+                            ("done", "Carried out"),
+                            ("not_done", "Not carried out"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("closing_note", models.TextField(blank=True)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommendations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recommended_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommendations",
+                        to="care.casereview",
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommendations",
+                        to="care.treatmentepisode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='casereview',
-            constraint=models.UniqueConstraint(fields=('practice', 'week_of'), name='one_review_a_week'),
+            model_name="casereview",
+            constraint=models.UniqueConstraint(
+                fields=("practice", "week_of"), name="one_review_a_week"
+            ),
         ),
         migrations.AddIndex(
-            model_name='treatmentepisode',
-            index=models.Index(fields=['patient', '-started_on'], name='episode_patient'),
+            model_name="treatmentepisode",
+            index=models.Index(fields=["patient", "-started_on"], name="episode_patient"),
         ),
         migrations.AddConstraint(
-            model_name='treatmentepisode',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True)), fields=('patient',), name='one_open_episode'),
+            model_name="treatmentepisode",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True)),
+                fields=("patient",),
+                name="one_open_episode",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='treatmentepisode',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='episode_ends_after_it_starts'),
+            model_name="treatmentepisode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True),
+                    ("ended_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="episode_ends_after_it_starts",
+            ),
         ),
         migrations.AddIndex(
-            model_name='recommendation',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['assigned_to', 'created_at'], name='open_recommendations'),
+            model_name="recommendation",
+            index=models.Index(
+                condition=models.Q(("status", "open")),
+                fields=["assigned_to", "created_at"],
+                name="open_recommendations",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.UniqueConstraint(fields=('review', 'episode'), name='one_recommendation_per_review'),
+            model_name="recommendation",
+            constraint=models.UniqueConstraint(
+                fields=("review", "episode"), name="one_recommendation_per_review"
+            ),
         ),
     ]

@@ -7,94 +7,173 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_patient_time_zone_practice_alert_ack_minutes'),
-        ('assessments', '0002_remove_assessment_known_instrument_and_more'),
-        ('crisis', '0001_initial'),
+        ("accounts", "0003_patient_time_zone_practice_alert_ack_minutes"),
+        ("assessments", "0002_remove_assessment_known_instrument_and_more"),
+        ("crisis", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SweepRun',
+            name="SweepRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=200)),
-                ('minute', models.DateTimeField()),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=200)),
+                ("minute", models.DateTimeField()),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.AddField(
-            model_name='alertevent',
-            name='recipient',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alertevent",
+            name="recipient",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='riskalert',
-            name='escalation_level',
+            model_name="riskalert",
+            name="escalation_level",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='riskalert',
-            name='escalation_note',
+            model_name="riskalert",
+            name="escalation_note",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='riskalert',
-            name='next_escalation_at',
+            model_name="riskalert",
+            name="next_escalation_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='alertevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="alertevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='alertevent',
-            name='kind',
-            field=models.CharField(choices=[('raised', 'Raised'), ('notified', 'On-call clinician notified'), ('escalated', 'Escalated'), ('acknowledged', 'Acknowledged'), ('resolved', 'Resolved')], max_length=15),
+            model_name="alertevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("raised", "Raised"),
+                    ("notified", "On-call clinician notified"),
+                    ("escalated", "Escalated"),
+                    ("acknowledged", "Acknowledged"),
+                    ("resolved", "Resolved"),
+                ],
+                max_length=15,
+            ),
         ),
         migrations.CreateModel(
-            name='OnCallShift',
+            name="OnCallShift",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('backup', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='backup_shifts', to=settings.AUTH_USER_MODEL)),
-                ('clinician', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='on_call_shifts', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='on_call_shifts', to='accounts.practice')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "backup",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="backup_shifts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "clinician",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="on_call_shifts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="on_call_shifts",
+                        to="accounts.practice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.AddField(
-            model_name='riskalert',
-            name='on_call_shift',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='alerts', to='crisis.oncallshift'),
+            model_name="riskalert",
+            name="on_call_shift",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="alerts",
+                to="crisis.oncallshift",
+            ),
         ),
         migrations.AddIndex(
-            model_name='riskalert',
-            index=models.Index(condition=models.Q(('next_escalation_at__isnull', False), ('status', 'open')), fields=['next_escalation_at'], name='crisis_alert_escalation_due'),
+            model_name="riskalert",
+            index=models.Index(
+                condition=models.Q(("next_escalation_at__isnull", False), ("status", "open")),
+                fields=["next_escalation_at"],
+                name="crisis_alert_escalation_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='sweeprun',
-            index=models.Index(fields=['minute'], name='crisis_swee_minute_9b65a8_idx'),
+            model_name="sweeprun",
+            index=models.Index(fields=["minute"], name="crisis_swee_minute_9b65a8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sweeprun',
-            constraint=models.UniqueConstraint(fields=('path', 'minute'), name='one_sweep_run_per_minute'),
+            model_name="sweeprun",
+            constraint=models.UniqueConstraint(
+                fields=("path", "minute"), name="one_sweep_run_per_minute"
+            ),
         ),
         migrations.AddIndex(
-            model_name='oncallshift',
-            index=models.Index(fields=['practice', 'starts_at', 'ends_at'], name='crisis_onca_practic_97453f_idx'),
+            model_name="oncallshift",
+            index=models.Index(
+                fields=["practice", "starts_at", "ends_at"], name="crisis_onca_practic_97453f_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='oncallshift',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='on_call_shift_ends_after_start'),
+            model_name="oncallshift",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="on_call_shift_ends_after_start",
+            ),
         ),
     ]

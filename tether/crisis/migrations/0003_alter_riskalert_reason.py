@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crisis', '0002_escalation_oncall_sweeps'),
+        ("crisis", "0002_escalation_oncall_sweeps"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='riskalert',
-            name='reason',
-            field=models.CharField(choices=[('phq9_item9', 'PHQ-9 question 9 answered above 0'), ('patient_not_safe', "Patient said “I'm not safe right now”"), ('staff_raised', 'Raised by staff'), ('crisis_language', 'Possible crisis language in a peer post'), ('peer_escalated', 'Escalated by a peer supporter')], max_length=20),
+            model_name="riskalert",
+            name="reason",
+            field=models.CharField(
+                choices=[
+                    ("phq9_item9", "PHQ-9 question 9 answered above 0"),
+                    ("patient_not_safe", "Patient said “I'm not safe right now”"),
+                    ("staff_raised", "Raised by staff"),
+                    ("crisis_language", "Possible crisis language in a peer post"),
+                    ("peer_escalated", "Escalated by a peer supporter"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('crisis', '0003_alter_riskalert_reason'),
+        ("crisis", "0003_alter_riskalert_reason"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alertevent',
-            name='kind',
-            field=models.CharField(choices=[('raised', 'Raised'), ('notified', 'On-call clinician notified'), ('escalated', 'Escalated'), ('acknowledged', 'Acknowledged'), ('resolved', 'Resolved'), ('note', 'Note added')], max_length=15),
+            model_name="alertevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("raised", "Raised"),
+                    ("notified", "On-call clinician notified"),
+                    ("escalated", "Escalated"),
+                    ("acknowledged", "Acknowledged"),
+                    ("resolved", "Resolved"),
+                    ("note", "Note added"),
+                ],
+                max_length=15,
+            ),
         ),
     ]

@@ -7,169 +7,476 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_patient_time_zone_practice_alert_ack_minutes'),
-        ('network', '0001_initial'),
+        ("accounts", "0003_patient_time_zone_practice_alert_ack_minutes"),
+        ("network", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AppointmentSeries',
+            name="AppointmentSeries",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('intake_call', 'Intake call'), ('check_in', 'Check-in'), ('session', 'Session'), ('group_session', 'Group session')], default='check_in', max_length=20)),
-                ('mode', models.CharField(choices=[('phone', 'Phone'), ('video', 'Video'), ('in_person', 'In person')], max_length=10)),
-                ('every_weeks', models.PositiveSmallIntegerField()),
-                ('first_date', models.DateField()),
-                ('local_start_time', models.TimeField()),
-                ('duration_minutes', models.PositiveSmallIntegerField()),
-                ('time_zone', models.CharField(max_length=64)),
-                ('count', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('until', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='series', to='accounts.patient')),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("intake_call", "Intake call"),
+                            ("check_in", "Check-in"),
+                            ("session", "Session"),
+                            ("group_session", "Group session"),
+                        ],
+                        default="check_in",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("video", "Video"),
+                            ("in_person", "In person"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("every_weeks", models.PositiveSmallIntegerField()),
+                ("first_date", models.DateField()),
+                ("local_start_time", models.TimeField()),
+                ("duration_minutes", models.PositiveSmallIntegerField()),
+                ("time_zone", models.CharField(max_length=64)),
+                ("count", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("until", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="series",
+                        to="accounts.patient",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'appointment series',
+                "verbose_name_plural": "appointment series",
             },
         ),
         migrations.CreateModel(
-            name='Enrollment',
+            name="Enrollment",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('status', models.CharField(choices=[('awaiting_intake', 'Awaiting intake call'), ('active', 'Active'), ('completed', 'Completed'), ('withdrawn', 'Withdrawn')], default='awaiting_intake', max_length=20)),
-                ('enrolled_at', models.DateTimeField()),
-                ('intake_at', models.DateTimeField(blank=True, null=True)),
-                ('intake_duration_minutes', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('intake_outcome', models.TextField(blank=True)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('enrolled_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('intake_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrollments', to='accounts.patient')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_intake", "Awaiting intake call"),
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="awaiting_intake",
+                        max_length=20,
+                    ),
+                ),
+                ("enrolled_at", models.DateTimeField()),
+                ("intake_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "intake_duration_minutes",
+                    models.PositiveSmallIntegerField(blank=True, null=True),
+                ),
+                ("intake_outcome", models.TextField(blank=True)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "enrolled_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "intake_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrollments",
+                        to="accounts.patient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-enrolled_at'],
+                "ordering": ["-enrolled_at"],
             },
         ),
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('intake_call', 'Intake call'), ('check_in', 'Check-in'), ('session', 'Session'), ('group_session', 'Group session')], max_length=20)),
-                ('mode', models.CharField(choices=[('phone', 'Phone'), ('video', 'Video'), ('in_person', 'In person')], max_length=10)),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField()),
-                ('attendance', models.CharField(choices=[('pending', 'Not recorded yet'), ('attended', 'Attended'), ('missed', 'Missed'), ('cancelled_by_patient', 'Cancelled by patient'), ('cancelled_by_practice', 'Cancelled by practice')], default='pending', max_length=24)),
-                ('attendance_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('attendance_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appointments', to='accounts.patient')),
-                ('staff', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('series', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='appointments', to='engagement.appointmentseries')),
-                ('enrollment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='appointments', to='engagement.enrollment')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("intake_call", "Intake call"),
+                            ("check_in", "Check-in"),
+                            ("session", "Session"),
+                            ("group_session", "Group session"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("video", "Video"),
+                            ("in_person", "In person"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField()),
+                (
+                    "attendance",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not recorded yet"),
+                            ("attended", "Attended"),
+                            ("missed", "Missed"),
+                            ("cancelled_by_patient", "Cancelled by patient"),
+                            ("cancelled_by_practice", "Cancelled by practice"),
+                        ],
+                        default="pending",
+                        max_length=24,
+                    ),
+                ),
+                ("attendance_recorded_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "attendance_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appointments",
+                        to="accounts.patient",
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appointments",
+                        to="engagement.appointmentseries",
+                    ),
+                ),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="appointments",
+                        to="engagement.enrollment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='OutreachTask',
+            name="OutreachTask",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('route', models.CharField(choices=[('coordinator', 'Care coordinator'), ('trusted_person', 'Coordinator, trusted person told')], default='coordinator', max_length=20)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=10)),
-                ('due_at', models.DateTimeField()),
-                ('created_at', models.DateTimeField()),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('appointment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outreach_tasks', to='engagement.appointment')),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outreach_tasks', to='accounts.patient')),
-                ('trusted_contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.supportcontact')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("coordinator", "Care coordinator"),
+                            ("trusted_person", "Coordinator, trusted person told"),
+                        ],
+                        default="coordinator",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("done", "Done")], default="open", max_length=10
+                    ),
+                ),
+                ("due_at", models.DateTimeField()),
+                ("created_at", models.DateTimeField()),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "appointment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outreach_tasks",
+                        to="engagement.appointment",
+                    ),
+                ),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outreach_tasks",
+                        to="accounts.patient",
+                    ),
+                ),
+                (
+                    "trusted_contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="network.supportcontact",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at'],
+                "ordering": ["due_at"],
             },
         ),
         migrations.CreateModel(
-            name='OutreachAttempt',
+            name="OutreachAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('method', models.CharField(choices=[('called', 'Called'), ('voicemail', 'Left a voicemail'), ('texted', 'Texted'), ('emailed', 'Emailed')], max_length=10)),
-                ('outcome', models.CharField(choices=[('reached', 'Reached'), ('not_reached', 'Could not reach')], max_length=12)),
-                ('note', models.CharField(blank=True, max_length=1000)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='engagement.outreachtask')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("called", "Called"),
+                            ("voicemail", "Left a voicemail"),
+                            ("texted", "Texted"),
+                            ("emailed", "Emailed"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("reached", "Reached"), ("not_reached", "Could not reach")],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=1000)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to="engagement.outreachtask",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at'],
+                "ordering": ["at"],
             },
         ),
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('guided', models.BooleanField(default=True)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programs', to='accounts.practice')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("guided", models.BooleanField(default=True)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programs",
+                        to="accounts.practice",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='enrollment',
-            name='program',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrollments', to='engagement.program'),
+            model_name="enrollment",
+            name="program",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="enrollments",
+                to="engagement.program",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appointmentseries',
-            constraint=models.CheckConstraint(condition=models.Q(('every_weeks__in', [1, 2, 4])), name='series_every_1_2_or_4_weeks'),
+            model_name="appointmentseries",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("every_weeks__in", [1, 2, 4])),
+                name="series_every_1_2_or_4_weeks",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appointmentseries',
-            constraint=models.CheckConstraint(condition=models.Q(('count__isnull', False), ('until__isnull', False), _connector='OR'), name='series_has_count_or_until'),
+            model_name="appointmentseries",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("count__isnull", False), ("until__isnull", False), _connector="OR"
+                ),
+                name="series_has_count_or_until",
+            ),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['patient', 'starts_at'], name='engagement__patient_a61c50_idx'),
+            model_name="appointment",
+            index=models.Index(
+                fields=["patient", "starts_at"], name="engagement__patient_a61c50_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(condition=models.Q(('attendance', 'pending')), fields=['ends_at'], name='appointment_pending_end'),
+            model_name="appointment",
+            index=models.Index(
+                condition=models.Q(("attendance", "pending")),
+                fields=["ends_at"],
+                name="appointment_pending_end",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='appointment_ends_after_start'),
+            model_name="appointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="appointment_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='outreachtask',
-            index=models.Index(fields=['assigned_to', 'status', 'due_at'], name='engagement__assigne_8d4214_idx'),
+            model_name="outreachtask",
+            index=models.Index(
+                fields=["assigned_to", "status", "due_at"], name="engagement__assigne_8d4214_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='outreachtask',
-            index=models.Index(condition=models.Q(('escalated_at__isnull', True), ('status', 'open')), fields=['due_at'], name='outreach_open_unescalated'),
+            model_name="outreachtask",
+            index=models.Index(
+                condition=models.Q(("escalated_at__isnull", True), ("status", "open")),
+                fields=["due_at"],
+                name="outreach_open_unescalated",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outreachtask',
-            constraint=models.UniqueConstraint(fields=('appointment',), name='one_outreach_per_appointment'),
+            model_name="outreachtask",
+            constraint=models.UniqueConstraint(
+                fields=("appointment",), name="one_outreach_per_appointment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='program',
-            constraint=models.UniqueConstraint(fields=('practice', 'name'), name='one_program_per_name'),
+            model_name="program",
+            constraint=models.UniqueConstraint(
+                fields=("practice", "name"), name="one_program_per_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['awaiting_intake', 'active'])), fields=('patient', 'program'), name='one_open_enrollment_per_program'),
+            model_name="enrollment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["awaiting_intake", "active"])),
+                fields=("patient", "program"),
+                name="one_open_enrollment_per_program",
+            ),
         ),
     ]

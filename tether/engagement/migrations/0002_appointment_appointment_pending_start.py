@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_patient_time_zone_practice_alert_ack_minutes'),
-        ('engagement', '0001_initial'),
+        ("accounts", "0003_patient_time_zone_practice_alert_ack_minutes"),
+        ("engagement", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(condition=models.Q(('attendance', 'pending')), fields=['starts_at'], name='appointment_pending_start'),
+            model_name="appointment",
+            index=models.Index(
+                condition=models.Q(("attendance", "pending")),
+                fields=["starts_at"],
+                name="appointment_pending_start",
+            ),
         ),
     ]

@@ -6,30 +6,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_patient_time_zone_practice_alert_ack_minutes'),
-        ('engagement', '0002_appointment_appointment_pending_start'),
+        ("accounts", "0003_patient_time_zone_practice_alert_ack_minutes"),
+        ("engagement", "0002_appointment_appointment_pending_start"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outreachtask',
-            name='route',
-            field=models.CharField(choices=[('coordinator', 'Care coordinator'), ('trusted_person', 'Coordinator, trusted person told'), ('peer_supporter', 'Peer supporter (patient consented)')], default='coordinator', max_length=20),
+            model_name="outreachtask",
+            name="route",
+            field=models.CharField(
+                choices=[
+                    ("coordinator", "Care coordinator"),
+                    ("trusted_person", "Coordinator, trusted person told"),
+                    ("peer_supporter", "Peer supporter (patient consented)"),
+                ],
+                default="coordinator",
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='PeerOutreachConsent',
+            name="PeerOutreachConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('granted_at', models.DateTimeField()),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='peer_outreach_consents', to='accounts.patient')),
-                ('peer_supporter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("granted_at", models.DateTimeField()),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="peer_outreach_consents",
+                        to="accounts.patient",
+                    ),
+                ),
+                (
+                    "peer_supporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('patient',), name='one_active_peer_outreach_consent')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("withdrawn_at__isnull", True)),
+                        fields=("patient",),
+                        name="one_active_peer_outreach_consent",
+                    )
+                ],
             },
         ),
     ]

@@ -7,100 +7,261 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_patient_help_wanted'),
+        ("accounts", "0002_patient_help_wanted"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SupportContact',
+            name="SupportContact",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('trusted_person', 'Trusted person'), ('peer_group', 'Peer group'), ('professional', 'Professional'), ('program', 'Digital program'), ('crisis_resource', 'Saved crisis line')], max_length=20)),
-                ('name', models.CharField(max_length=120)),
-                ('relationship', models.CharField(blank=True, choices=[('family', 'Family'), ('partner', 'Partner or someone special'), ('friend', 'Friend'), ('other', 'Someone else')], max_length=10)),
-                ('phone', models.CharField(blank=True, help_text='E.164, e.g. +15551234567', max_length=20)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('details', models.CharField(blank=True, max_length=300)),
-                ('state', models.CharField(choices=[('active', 'Active'), ('lapsed', 'Lapsed'), ('declined', 'Declined')], default='active', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('invitation', models.CharField(choices=[('not_invited', 'Not invited'), ('invited', 'Invited'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='not_invited', max_length=12)),
-                ('check_in_every_days', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('next_nudge_at', models.DateTimeField(blank=True, null=True)),
-                ('last_checked_in_at', models.DateTimeField(blank=True, null=True)),
-                ('link_version', models.PositiveIntegerField(default=0)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supports', to='accounts.patient')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("trusted_person", "Trusted person"),
+                            ("peer_group", "Peer group"),
+                            ("professional", "Professional"),
+                            ("program", "Digital program"),
+                            ("crisis_resource", "Saved crisis line"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "relationship",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("family", "Family"),
+                            ("partner", "Partner or someone special"),
+                            ("friend", "Friend"),
+                            ("other", "Someone else"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, help_text="E.164, e.g. +15551234567", max_length=20
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("details", models.CharField(blank=True, max_length=300)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("lapsed", "Lapsed"),
+                            ("declined", "Declined"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "invitation",
+                    models.CharField(
+                        choices=[
+                            ("not_invited", "Not invited"),
+                            ("invited", "Invited"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                        ],
+                        default="not_invited",
+                        max_length=12,
+                    ),
+                ),
+                ("check_in_every_days", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("next_nudge_at", models.DateTimeField(blank=True, null=True)),
+                ("last_checked_in_at", models.DateTimeField(blank=True, null=True)),
+                ("link_version", models.PositiveIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supports",
+                        to="accounts.patient",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'name'],
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('nudge_check_in', 'Remind them to check in with me'), ('missed_session', 'Tell them if I miss a session'), ('see_safety_plan', 'Let them see my safety plan')], max_length=20)),
-                ('granted_at', models.DateTimeField()),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('granted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='network.supportcontact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("nudge_check_in", "Remind them to check in with me"),
+                            ("missed_session", "Tell them if I miss a session"),
+                            ("see_safety_plan", "Let them see my safety plan"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("granted_at", models.DateTimeField()),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="network.supportcontact",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TrustedCheckIn',
+            name="TrustedCheckIn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='check_ins', to='network.supportcontact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("note", models.CharField(blank=True, max_length=500)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="check_ins",
+                        to="network.supportcontact",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at'],
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='SafetyPlan',
+            name="SafetyPlan",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('version', models.PositiveIntegerField()),
-                ('warning_signs', models.JSONField(default=list)),
-                ('coping_on_my_own', models.JSONField(default=list)),
-                ('distractions', models.JSONField(default=list)),
-                ('people_to_ask', models.JSONField(default=list)),
-                ('professionals', models.JSONField(default=list)),
-                ('safer_surroundings', models.JSONField(default=list)),
-                ('reasons_for_living', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='safety_plans', to='accounts.patient')),
-                ('with_clinician', models.ForeignKey(blank=True, help_text='Set when the plan was made together with a clinician during a session.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("warning_signs", models.JSONField(default=list)),
+                ("coping_on_my_own", models.JSONField(default=list)),
+                ("distractions", models.JSONField(default=list)),
+                ("people_to_ask", models.JSONField(default=list)),
+                ("professionals", models.JSONField(default=list)),
+                ("safer_surroundings", models.JSONField(default=list)),
+                ("reasons_for_living", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="safety_plans",
+                        to="accounts.patient",
+                    ),
+                ),
+                (
+                    "with_clinician",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Set when the plan was made together with a clinician during a session.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "written_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
-                'constraints': [models.UniqueConstraint(fields=('patient', 'version'), name='one_plan_per_version')],
+                "ordering": ["-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("patient", "version"), name="one_plan_per_version"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='supportcontact',
-            index=models.Index(fields=['patient', 'kind'], name='network_sup_patient_0f8eb9_idx'),
+            model_name="supportcontact",
+            index=models.Index(fields=["patient", "kind"], name="network_sup_patient_0f8eb9_idx"),
         ),
         migrations.AddIndex(
-            model_name='supportcontact',
-            index=models.Index(condition=models.Q(('next_nudge_at__isnull', False)), fields=['next_nudge_at'], name='nudge_due'),
+            model_name="supportcontact",
+            index=models.Index(
+                condition=models.Q(("next_nudge_at__isnull", False)),
+                fields=["next_nudge_at"],
+                name="nudge_due",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='consent',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('contact', 'scope'), name='one_active_consent_per_scope'),
+            model_name="consent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_at__isnull", True)),
+                fields=("contact", "scope"),
+                name="one_active_consent_per_scope",
+            ),
         ),
         migrations.AddIndex(
-            model_name='trustedcheckin',
-            index=models.Index(fields=['contact', '-at'], name='network_tru_contact_b1c8a5_idx'),
+            model_name="trustedcheckin",
+            index=models.Index(fields=["contact", "-at"], name="network_tru_contact_b1c8a5_idx"),
         ),
     ]

@@ -15,129 +15,202 @@ def schedule_unsent(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_patient_time_zone_practice_alert_ack_minutes'),
-        ('engagement', '0001_initial'),
-        ('notifications', '0001_initial'),
+        ("accounts", "0003_patient_time_zone_practice_alert_ack_minutes"),
+        ("engagement", "0001_initial"),
+        ("notifications", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AppointmentReminder',
+            name="AppointmentReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('sms', 'SMS')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(choices=[("email", "Email"), ("sms", "SMS")], max_length=10),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_version', models.PositiveIntegerField(default=1)),
-                ('reset_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token_version", models.PositiveIntegerField(default=1)),
+                ("reset_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300)),
-                ('link', models.CharField(blank=True, max_length=500)),
-                ('purpose', models.CharField(blank=True, max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=300)),
+                ("link", models.CharField(blank=True, max_length=500)),
+                ("purpose", models.CharField(blank=True, max_length=40)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='NotificationPreference',
+            name="NotificationPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email_enabled', models.BooleanField(default=True, verbose_name='Email me')),
-                ('sms_enabled', models.BooleanField(default=False, verbose_name='Text me')),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('quiet_hours_start', models.TimeField(blank=True, null=True)),
-                ('quiet_hours_end', models.TimeField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email_enabled", models.BooleanField(default=True, verbose_name="Email me")),
+                ("sms_enabled", models.BooleanField(default=False, verbose_name="Text me")),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                ("quiet_hours_start", models.TimeField(blank=True, null=True)),
+                ("quiet_hours_end", models.TimeField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='OutreachDigest',
+            name="OutreachDigest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='next_attempt_at',
+            model_name="delivery",
+            name="next_attempt_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="delivery",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('next_attempt_at__isnull', False), ('status__in', ['queued', 'failed'])), fields=['next_attempt_at'], name='delivery_retry_due'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(
+                    ("next_attempt_at__isnull", False), ("status__in", ["queued", "failed"])
+                ),
+                fields=["next_attempt_at"],
+                name="delivery_retry_due",
+            ),
         ),
         migrations.AddField(
-            model_name='appointmentreminder',
-            name='appointment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='engagement.appointment'),
+            model_name="appointmentreminder",
+            name="appointment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="engagement.appointment",
+            ),
         ),
         migrations.AddField(
-            model_name='appointmentreminder',
-            name='delivery',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='notifications.delivery'),
+            model_name="appointmentreminder",
+            name="delivery",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to="notifications.delivery",
+            ),
         ),
         migrations.AddField(
-            model_name='calendarfeed',
-            name='patient',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.patient'),
+            model_name="calendarfeed",
+            name="patient",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.patient"
+            ),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL),
+            model_name="notification",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notifications",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='notificationpreference',
-            name='user',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_preference', to=settings.AUTH_USER_MODEL),
+            model_name="notificationpreference",
+            name="user",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notification_preference",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='outreachdigest',
-            name='delivery',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='notifications.delivery'),
+            model_name="outreachdigest",
+            name="delivery",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to="notifications.delivery",
+            ),
         ),
         migrations.AddField(
-            model_name='outreachdigest',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="outreachdigest",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appointmentreminder',
-            constraint=models.UniqueConstraint(fields=('appointment', 'channel'), name='one_reminder_per_channel'),
+            model_name="appointmentreminder",
+            constraint=models.UniqueConstraint(
+                fields=("appointment", "channel"), name="one_reminder_per_channel"
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('read_at__isnull', True)), fields=['user'], name='notification_unread'),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("read_at__isnull", True)),
+                fields=["user"],
+                name="notification_unread",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', '-created_at'], name='notification_user_recent'),
+            model_name="notification",
+            index=models.Index(fields=["user", "-created_at"], name="notification_user_recent"),
         ),
         migrations.AddConstraint(
-            model_name='outreachdigest',
-            constraint=models.UniqueConstraint(fields=('user', 'date'), name='one_digest_per_day'),
+            model_name="outreachdigest",
+            constraint=models.UniqueConstraint(fields=("user", "date"), name="one_digest_per_day"),
         ),
         migrations.RunPython(schedule_unsent, migrations.RunPython.noop),
     ]

@@ -8,190 +8,444 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_patient_time_zone_practice_alert_ack_minutes'),
-        ('crisis', '0003_alter_riskalert_reason'),
+        ("accounts", "0003_patient_time_zone_practice_alert_ack_minutes"),
+        ("crisis", "0003_alter_riskalert_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IdentityTag',
+            name="IdentityTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('experience', 'Experience'), ('life_stage', 'Life stage'), ('community', 'Community'), ('language', 'Language')], max_length=20)),
-                ('label', models.CharField(max_length=60)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("experience", "Experience"),
+                            ("life_stage", "Life stage"),
+                            ("community", "Community"),
+                            ("language", "Language"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("label", models.CharField(max_length=60)),
             ],
             options={
-                'ordering': ['kind', 'label'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'label'), name='unique_tag')],
+                "ordering": ["kind", "label"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "label"), name="unique_tag")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ExperienceProfile',
+            name="ExperienceProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(max_length=2000)),
-                ('share_for_matching', models.BooleanField(default=False)),
-                ('embedding', models.BinaryField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField()),
-                ('patient', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='experience_profile', to='accounts.patient')),
-                ('tags', models.ManyToManyField(blank=True, related_name='profiles', to='peers.identitytag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField(max_length=2000)),
+                ("share_for_matching", models.BooleanField(default=False)),
+                ("embedding", models.BinaryField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "patient",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="experience_profile",
+                        to="accounts.patient",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="profiles", to="peers.identitytag"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MatchingState',
+            name="MatchingState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveBigIntegerField(default=0)),
-                ('practice', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.practice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveBigIntegerField(default=0)),
+                (
+                    "practice",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.practice",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PeerGroup',
+            name="PeerGroup",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=120)),
-                ('who_for', models.TextField(max_length=2000)),
-                ('is_open', models.BooleanField(default=True)),
-                ('embedding', models.BinaryField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('moderator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='moderated_groups', to=settings.AUTH_USER_MODEL)),
-                ('practice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='peer_groups', to='accounts.practice')),
-                ('tags', models.ManyToManyField(blank=True, related_name='groups', to='peers.identitytag')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("who_for", models.TextField(max_length=2000)),
+                ("is_open", models.BooleanField(default=True)),
+                ("embedding", models.BinaryField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="moderated_groups",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="peer_groups",
+                        to="accounts.practice",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="groups", to="peers.identitytag"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('pseudonym', models.CharField(max_length=30)),
-                ('status', models.CharField(choices=[('active', 'Member'), ('left', 'Left')], default='active', max_length=10)),
-                ('match_reason', models.CharField(blank=True, max_length=300)),
-                ('joined_at', models.DateTimeField()),
-                ('left_at', models.DateTimeField(blank=True, null=True)),
-                ('last_visited_at', models.DateTimeField()),
-                ('belonging_due_at', models.DateTimeField()),
-                ('inactivity_nudged_at', models.DateTimeField(blank=True, null=True)),
-                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='accounts.patient')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='peers.peergroup')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("pseudonym", models.CharField(max_length=30)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Member"), ("left", "Left")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("match_reason", models.CharField(blank=True, max_length=300)),
+                ("joined_at", models.DateTimeField()),
+                ("left_at", models.DateTimeField(blank=True, null=True)),
+                ("last_visited_at", models.DateTimeField()),
+                ("belonging_due_at", models.DateTimeField()),
+                ("inactivity_nudged_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="accounts.patient",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="peers.peergroup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['joined_at'],
+                "ordering": ["joined_at"],
             },
         ),
         migrations.CreateModel(
-            name='GroupMeeting',
+            name="GroupMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField()),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=60)),
-                ('where', models.CharField(max_length=200)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='peers.peergroup')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField()),
+                ("duration_minutes", models.PositiveSmallIntegerField(default=60)),
+                ("where", models.CharField(max_length=200)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="peers.peergroup",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('body', models.TextField(max_length=2000)),
-                ('created_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('visible', 'Visible'), ('hidden', 'Hidden by a moderator')], default='visible', max_length=10)),
-                ('crisis_language', models.BooleanField(default=False)),
-                ('crisis_reason', models.CharField(blank=True, max_length=300)),
-                ('needs_review', models.BooleanField(default=False)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='peers.membership')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='peers.peergroup')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replies', to='peers.post')),
-                ('risk_alert', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='crisis.riskalert')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("body", models.TextField(max_length=2000)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("visible", "Visible"), ("hidden", "Hidden by a moderator")],
+                        default="visible",
+                        max_length=10,
+                    ),
+                ),
+                ("crisis_language", models.BooleanField(default=False)),
+                ("crisis_reason", models.CharField(blank=True, max_length=300)),
+                ("needs_review", models.BooleanField(default=False)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="peers.membership",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="peers.peergroup",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replies",
+                        to="peers.post",
+                    ),
+                ),
+                (
+                    "risk_alert",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="crisis.riskalert",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at'],
+                "ordering": ["created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ModerationAction',
+            name="ModerationAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('hide', 'Hid the post'), ('restore', 'Restored the post'), ('escalate', "Escalated to the author's care team"), ('keep', 'Reviewed and left as it is')], max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('at', models.DateTimeField()),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='moderation', to='peers.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hide", "Hid the post"),
+                            ("restore", "Restored the post"),
+                            ("escalate", "Escalated to the author's care team"),
+                            ("keep", "Reviewed and left as it is"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("at", models.DateTimeField()),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="moderation",
+                        to="peers.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at'],
+                "ordering": ["at"],
             },
         ),
         migrations.CreateModel(
-            name='PostReport',
+            name="PostReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField()),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='peers.post')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='peers.membership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="peers.post",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="peers.membership",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BelongingCheck',
+            name="BelongingCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('asked_at', models.DateTimeField()),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('tell_supporter', models.BooleanField(default=False)),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='belonging_checks', to='peers.membership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("asked_at", models.DateTimeField()),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("tell_supporter", models.BooleanField(default=False)),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="belonging_checks",
+                        to="peers.membership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-asked_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('score__isnull', True), models.Q(('score__gte', 1), ('score__lte', 7)), _connector='OR'), name='belonging_score_1_to_7'), models.UniqueConstraint(condition=models.Q(('answered_at__isnull', True)), fields=('membership',), name='one_open_belonging_check')],
+                "ordering": ["-asked_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("score__isnull", True),
+                            models.Q(("score__gte", 1), ("score__lte", 7)),
+                            _connector="OR",
+                        ),
+                        name="belonging_score_1_to_7",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("answered_at__isnull", True)),
+                        fields=("membership",),
+                        name="one_open_belonging_check",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='peergroup',
-            constraint=models.UniqueConstraint(models.F('practice'), django.db.models.functions.text.Lower('name'), name='unique_group_name_per_practice'),
+            model_name="peergroup",
+            constraint=models.UniqueConstraint(
+                models.F("practice"),
+                django.db.models.functions.text.Lower("name"),
+                name="unique_group_name_per_practice",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['belonging_due_at'], name='belonging_due'),
+            model_name="membership",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["belonging_due_at"],
+                name="belonging_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(condition=models.Q(('inactivity_nudged_at__isnull', True), ('status', 'active')), fields=['last_visited_at'], name='membership_inactive'),
+            model_name="membership",
+            index=models.Index(
+                condition=models.Q(("inactivity_nudged_at__isnull", True), ("status", "active")),
+                fields=["last_visited_at"],
+                name="membership_inactive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('group', 'patient'), name='one_active_membership_per_group'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("group", "patient"),
+                name="one_active_membership_per_group",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(models.F('group'), django.db.models.functions.text.Lower('pseudonym'), condition=models.Q(('status', 'active')), name='unique_pseudonym_in_group'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                models.F("group"),
+                django.db.models.functions.text.Lower("pseudonym"),
+                condition=models.Q(("status", "active")),
+                name="unique_pseudonym_in_group",
+            ),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['group', 'created_at'], name='post_group_time'),
+            model_name="post",
+            index=models.Index(fields=["group", "created_at"], name="post_group_time"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['author', 'created_at'], name='post_author_time'),
+            model_name="post",
+            index=models.Index(fields=["author", "created_at"], name="post_author_time"),
         ),
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(condition=models.Q(('needs_review', True)), fields=['group', '-crisis_language', 'created_at'], name='post_review_queue'),
+            model_name="post",
+            index=models.Index(
+                condition=models.Q(("needs_review", True)),
+                fields=["group", "-crisis_language", "created_at"],
+                name="post_review_queue",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='postreport',
-            constraint=models.UniqueConstraint(fields=('post', 'reporter'), name='one_report_per_member'),
+            model_name="postreport",
+            constraint=models.UniqueConstraint(
+                fields=("post", "reporter"), name="one_report_per_member"
+            ),
         ),
     ]
