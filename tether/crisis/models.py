@@ -40,8 +40,9 @@ class RiskAlert(models.Model):
         Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="risk_alert"
     )
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN)
+    # None: raised by Tether on text from someone without an account (a trusted person).
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
