@@ -3,6 +3,7 @@
 from django import forms
 
 from tether.assessments.instruments import Instrument
+from tether.assessments.scoring import incomplete_with_risk
 
 
 def _item_field(instrument: Instrument, index: int) -> forms.TypedChoiceField:
@@ -11,9 +12,11 @@ def _item_field(instrument: Instrument, index: int) -> forms.TypedChoiceField:
         label=item.text,
         choices=[(o.value, o.label) for o in instrument.options],
         coerce=int,
+        empty_value=None,
+        # Not required here: a gap is allowed when a risk answer is given (clean() below).
+        required=False,
         widget=forms.RadioSelect,
         error_messages={
-            "required": f"Please answer question {item.number}.",
             "invalid_choice": (
                 f"Question {item.number}: “%(value)s” is not one of the answers. "
                 "Please choose one of the options."
@@ -23,7 +26,10 @@ def _item_field(instrument: Instrument, index: int) -> forms.TypedChoiceField:
 
 
 class AssessmentForm(forms.Form):
-    """One radio group per item, every item required; the difficulty question is optional."""
+    """One radio group per item; the difficulty question is optional. Every item must be
+    answered, except that a submission with a risk answer (PHQ-9 question 9 above 0) is
+    accepted with gaps (scoring.incomplete_with_risk): it is kept, unscored, and the patient
+    is asked to finish the rest."""
 
     def __init__(self, *args, instrument: Instrument, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,8 +51,21 @@ class AssessmentForm(forms.Form):
                 },
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        names = [f"item_{n + 1}" for n in range(len(self.instrument.items))]
+        if any(name in self.errors for name in names):
+            return cleaned  # a wrong value is named already; gaps are judged once it is fixed
+        answers = [cleaned.get(name) for name in names]
+        if None in answers and incomplete_with_risk(self.instrument, answers) is None:
+            for item, name, value in zip(self.instrument.items, names, answers, strict=True):
+                if value is None:
+                    self.add_error(name, f"Please answer question {item.number}.")
+        return cleaned
+
     def item_fields(self):
         return [self[f"item_{n + 1}"] for n in range(len(self.instrument.items))]
 
-    def answers(self) -> list[int]:
+    def answers(self) -> list[int | None]:
+        """Return the answers in item order; None for a question left unanswered."""
         return [self.cleaned_data[f"item_{n + 1}"] for n in range(len(self.instrument.items))]

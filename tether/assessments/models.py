@@ -10,8 +10,17 @@ from tether.assessments.instruments import INSTRUMENTS, Instrument
 from tether.assessments.scoring import subscale_means
 
 
+class AssessmentQuerySet(models.QuerySet):
+    def scored(self) -> "AssessmentQuerySet":
+        """Return only complete, scored questionnaires. Every reader of totals, bands, trends
+        and charts goes through this: an incomplete one (kept for its risk answer) has no
+        total and must never count as a score."""
+        return self.filter(complete=True)
+
+
 class Assessment(models.Model):
-    """One completed questionnaire with every item answer, as scored when it was submitted."""
+    """One questionnaire with its item answers. Complete ones are scored when submitted; an
+    incomplete one is kept, unscored, only when it carries a risk answer (PHQ-9 question 9)."""
 
     class Source(models.TextChoices):
         SELF_REPORT = "self_report", "Self-report"
@@ -38,6 +47,8 @@ class Assessment(models.Model):
     completed_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AssessmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-completed_at"]
         indexes = [models.Index(fields=["patient", "instrument", "-completed_at"])]
@@ -53,7 +64,8 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         when = f"{self.completed_at:%Y-%m-%d}"
-        return f"{self.definition.name} {self.total} for {self.patient} at {when}"
+        score = self.total if self.complete else "(incomplete)"
+        return f"{self.definition.name} {score} for {self.patient} at {when}"
 
     @property
     def definition(self) -> Instrument:
@@ -61,19 +73,31 @@ class Assessment(models.Model):
 
     @property
     def severity_label(self) -> str:
-        return self.definition.band_for(self.total).label
+        return "" if self.total is None else self.definition.band_for(self.total).label
 
     def subscale_means(self) -> dict[str, float]:
         return subscale_means(self.definition, self.answers)
 
     @property
-    def mean(self) -> float:
+    def mean(self) -> float | None:
+        if self.total is None:
+            return None
         return round(self.total / len(self.definition.items), 2)
 
-    def item_answers(self) -> list[tuple[str, int, str]]:
-        """Return (question, value, option label) for each item, in order."""
+    @property
+    def unanswered(self) -> list[int]:
+        """Return the numbers of the questions left unanswered (only an incomplete one)."""
+        return [
+            item.number
+            for item, value in zip(self.definition.items, self.answers, strict=True)
+            if value is None
+        ]
+
+    def item_answers(self) -> list[tuple[str, int | None, str]]:
+        """Return (question, value, option label) for each item, in order; an unanswered
+        item has the value None and the label "Not answered"."""
         labels = {o.value: o.label for o in self.definition.options}
         return [
-            (item.text, value, labels[value])
+            (item.text, value, "Not answered" if value is None else labels[value])
             for item, value in zip(self.definition.items, self.answers, strict=True)
         ]

@@ -30,8 +30,11 @@ def _is_whole_number(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def validate_answers(instrument: Instrument, answers: Sequence[object]) -> list[int]:
-    """Return `answers` as integers, or raise AnswersInvalid naming every problem."""
+def _read(
+    instrument: Instrument, answers: Sequence[object]
+) -> tuple[list[int | None], list[tuple[bool, str]]]:
+    """Return each answer as an integer (None when unanswered) and the problems in item
+    order, each marked True when it is only a missing answer."""
     if isinstance(answers, str | bytes) or not isinstance(answers, Sequence):
         raise AnswersInvalid([f"answers must be a list of {len(instrument.items)} numbers."])
     expected = len(instrument.items)
@@ -39,18 +42,60 @@ def validate_answers(instrument: Instrument, answers: Sequence[object]) -> list[
         raise AnswersInvalid(
             [f"{instrument.name} has {expected} questions; {len(answers)} answers were given."]
         )
-    allowed = sorted(instrument.option_values)
-    allowed_text = ", ".join(str(v) for v in allowed)
-    problems = []
+    allowed_text = ", ".join(str(v) for v in sorted(instrument.option_values))
+    values: list[int | None] = []
+    problems: list[tuple[bool, str]] = []
     for item, value in zip(instrument.items, answers, strict=True):
         where = f"Question {item.number} ({item.text})"
         if value is None or value == "":
-            problems.append(f"{where} needs an answer.")
+            values.append(None)
+            problems.append((True, f"{where} needs an answer."))
         elif not _is_whole_number(value) or value not in instrument.option_values:
-            problems.append(f"{where}: {value!r} is not one of the options ({allowed_text}).")
+            values.append(None)
+            problems.append(
+                (False, f"{where}: {value!r} is not one of the options ({allowed_text}).")
+            )
+        else:
+            values.append(int(value))  # type: ignore[call-overload]
+    return values, problems
+
+
+def validate_answers(instrument: Instrument, answers: Sequence[object]) -> list[int]:
+    """Return `answers` as integers, or raise AnswersInvalid naming every problem."""
+    values, problems = _read(instrument, answers)
     if problems:
-        raise AnswersInvalid(problems)
-    return [int(v) for v in answers]  # type: ignore[call-overload]
+        raise AnswersInvalid([text for _, text in problems])
+    return [v for v in values if v is not None]
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """Answers with gaps that still carry a risk answer: kept and acted on, never scored."""
+
+    answers: list[int | None]  # None where the question was left unanswered
+    risk_reasons: tuple[str, ...]
+
+
+def incomplete_with_risk(instrument: Instrument, answers: Sequence[object]) -> Incomplete | None:
+    """Return the answers of a submission that leaves questions unanswered but answers a
+    risk question above its threshold (PHQ-9 question 9 above 0): such a submission is kept
+    and raises the alert, whatever is missing. Return None for anything else: complete
+    answers, gaps without a risk answer, or any answer that is not one of the options (a
+    wrong value is a mistake to correct, not a gap)."""
+    try:
+        values, problems = _read(instrument, answers)
+    except AnswersInvalid:
+        return None
+    if not problems or not all(missing for missing, _ in problems):
+        return None
+    reasons = tuple(
+        rule.reason
+        for rule in instrument.risk_rules
+        if (given := values[rule.item_index]) is not None and given > rule.above
+    )
+    if not reasons:
+        return None
+    return Incomplete(answers=values, risk_reasons=reasons)
 
 
 def validate_difficulty(instrument: Instrument, difficulty: object) -> int | None:

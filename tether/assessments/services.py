@@ -12,7 +12,13 @@ from django.utils import timezone
 from tether.accounts.models import CareTeamMember, Patient, User
 from tether.assessments.instruments import INSTRUMENTS
 from tether.assessments.models import Assessment
-from tether.assessments.scoring import AnswersInvalid, score, validate_answers, validate_difficulty
+from tether.assessments.scoring import (
+    AnswersInvalid,
+    incomplete_with_risk,
+    score,
+    validate_answers,
+    validate_difficulty,
+)
 from tether.crisis.models import RiskAlert
 from tether.crisis.services import raise_risk_alert
 from tether.notifications.services import queue_email
@@ -41,21 +47,47 @@ def submit_assessment(
     completed_at: datetime | None = None,
     send_intake_summary: bool = True,
 ) -> Submitted:
-    """Validate, score and store a completed questionnaire. A risk answer raises a risk alert in
-    the same transaction, so the answers and the alert are saved together or not at all. The
-    patient's first questionnaire tells their care team the intake summary is ready; pass
-    `send_intake_summary=False` only when loading past questionnaires (the demo, an import).
+    """Validate, score and store a questionnaire. A risk answer raises a risk alert in the
+    same transaction, so the answers and the alert are saved together or not at all. The
+    patient's first complete questionnaire tells their care team the intake summary is ready;
+    pass `send_intake_summary=False` only when loading past questionnaires (the demo, an
+    import).
 
-    Raises AnswersInvalid (naming every problem) before anything is written."""
+    Partial answers still count: when some questions are unanswered (None or "") but a risk
+    answer is given (PHQ-9 question 9 above 0), the answers are kept as an incomplete
+    assessment (complete=False, no total, no severity) and the alert is raised all the same.
+
+    Raises AnswersInvalid (naming every problem) before anything is written: for gaps
+    without a risk answer, and for any answer that is not one of the options."""
     if not isinstance(instrument, str) or instrument not in INSTRUMENTS:
         raise UnknownInstrument(instrument)
     definition = INSTRUMENTS[instrument]
-    values = validate_answers(definition, answers)
+    try:
+        complete_values = validate_answers(definition, answers)
+    except AnswersInvalid:
+        incomplete = incomplete_with_risk(definition, answers)
+        if incomplete is None:
+            raise
+    else:
+        incomplete = None
     difficulty_value = validate_difficulty(definition, difficulty)
-    result = score(definition, values)
+    values: list[int | None]
+    total: int | None
+    if incomplete is not None:
+        values, complete, total, severity = incomplete.answers, False, None, ""
+        risk_reasons = incomplete.risk_reasons
+    else:
+        result = score(definition, complete_values)
+        values, complete, total, severity = (
+            list(complete_values),
+            True,
+            result.total,
+            result.band.name,
+        )
+        risk_reasons = result.risk_reasons
     # Lock the patient so two questionnaires sent at once cannot both count as the first.
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
-    first = not Assessment.objects.filter(patient=patient).exists()
+    first = complete and not Assessment.objects.filter(patient=patient).scored().exists()
     source = (
         Assessment.Source.SELF_REPORT
         if entered_by.pk == patient.user_id
@@ -66,20 +98,25 @@ def submit_assessment(
         instrument=instrument,
         answers=values,
         difficulty=difficulty_value,
-        total=result.total,
-        severity=result.band.name,
-        risk=result.risk,
+        complete=complete,
+        total=total,
+        severity=severity,
+        risk=bool(risk_reasons),
         source=source,
         entered_by=entered_by,
         completed_at=completed_at or timezone.now(),
     )
     alert = None
-    if result.risk:
+    if risk_reasons:
+        detail = " ".join(risk_reasons)
+        if not complete:
+            unanswered = ", ".join(str(n) for n in assessment.unanswered)
+            detail += f" The questionnaire was not finished (unanswered: {unanswered})."
         alert = raise_risk_alert(
             patient=patient,
             reason=RiskAlert.Reason.PHQ9_ITEM9,
             raised_by=entered_by,
-            detail=" ".join(result.risk_reasons),
+            detail=detail,
             assessment=assessment,
             at=assessment.completed_at,
         )

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +11,7 @@ from tether.assessments.instruments import INSTRUMENTS, Instrument
 from tether.assessments.models import Assessment
 from tether.assessments.scoring import AnswersInvalid
 from tether.assessments.services import submit_assessment
+from tether.crisis.services import open_alert_of, patient_message_after_alert
 from tether.lib.decorators import care_staff_required, patient_required
 
 
@@ -18,9 +21,11 @@ def _instrument(code: str) -> Instrument:
     return INSTRUMENTS[code]
 
 
-def _take(request: HttpRequest, *, patient, instrument: Instrument, template: str, done):
+def _take(
+    request: HttpRequest, *, patient, instrument: Instrument, template: str, done, initial=None
+):
     data = request.POST if request.method == "POST" else None
-    form = AssessmentForm(data, instrument=instrument)
+    form = AssessmentForm(data, instrument=instrument, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             submitted = submit_assessment(
@@ -47,24 +52,66 @@ def _take(request: HttpRequest, *, patient, instrument: Instrument, template: st
 @patient_required
 @require_http_methods(["GET", "POST"])
 def take_assessment(request: HttpRequest, code: str) -> HttpResponse:
-    """A patient fills in a questionnaire about themself."""
+    """A patient fills in a questionnaire about themself. `?finish=<id>` of one of their own
+    unfinished questionnaires opens the form with the answers they gave already chosen."""
     patient = get_own_patient(request.user)
+    instrument = _instrument(code)
     return _take(
         request,
         patient=patient,
-        instrument=_instrument(code),
+        instrument=instrument,
         template="assessments/take.html",
         done=lambda s: redirect("assessment_result", assessment_id=s.assessment.pk),
+        initial=_unfinished_answers(patient, instrument, request.GET.get("finish")),
     )
+
+
+def _unfinished_answers(patient, instrument: Instrument, assessment_id: str | None) -> dict:
+    """Return the answers of the patient's own unfinished questionnaire as form initial
+    data, or {} when there is none by that id (an unknown id simply opens a blank form)."""
+    if not assessment_id:
+        return {}
+    try:
+        pk = uuid.UUID(assessment_id)
+    except ValueError:
+        return {}
+    unfinished = Assessment.objects.filter(
+        patient=patient, instrument=instrument.code, complete=False, pk=pk
+    ).first()
+    if unfinished is None:
+        return {}
+    return {
+        f"item_{n}": value
+        for n, value in enumerate(unfinished.answers, start=1)
+        if value is not None
+    } | ({"difficulty": unfinished.difficulty} if unfinished.difficulty is not None else {})
 
 
 @patient_required
 def assessment_result(request: HttpRequest, assessment_id) -> HttpResponse:
-    """What the patient sees after submitting: crisis resources first when there was risk."""
+    """What the patient sees after submitting: crisis resources first when there was risk
+    (base.html, while an alert is open), then the Columbia screener; an unfinished
+    questionnaire is offered again with the answers already given."""
     assessment = get_object_or_404(
-        Assessment.objects.filter(patient__in=visible_patients(request.user)), pk=assessment_id
+        Assessment.objects.filter(patient__in=visible_patients(request.user)).select_related(
+            "risk_alert"
+        ),
+        pk=assessment_id,
     )
-    return render(request, "assessments/result.html", {"assessment": assessment})
+    alert = getattr(assessment, "risk_alert", None)
+    if alert is None and assessment.risk:
+        # A risk answer while an alert was already open was added to that alert.
+        alert = open_alert_of(assessment.patient)
+    return render(
+        request,
+        "assessments/result.html",
+        {
+            "assessment": assessment,
+            "alert": alert,
+            "after_alert": patient_message_after_alert(alert) if alert else "",
+            "screen_open": alert is not None and alert.is_active and not alert.screens.exists(),
+        },
+    )
 
 
 @care_staff_required
@@ -74,6 +121,13 @@ def enter_assessment(request: HttpRequest, patient_id, code: str) -> HttpRespons
     patient = get_patient(request.user, patient_id)
 
     def done(submitted):
+        if not submitted.assessment.complete:
+            unanswered = ", ".join(str(n) for n in submitted.assessment.unanswered)
+            messages.info(
+                request,
+                f"Saved as unfinished (unanswered: {unanswered}); it has no score. "
+                "You can enter the whole questionnaire again once the patient has answered it.",
+            )
         if submitted.alert:
             messages.warning(request, "A risk alert was raised for the care team.")
         else:

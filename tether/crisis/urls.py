@@ -22,3 +22,6 @@ urlpatterns = [
     path("staff/alerts/<uuid:alert_id>/resolve/", views.alert_resolve, name="alert_resolve"),
     path("staff/patients/<uuid:patient_id>/raise-alert/", views.alert_raise, name="alert_raise"),
 ]
+from tether.crisis.urls_screener import urlpatterns as screener_urls  # noqa: E402
+
+urlpatterns += screener_urls

@@ -133,15 +133,19 @@ def test_high_scores_without_an_item_9_answer_raise_no_alert(people, instrument,
     assert RiskAlert.objects.count() == 0
 
 
-def test_each_risk_answer_raises_its_own_alert(people):
-    for _ in range(2):
+def test_a_second_risk_answer_is_added_to_the_alert_already_open(people):
+    first, second = (
         submit_assessment(
             patient=people.patient, instrument="phq9", answers=ITEM9, entered_by=people.patient.user
         )
+        for _ in range(2)
+    )
 
-    alerts = RiskAlert.objects.all()
-    assert alerts.count() == 2
-    assert {a.assessment_id for a in alerts} == set(Assessment.objects.values_list("pk", flat=True))
+    alert = RiskAlert.objects.get()
+    assert alert.assessment == first.assessment
+    assert second.alert == alert
+    further = alert.events.get(kind=AlertEvent.Kind.FURTHER_SIGNAL)
+    assert str(second.assessment.pk) in further.note
 
 
 @pytest.mark.django_db(transaction=True)
