@@ -145,8 +145,11 @@ class AttemptOut(Schema):
 
 class OutreachOut(Schema):
     id: UUID
+    kind: str
+    urgent: bool
     patient_id: UUID
-    appointment_id: UUID
+    appointment_id: UUID | None
+    risk_alert_id: UUID | None
     assigned_to_id: int | None
     route: str
     status: str
@@ -180,7 +183,8 @@ def _appointment(a: Appointment) -> dict:
 
 def _task(task, now: datetime) -> dict:
     return {
-        **{f: getattr(task, f) for f in ("id", "patient_id", "appointment_id", "assigned_to_id")},
+        **{f: getattr(task, f) for f in ("id", "kind", "urgent", "patient_id", "appointment_id")},
+        **{f: getattr(task, f) for f in ("risk_alert_id", "assigned_to_id")},
         **{f: getattr(task, f) for f in ("route", "status", "due_at", "escalated_at")},
         "overdue": task.is_overdue(now),
         "attempts": list(task.attempts.all()),
@@ -325,7 +329,8 @@ def record_intake(request: HttpRequest, enrollment_id: UUID, payload: IntakeIn):
 @router.get("/outreach", response={200: list[OutreachOut], 403: Error})
 @paginate(LimitOffsetPagination)
 def list_outreach(request: HttpRequest):
-    """Open outreach tasks the caller may work: overdue first, then by due time."""
+    """Open outreach tasks the caller may work: urgent first, then overdue, then by due
+    time. A follow-up after a risk alert has no appointment."""
     _require_care_staff(request)
     now = timezone.now()
     return [_task(t, now) for t in outreach_queue(visible_outreach_tasks(request.auth), now=now)]

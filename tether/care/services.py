@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from tether.accounts.models import CareTeamMember, Patient, Practice, Role, User
+from tether.accounts.models import Patient, Practice, Role, User
 from tether.care.models import CaseReview, Recommendation, TreatmentEpisode
 from tether.lib.errors import PleaseCheck
 from tether.notifications.services import notify
@@ -85,13 +85,8 @@ def review_for_week(*, practice: Practice, day: date, consultant: User) -> CaseR
 
 
 def treating_clinician(patient: Patient) -> User | None:
-    member = (
-        CareTeamMember.objects.filter(patient=patient, team_role=CareTeamMember.TeamRole.CLINICIAN)
-        .select_related("staff")
-        .order_by("added_at")
-        .first()
-    )
-    return member.staff if member else None
+    """Return the patient's treating clinician (see Patient.treating_clinician)."""
+    return patient.treating_clinician()
 
 
 @transaction.atomic

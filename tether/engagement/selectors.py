@@ -27,7 +27,8 @@ def upcoming_appointments(patient: Patient, *, now: datetime) -> QuerySet[Appoin
 
 
 def outreach_queue(tasks: QuerySet[OutreachTask], *, now: datetime) -> QuerySet[OutreachTask]:
-    """Return open tasks, overdue first, then by due time."""
+    """Return open tasks: urgent ones first (raised while a risk alert was open), then
+    overdue, then by due time."""
     return (
         tasks.filter(status=OutreachTask.Status.OPEN)
         .annotate(
@@ -35,9 +36,11 @@ def outreach_queue(tasks: QuerySet[OutreachTask], *, now: datetime) -> QuerySet[
                 When(due_at__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField()
             )
         )
-        .select_related("patient", "appointment", "assigned_to", "trusted_contact")
+        .select_related(
+            "patient__practice", "appointment", "assigned_to", "trusted_contact", "risk_alert"
+        )
         .prefetch_related("attempts")
-        .order_by("overdue", "due_at")
+        .order_by("-urgent", "overdue", "due_at")
     )
 
 

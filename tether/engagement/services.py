@@ -11,9 +11,14 @@ Rules:
   escalates). When the patient has consented to a trusted person being told about a missed
   session, and that person accepted, they also get a gentle email with no clinical detail,
   and the task records that they were told.
+- While the patient has an unresolved risk alert, a missed session is not routine: the task
+  is urgent, owned by the treating clinician (the coordinator when the team has no active
+  clinician), due within 2 hours, never routed to a peer supporter, and no trusted person is
+  emailed (the routine note says there is no need to worry, which would not be true; any
+  other wording would hint at the alert, so they are told nothing and the clinician decides).
 - A task is due at 17:00 on the next business day in the practice's time zone; an
-  unreached patient gets a second attempt due the next business day; an open task past its
-  due time escalates once to the practice admin.
+  unreached patient gets a second attempt due the next business day (urgent: within 2 hours
+  again); an open task past its due time escalates once to the practice admin.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -23,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tether.accounts.models import CareTeamMember, Patient, Role, User
+from tether.crisis.selectors import has_active_alert
 from tether.engagement.models import (
     Appointment,
     AppointmentKind,
@@ -40,6 +46,8 @@ from tether.notifications.services import queue_email
 
 EngagementInvalid = Invalid
 MISSED_GRACE = timedelta(minutes=30)
+# An urgent task (missed session during an open risk alert) is due this soon.
+URGENT_WITHIN = timedelta(hours=2)
 
 
 def _aware(value: datetime, field: str) -> datetime:
@@ -375,31 +383,45 @@ def set_peer_outreach(*, patient: Patient, peer_supporter: User | None) -> None:
         )
 
 
+def clinician_for_urgent_outreach(patient: Patient) -> User | None:
+    """Return the treating clinician, else the coordinator (else the practice admin)."""
+    return patient.treating_clinician() or coordinator_of(patient)
+
+
 @transaction.atomic
 def open_outreach_task(*, appointment: Appointment, at: datetime) -> tuple[OutreachTask, bool]:
     """Return the appointment's outreach task, creating it (and telling a consented trusted
-    person) only the first time."""
+    person, unless a risk alert is open) only the first time."""
     existing = OutreachTask.objects.filter(appointment=appointment).first()
     if existing is not None:
         return existing, False
     patient = appointment.patient
-    trusted = trusted_person_for_missed_session(patient)
-    peer = peer_supporter_for_outreach(patient)
-    if peer is not None:
-        owner, route = peer, OutreachTask.Route.PEER_SUPPORTER
-    elif trusted is not None:
-        owner, route = coordinator_of(patient), OutreachTask.Route.TRUSTED_PERSON
+    trusted: SupportContact | None = None
+    urgent = has_active_alert(patient)
+    if urgent:
+        owner, route = clinician_for_urgent_outreach(patient), OutreachTask.Route.CLINICIAN
+        due_at = at + URGENT_WITHIN
     else:
-        owner, route = coordinator_of(patient), OutreachTask.Route.COORDINATOR
+        trusted = trusted_person_for_missed_session(patient)
+        peer = peer_supporter_for_outreach(patient)
+        if peer is not None:
+            owner, route = peer, OutreachTask.Route.PEER_SUPPORTER
+        elif trusted is not None:
+            owner, route = coordinator_of(patient), OutreachTask.Route.TRUSTED_PERSON
+        else:
+            owner, route = coordinator_of(patient), OutreachTask.Route.COORDINATOR
+        due_at = next_business_day_at(at, patient.practice.time_zone)
     try:
         with transaction.atomic():
             task = OutreachTask.objects.create(
+                kind=OutreachTask.Kind.MISSED_SESSION,
                 appointment=appointment,
                 patient=patient,
                 assigned_to=owner,
                 route=route,
+                urgent=urgent,
                 trusted_contact=trusted,
-                due_at=next_business_day_at(at, patient.practice.time_zone),
+                due_at=due_at,
                 created_at=at,
             )
     except IntegrityError:
@@ -438,7 +460,7 @@ def record_outreach_attempt(
     at: datetime | None = None,
 ) -> OutreachAttempt:
     """Record one try at reaching the patient. Reached closes the task; not reached sets the
-    next attempt for the next business day."""
+    next attempt for the next business day (an urgent task: within 2 hours)."""
     problems = {}
     if method not in OutreachAttempt.Method.values:
         problems["method"] = f"Choose one of: {', '.join(OutreachAttempt.Method.values)}."
@@ -455,6 +477,8 @@ def record_outreach_attempt(
     if outcome == OutreachAttempt.Outcome.REACHED:
         task.status = OutreachTask.Status.DONE
         task.done_at = at
+    elif task.urgent:
+        task.due_at = at + URGENT_WITHIN
     else:
         task.due_at = next_business_day_at(at, task.patient.practice.time_zone)
     task.save(update_fields=["status", "done_at", "due_at"])
@@ -471,12 +495,18 @@ def escalate_outreach(*, task_id, at: datetime) -> bool:
         return False
     task = OutreachTask.objects.select_related("patient", "assigned_to").get(pk=task_id)
     owner = task.assigned_to.display_name if task.assigned_to else "nobody"
+    after = (
+        "missed appointment"
+        if task.kind == OutreachTask.Kind.MISSED_SESSION
+        else "risk alert (follow-up contact)"
+    )
+    label = "Urgent outreach overdue" if task.urgent else "Outreach overdue"
     for admin in practice_admins(task.patient.practice_id).exclude(email=""):
         queue_email(
             to=admin.email,
-            subject=f"Outreach overdue: {task.patient.full_name}",
+            subject=f"{label}: {task.patient.full_name}",
             body=(
-                f"The follow-up after {task.patient.full_name}'s missed appointment was due "
+                f"The follow-up after {task.patient.full_name}'s {after} was due "
                 f"{task.due_at:%Y-%m-%d %H:%M} UTC and is not done. It is with {owner}.\n\n"
                 f"Outreach queue: {site_url(reverse('outreach_queue'))}\n"
             ),
