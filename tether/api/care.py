@@ -95,11 +95,15 @@ def _status_of(user: User, episode: TreatmentEpisode, now: datetime) -> tuple[Ep
     today = now.astimezone(zone).date()
     as_of = min(today, episode.ended_on) if episode.ended_on else today
     scores: dict[str, list[Score]] = {"phq9": [], "gad7": []}
-    found = Assessment.objects.filter(
-        patient_id=episode.patient_id,
-        instrument__in=("phq9", "gad7"),
-        completed_at__date__gte=episode.started_on - timedelta(days=1),
-    ).values_list("instrument", "completed_at", "total")
+    found = (
+        Assessment.objects.scored()
+        .filter(
+            patient_id=episode.patient_id,
+            instrument__in=("phq9", "gad7"),
+            completed_at__date__gte=episode.started_on - timedelta(days=1),
+        )
+        .values_list("instrument", "completed_at", "total")
+    )
     for code, completed_at, total in found:
         scores[code].append(Score(on=completed_at.astimezone(zone).date(), total=total))
     facts = {}

@@ -458,7 +458,8 @@ def _caseload(practice_id, *, program) -> tuple[tuple[Band, ...], int]:
     """The latest PHQ-9 since each open episode started, counted by severity band (one
     query)."""
     latest = (
-        Assessment.objects.filter(
+        Assessment.objects.scored()
+        .filter(
             patient_id=OuterRef("patient_id"),
             instrument="phq9",
             completed_at__date__gte=OuterRef("started_on"),

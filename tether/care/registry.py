@@ -133,11 +133,15 @@ def _scores_by_patient(rows: Iterable[Patient], zone: ZoneInfo) -> dict:
     # A plain datetime bound (not __date) so the index on completed_at is used; a day's margin
     # and the exact per-episode filtering in targets cover the time-zone edge.
     since = datetime.combine(min(starts.values()) - timedelta(days=1), time.min, tzinfo=zone)
-    scores = Assessment.objects.filter(
-        patient_id__in=list(starts),
-        instrument__in=("phq9", "gad7"),
-        completed_at__gte=since,
-    ).values_list("patient_id", "instrument", "completed_at", "total")
+    scores = (
+        Assessment.objects.scored()
+        .filter(
+            patient_id__in=list(starts),
+            instrument__in=("phq9", "gad7"),
+            completed_at__gte=since,
+        )
+        .values_list("patient_id", "instrument", "completed_at", "total")
+    )
     for patient_id, code, completed_at, total in scores:
         found[patient_id][code].append(Score(on=_local_date(completed_at, zone), total=total))
     return found

@@ -17,8 +17,10 @@ from tether.network.selectors import NetworkView, coverage_summaries, network_fo
 
 
 def _scores(code: str) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(patient=OuterRef("pk"), instrument=code).order_by(
-        "-completed_at"
+    return (
+        Assessment.objects.scored()
+        .filter(patient=OuterRef("pk"), instrument=code)
+        .order_by("-completed_at")
     )
 
 
@@ -122,7 +124,7 @@ class IntakeSummary:
 
 
 def _latest(patient: Patient, code: str) -> Assessment | None:
-    return patient.assessments.filter(instrument=code).order_by("-completed_at").first()
+    return patient.assessments.scored().filter(instrument=code).order_by("-completed_at").first()
 
 
 def _item9(phq9: Assessment | None) -> Item9:

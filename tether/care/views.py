@@ -19,7 +19,7 @@ CASELOAD_PAGE_SIZE = 25
 
 def _history(patient: Patient) -> dict:
     """Return the patient's assessments (newest first) and a chart per full questionnaire."""
-    assessments = list(patient.assessments.order_by("-completed_at"))
+    assessments = list(patient.assessments.scored().order_by("-completed_at"))
     charts = []
     for instrument in (PHQ9, GAD7):
         points = [

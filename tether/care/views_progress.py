@@ -60,7 +60,9 @@ def my_progress(request: HttpRequest) -> HttpResponse:
     thresholds = thresholds_for(patient.practice)
     episode = patient.episodes.filter(ended_on__isnull=True).first()
     assessments = list(
-        patient.assessments.filter(instrument__in=(PHQ9.code, GAD7.code)).order_by("completed_at")
+        patient.assessments.scored()
+        .filter(instrument__in=(PHQ9.code, GAD7.code))
+        .order_by("completed_at")
     )
     instruments = []
     for instrument in (PHQ9, GAD7):

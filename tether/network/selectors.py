@@ -118,7 +118,8 @@ def latest_scores(patient: Patient) -> Scores:
     latest = {}
     for code in ("phq9", "gad7", "mspss"):
         latest[code] = (
-            Assessment.objects.filter(patient=patient, instrument=code)
+            Assessment.objects.scored()
+            .filter(patient=patient, instrument=code)
             .order_by("-completed_at")
             .first()
         )
