@@ -183,6 +183,7 @@ SWEEPS = [
     "tether.notifications.sweeps.send_outreach_digests",
     "tether.peers.services.ask_due_belonging_checks",
     "tether.peers.services.nudge_inactive_members",
+    "tether.crisis.sweeps.email_rota_gaps",
 ]
 
 # Links in emails and texts point here.

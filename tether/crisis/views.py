@@ -12,6 +12,7 @@ from tether.access import get_alert_for_staff, get_own_patient, get_patient
 from tether.accounts.models import Role, User
 from tether.crisis.forms import RaiseAlertForm, ResolveForm
 from tether.crisis.models import OnCallShift, RiskAlert
+from tether.crisis.patient_message import help_page_promise, patient_message_after_alert
 from tether.crisis.selectors import (
     alert_events,
     alert_queue,
@@ -25,9 +26,11 @@ from tether.crisis.services import (
     acknowledge_alert,
     add_shift,
     on_call_at,
+    practice_paging_problems,
     raise_risk_alert,
     remove_shift,
     resolve_alert,
+    rota_gaps,
 )
 from tether.lib.decorators import care_staff_required, patient_required
 from tether.peers.selectors import posts_for_alert
@@ -35,31 +38,45 @@ from tether.peers.selectors import posts_for_alert
 
 def help_now(request: HttpRequest) -> HttpResponse:
     """Crisis lines, one tap away. Open to everyone, signed in or not."""
-    return render(request, "crisis/help.html", {"hide_crisis_footer": True})
+    practice = request.user.practice if request.user.is_authenticated else None
+    promise = help_page_promise(practice, now=timezone.now()) if practice else ""
+    return render(
+        request, "crisis/help.html", {"hide_crisis_footer": True, "not_safe_promise": promise}
+    )
 
 
 @patient_required
 @require_POST
 def not_safe(request: HttpRequest) -> HttpResponse:
-    """The patient said "I'm not safe right now": alert the care team, then show help at once."""
+    """The patient said "I'm not safe right now": alert the care team (or add to the alert
+    already open), then show help at once and say what will actually happen."""
     patient = get_own_patient(request.user)
-    raise_risk_alert(
+    alert = raise_risk_alert(
         patient=patient,
         reason=RiskAlert.Reason.PATIENT_NOT_SAFE,
         raised_by=request.user,
         detail="The patient pressed “I'm not safe right now”.",
     )
-    messages.warning(
-        request,
-        "Thank you for telling us. Your care team has been alerted and will reach out to you.",
-    )
+    messages.warning(request, patient_message_after_alert(alert))
     return redirect("help")
+
+
+def _rota_warnings(user: User, *, now) -> dict:
+    """Gaps in the next 14 days' rota and paging problems, for the practice admin."""
+    practice = user.practice
+    if practice is None or user.role != Role.ADMIN:
+        return {"rota_gaps": [], "paging_problems": []}
+    return {
+        "rota_gaps": rota_gaps(practice, now=now),
+        "paging_problems": practice_paging_problems(practice),
+    }
 
 
 @care_staff_required
 def alert_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(alert_queue(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "crisis/alert_list.html", {"page": page})
+    context = {"page": page, **_rota_warnings(request.user, now=timezone.now())}
+    return render(request, "crisis/alert_list.html", context)
 
 
 @care_staff_required
@@ -74,6 +91,7 @@ def alert_detail(request: HttpRequest, alert_id) -> HttpResponse:
             "time_to_ack": _time_to_ack(alert),
             "resolve_form": ResolveForm(),
             "alert_posts": posts_for_alert(alert, viewer=request.user),
+            "follow_up": alert.follow_up_tasks.select_related("assigned_to").first(),
         },
     )
 
@@ -106,7 +124,9 @@ def alert_resolve(request: HttpRequest, alert_id) -> HttpResponse:
         except AlertStateError as error:
             messages.info(request, str(error))
         else:
-            messages.success(request, "Alert resolved.")
+            messages.success(
+                request, "Alert resolved. A follow-up contact is now in the outreach queue."
+            )
             return redirect("alert_list")
         return redirect("alert_detail", alert_id=alert.pk)
     context = {
@@ -115,6 +135,7 @@ def alert_resolve(request: HttpRequest, alert_id) -> HttpResponse:
         "time_to_ack": _time_to_ack(alert),
         "resolve_form": form,
         "alert_posts": posts_for_alert(alert, viewer=request.user),
+        "follow_up": alert.follow_up_tasks.select_related("assigned_to").first(),
     }
     return render(request, "crisis/alert_detail.html", context, status=400)
 
@@ -156,7 +177,8 @@ class ShiftForm(forms.Form):
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         # Every active staff member of the practice is offered; the service says clearly
-        # why a non-clinician cannot hold a shift. Another practice's staff are not choices.
+        # why anyone but a clinician or an admin cannot hold a shift. Another practice's
+        # staff are not choices.
         staff = User.objects.filter(practice=practice, is_active=True).exclude(role=Role.PATIENT)
         self.fields["clinician"].queryset = staff.order_by("last_name", "first_name")
         self.fields["backup"].queryset = staff.order_by("last_name", "first_name")
@@ -200,6 +222,8 @@ def on_call(request: HttpRequest) -> HttpResponse:
             {
                 "shifts": rota(practice, now=now),
                 "current": on_call_at(practice, now),
+                "rota_gaps": rota_gaps(practice, now=now),
+                "paging_problems": practice_paging_problems(practice) if is_admin else [],
                 "form": form,
                 "is_admin": is_admin,
                 "time_zone": practice.time_zone,

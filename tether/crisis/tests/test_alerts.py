@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from tests.factories import make_patient
 from tether.crisis.models import AlertEvent, RiskAlert
 from tether.crisis.services import (
     AlertStateError,
@@ -203,7 +204,13 @@ def test_a_patient_saying_they_are_not_safe_alerts_the_team_and_sees_help(client
     assert page.count('id="crisis-resources"') == 1
     assert page.index('id="crisis-resources"') < page.index("<main")
     assert 'href="tel:988"' in page
-    assert "Your care team has been alerted" in page
+    # Nobody is on call in this practice, but its admin was paged: the page says what
+    # happens next, and when to call the crisis line.
+    assert (
+        "We&#x27;ve let your care team know. If you haven&#x27;t heard from us in 5 minutes, "
+        "please contact 988 Suicide &amp; Crisis Lifeline: call 988 or text 988." in page
+    )
+    assert "has been alerted" not in page
 
 
 def test_not_safe_needs_a_post(client, people):
@@ -288,13 +295,23 @@ def test_staff_who_cannot_see_the_patient_cannot_raise_an_alert(client, people, 
 
 
 def test_the_queue_lists_open_alerts_newest_first_above_acknowledged_ones(client, people):
+    # One patient has one unresolved alert at a time, so each alert here is another patient's.
+    third, fourth = (
+        make_patient(
+            practice=people.practice,
+            coordinator=people.coordinator,
+            clinicians=[people.clinician],
+            username=name,
+        )
+        for name in ("third", "fourth")
+    )
     now = timezone.now()
     older_open = _raise(people, at=now - timedelta(hours=3))
     newer_open = _raise(people, patient=people.other_patient, at=now - timedelta(hours=1))
     # Acknowledged most recently raised, yet it still goes below every open alert.
-    acknowledged = _raise(people, at=now - timedelta(minutes=5))
+    acknowledged = _raise(people, patient=third, at=now - timedelta(minutes=5))
     acknowledge_alert(alert=acknowledged, by=people.clinician)
-    resolved = _raise(people, at=now)
+    resolved = _raise(people, patient=fourth, at=now)
     resolve_alert(alert=resolved, by=people.clinician, note="Done.")
     outside = raise_risk_alert(
         patient=people.outside_patient,

@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from tests.factories import make_patient
 from tether import tasks
-from tether.crisis import services
+from tether.crisis import escalation, services
 from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert, SweepRun
 from tether.crisis.services import raise_risk_alert
 from tether.notifications.models import Notification
@@ -44,10 +45,19 @@ def _alerts(people, n):
         starts_at=T0 - timedelta(hours=1),
         ends_at=T0 + timedelta(hours=1),
     )
-    patients = [people.patient, people.other_patient]
+    # One unresolved alert per patient (a second signal joins the first), so n patients.
+    patients = [people.patient, people.other_patient] + [
+        make_patient(
+            practice=people.practice,
+            coordinator=people.coordinator,
+            clinicians=[people.clinician],
+            username=f"engine{i}",
+        )
+        for i in range(max(0, n - 2))
+    ]
     return [
         raise_risk_alert(
-            patient=patients[i % 2],
+            patient=patients[i],
             reason=RiskAlert.Reason.STAFF_RAISED,
             raised_by=people.coordinator,
             detail="Worried after a phone call.",
@@ -150,7 +160,7 @@ def test_db_worker_runs_an_enqueued_sweep_end_to_end(people):
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_dying_half_way_loses_nothing_and_repeats_nothing(people, monkeypatch):
     alerts = _alerts(people, 4)
-    real = services._record_and_send
+    real = escalation._record_and_send
     calls = {"n": 0}
 
     def dies_on_the_third(alert, **kwargs):
@@ -161,7 +171,7 @@ def test_a_worker_dying_half_way_loses_nothing_and_repeats_nothing(people, monke
             # never commits: the process dies here.
             raise SystemExit("worker killed")
 
-    monkeypatch.setattr(services, "_record_and_send", dies_on_the_third)
+    monkeypatch.setattr(escalation, "_record_and_send", dies_on_the_third)
     with time_machine.travel(T0 + LIMIT, tick=False):
         tasks.enqueue_sweeps(now=T0 + LIMIT)
         _run_worker()
@@ -170,7 +180,7 @@ def test_a_worker_dying_half_way_loses_nothing_and_repeats_nothing(people, monke
     levels = sorted(RiskAlert.objects.values_list("escalation_level", flat=True))
     assert levels == [0, 0, 1, 1]  # two done and committed, the third rolled back with it
 
-    monkeypatch.setattr(services, "_record_and_send", real)
+    monkeypatch.setattr(escalation, "_record_and_send", real)
     # The worker restarts; the scheduler enqueues the sweep again the next minute.
     later = T0 + LIMIT + timedelta(minutes=1)
     with time_machine.travel(later, tick=False):

@@ -17,6 +17,7 @@ from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert
 from tether.crisis.selectors import format_duration, median, percentile, response_times
 from tether.crisis.services import (
     ALERT_BODY,
+    NO_AFTER_HOURS,
     NO_BACKUP,
     NOBODY_ON_CALL,
     ShiftInvalid,
@@ -30,6 +31,7 @@ from tether.notifications.models import Delivery, Notification
 
 T0 = datetime(2026, 11, 10, 14, 0, tzinfo=UTC)
 LIMIT = timedelta(minutes=5)
+REPAGE = timedelta(minutes=15)
 SECOND = timedelta(seconds=1)
 
 
@@ -57,6 +59,12 @@ def _raise(people, at=T0, patient=None):
         detail="Said they have a plan to end their life tonight.",
         at=at,
     )
+
+
+def _after_hours(people, phone="+12025550199", name="Night line"):
+    people.practice.after_hours_phone = phone
+    people.practice.after_hours_name = name
+    people.practice.save(update_fields=["after_hours_phone", "after_hours_name"])
 
 
 def _steps(alert):
@@ -124,14 +132,19 @@ def test_the_page_goes_by_text_too_when_the_clinician_takes_texts(people, rota):
     assert "Alex" not in sms.body and str(alert.pk) in sms.body
 
 
-def test_with_nobody_on_call_the_admin_is_paged_at_once_and_the_alert_says_so(people):
+def test_with_nobody_on_call_the_admin_and_after_hours_contact_are_reached_at_once(people):
+    _after_hours(people)
     alert = _raise(people)
     alert.refresh_from_db()
     assert alert.escalation_level == 2
-    assert alert.next_escalation_at is None
+    # The chain is exhausted at once, so it is paged again after repage_minutes.
+    assert alert.next_escalation_at == T0 + REPAGE
     assert alert.escalation_note == NOBODY_ON_CALL
-    assert _steps(alert) == [("escalated", "admin", T0)]
+    assert _steps(alert) == [("escalated", "admin", T0), ("after_hours", None, T0)]
     assert Notification.objects.filter(user=people.admin).count() == 1
+    (text,) = Delivery.objects.filter(purpose="risk-alert-after-hours")
+    assert text.to == "+12025550199"
+    assert alert.events.get(kind="after_hours").note == "Night line: +12025550199"
 
 
 # --- Escalating ----------------------------------------------------------------------------
@@ -148,21 +161,39 @@ def test_escalation_happens_at_exactly_the_limit_and_not_a_second_before(people,
     assert alert.next_escalation_at == T0 + 2 * LIMIT
 
 
-def test_unacknowledged_it_goes_to_the_backup_then_the_admin_then_stops(people, rota):
+def test_unacknowledged_it_goes_to_the_backup_then_the_admin_then_the_whole_chain_again(
+    people, rota
+):
+    _after_hours(people)
     alert = _raise(people)
     assert _sweep(T0 + LIMIT) == 1
     assert _sweep(T0 + 2 * LIMIT - SECOND) == 0
     assert _sweep(T0 + 2 * LIMIT) == 1
-    assert _sweep(T0 + 10 * LIMIT) == 0
+    assert _sweep(T0 + 2 * LIMIT + REPAGE - SECOND) == 0
+    assert _sweep(T0 + 2 * LIMIT + REPAGE) == 1
+    assert _sweep(T0 + 2 * LIMIT + REPAGE) == 0  # the same round twice: once
+    assert _sweep(T0 + 2 * LIMIT + 2 * REPAGE) == 1
+    first, second = T0 + 2 * LIMIT + REPAGE, T0 + 2 * LIMIT + 2 * REPAGE
     assert _steps(alert) == [
         ("notified", "clinician", T0),
         ("escalated", "other_clinician", T0 + LIMIT),
         ("escalated", "admin", T0 + 2 * LIMIT),
+        ("after_hours", None, T0 + 2 * LIMIT),
+        ("repaged", "clinician", first),
+        ("repaged", "other_clinician", first),
+        ("repaged", "admin", first),
+        ("after_hours", None, first),
+        ("repaged", "clinician", second),
+        ("repaged", "other_clinician", second),
+        ("repaged", "admin", second),
+        ("after_hours", None, second),
     ]
     alert.refresh_from_db()
-    assert (alert.escalation_level, alert.next_escalation_at) == (2, None)
+    assert alert.escalation_level == 2 and alert.repage_count == 2
+    assert alert.next_escalation_at == second + REPAGE
     for user in (people.clinician, people.other_clinician, people.admin):
-        assert Notification.objects.filter(user=user).count() == 1
+        assert Notification.objects.filter(user=user).count() == 3
+    assert Delivery.objects.filter(purpose="risk-alert-after-hours").count() == 3
 
 
 def test_every_practice_admin_is_paged_at_the_last_step(people, rota):
@@ -194,7 +225,10 @@ def test_a_shift_without_backup_escalates_to_the_admin_and_says_why(people, rota
     assert _sweep(T0 + LIMIT) == 1
     alert.refresh_from_db()
     assert alert.escalation_level == 2 and alert.escalation_note == NO_BACKUP
-    assert _steps(alert)[-1] == ("escalated", "admin", T0 + LIMIT)
+    assert ("escalated", "admin", T0 + LIMIT) in _steps(alert)
+    # No after-hours contact set: the history says so rather than staying silent.
+    assert _steps(alert)[-1] == ("note", None, T0 + LIMIT)
+    assert alert.events.get(kind="note").note == NO_AFTER_HOURS
 
 
 def test_acknowledging_stops_escalation(people, rota):
@@ -327,10 +361,12 @@ def test_format_duration():
 
 
 def _acknowledged_after(people, created, seconds, patient=None):
+    # Closed again at once (resolved), so the patient's next signal opens a new alert.
     alert = _raise(people, at=created, patient=patient)
     RiskAlert.objects.filter(pk=alert.pk).update(
-        status=RiskAlert.Status.ACKNOWLEDGED,
+        status=RiskAlert.Status.RESOLVED,
         acknowledged_at=created + timedelta(seconds=seconds),
+        resolved_at=created + timedelta(seconds=seconds),
         next_escalation_at=None,
     )
 
@@ -572,6 +608,7 @@ def test_demo_loads_a_rota_and_an_alert_that_escalated(db):
         ("notified", "demo-clinician"),
         ("escalated", "demo-clinician-2"),
         ("escalated", "demo-admin"),
+        ("note", None),  # this practice has no after-hours contact: said, not silent
     ]
     assert all(at < now for _, _, at in _steps(alert))
 

@@ -1,0 +1,267 @@
+"""Writes on risk alerts: raising one (or adding a further signal to the one already open),
+acknowledging and resolving. Who is paged, and when, lives in crisis.escalation."""
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tether.accounts.models import Patient, User
+from tether.assessments.models import Assessment
+from tether.crisis.escalation import URGENT, page_again_for_signal, start_escalation
+from tether.crisis.models import AlertEvent, RiskAlert
+from tether.crisis.resources import resources_for
+from tether.network.links import make_patient_plan_token
+from tether.network.services import site_url
+from tether.notifications.services import notify, queue_email
+
+log = logging.getLogger(__name__)
+
+TRIAGE_ORDER = {
+    "": 0,
+    RiskAlert.Triage.LOW: 1,
+    RiskAlert.Triage.MODERATE: 2,
+    RiskAlert.Triage.HIGH: 3,
+}
+SAFETY_PLAN_PROMPT = "Would you like to look at your safety plan together with your care team?"
+
+
+class AlertStateError(ValueError):
+    """The alert is not in a state that allows this change."""
+
+
+def open_alert_of(patient: Patient) -> RiskAlert | None:
+    """Return the patient's unresolved (open or acknowledged) alert, the oldest if several."""
+    return (
+        RiskAlert.objects.filter(patient=patient)
+        .exclude(status=RiskAlert.Status.RESOLVED)
+        .select_related(
+            "patient__practice",
+            "acknowledged_by",
+            "on_call_shift__clinician",
+            "on_call_shift__backup",
+        )
+        .order_by("created_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def raise_risk_alert(
+    *,
+    patient: Patient,
+    reason: RiskAlert.Reason,
+    raised_by: User | None,
+    detail: str = "",
+    assessment: Assessment | None = None,
+    at: datetime | None = None,
+    triage: str = "",
+    urgent: bool = False,
+) -> RiskAlert:
+    """Raise a risk alert for the patient's care team and return it. Callers that store the
+    data that raised it call this inside their own transaction, so both are saved together
+    or not at all. `raised_by` is None when Tether raised it on text from someone without an
+    account (a trusted person).
+
+    While the patient already has an unresolved alert, no second one is opened: the signal
+    is added to that alert as a FURTHER_SIGNAL event, whoever holds it now is paged again,
+    and that alert is returned. `urgent` (high risk on the C-SSRS) also pages the on-call
+    team and the admins at once. `triage` sets the alert's triage level, never lowering it."""
+    at = at or timezone.now()
+    # Lock the patient so two signals at once cannot both open a new alert.
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    existing = open_alert_of(patient)
+    if existing is not None:
+        return _add_further_signal(
+            existing,
+            raised_by=raised_by,
+            detail=detail,
+            assessment=assessment,
+            at=at,
+            triage=triage,
+            urgent=urgent,
+        )
+    alert = RiskAlert.objects.create(
+        patient=patient,
+        reason=reason,
+        detail=detail,
+        assessment=assessment,
+        raised_by=raised_by,
+        created_at=at,
+        triage=triage,
+    )
+    AlertEvent.objects.create(
+        alert=alert,
+        kind=AlertEvent.Kind.RAISED,
+        actor=raised_by,
+        at=at,
+        note=f"{detail} {URGENT}".strip() if urgent else detail,
+    )
+    _email_safety_plan_link(patient)
+    start_escalation(alert, at=at, urgent=urgent)
+    return alert
+
+
+def _add_further_signal(
+    alert: RiskAlert,
+    *,
+    raised_by: User | None,
+    detail: str,
+    assessment: Assessment | None,
+    at: datetime,
+    triage: str,
+    urgent: bool,
+) -> RiskAlert:
+    alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
+    parts = [detail]
+    zone = ZoneInfo(alert.patient.practice.time_zone)
+    if assessment is not None:
+        # The alert's own assessment link is one-to-one and already taken (or empty by
+        # design): the event names this one instead.
+        parts.append(
+            f"({assessment.get_instrument_display()} of "
+            f"{assessment.completed_at.astimezone(zone):%Y-%m-%d %H:%M}, {assessment.pk})"
+        )
+    if urgent:
+        parts.append(URGENT)
+    note = " ".join(p for p in parts if p)
+    AlertEvent.objects.create(
+        alert=alert, kind=AlertEvent.Kind.FURTHER_SIGNAL, actor=raised_by, at=at, note=note
+    )
+    if TRIAGE_ORDER.get(triage, 0) > TRIAGE_ORDER.get(alert.triage, 0):
+        alert.triage = triage
+        alert.save(update_fields=["triage"])
+    page_again_for_signal(
+        alert, at=at, urgent=urgent, note="Paged again: a further risk signal on this alert."
+    )
+    return alert
+
+
+def safety_plan_link(patient: Patient) -> str:
+    """Return the patient's own link to their safety plan, which opens it without signing in
+    for the next 24 hours."""
+    return site_url(reverse("safety_plan_by_link", args=[make_patient_plan_token(patient)]))
+
+
+def _email_safety_plan_link(patient: Patient) -> None:
+    # In a hard moment a forgotten password should not stand between a patient and their
+    # plan. The email says nothing about why the alert was raised, and never a score.
+    email = patient.user.email if patient.user_id else ""
+    if not email or not patient.safety_plans.exists():
+        return
+    practice = patient.practice
+    resources = resources_for(country=practice.country, practice_slug=practice.slug)
+    lines = "\n".join(
+        f"- {r.name}: {', '.join(c.label for c in r.contacts)}"
+        for r in resources
+        if r.is_crisis_line
+    )
+    queue_email(
+        to=email,
+        subject="Your safety plan",
+        body=(
+            f"Hello {patient.called},\n\n"
+            "You told us things are hard right now, and we're glad you did.\n\n"
+            "Here is the safety plan you wrote. The link opens it without signing in, for the "
+            f"next 24 hours:\n{safety_plan_link(patient)}\n\n"
+            "If you feel you might act on thoughts of harming yourself, please reach out now. "
+            f"These lines are free:\n{lines}\n\n"
+            f"You don't have to face this alone.\n{practice.name}\n"
+        ),
+        purpose="patient-plan-link",
+        patient=patient,
+    )
+
+
+def _locked(alert: RiskAlert) -> RiskAlert:
+    # Lock the row so two staff acting at once cannot both move the alert on.
+    return RiskAlert.objects.select_for_update().get(pk=alert.pk)
+
+
+@transaction.atomic
+def acknowledge_alert(*, alert: RiskAlert, by: User, note: str = "") -> RiskAlert:
+    """Record that a staff member has seen the alert and is acting on it. Escalation and
+    re-paging stop here."""
+    alert = _locked(alert)
+    if alert.status != RiskAlert.Status.OPEN:
+        raise AlertStateError(f"This alert is already {alert.get_status_display().lower()}.")
+    now = timezone.now()
+    alert.status = RiskAlert.Status.ACKNOWLEDGED
+    alert.acknowledged_at = now
+    alert.acknowledged_by = by
+    alert.next_escalation_at = None  # a human has it: escalation stops here
+    alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by", "next_escalation_at"])
+    AlertEvent.objects.create(
+        alert=alert, kind=AlertEvent.Kind.ACKNOWLEDGED, actor=by, at=now, note=note
+    )
+    return alert
+
+
+@transaction.atomic
+def resolve_alert(*, alert: RiskAlert, by: User, note: str) -> RiskAlert:
+    """Close the alert with a note of what was done. An open alert is acknowledged on the way,
+    so the history always shows both steps. In the same transaction a follow-up contact is
+    planned (an outreach task within the practice's 24–72 hours) and the patient is invited
+    to look at their safety plan with their care team."""
+    from tether.engagement.follow_up import plan_alert_follow_up  # engagement imports crisis
+
+    note = note.strip()
+    if not note:
+        raise AlertStateError("Please write a note saying what was done before resolving.")
+    alert = _locked(alert)
+    if alert.status == RiskAlert.Status.RESOLVED:
+        raise AlertStateError("This alert is already resolved.")
+    now = timezone.now()
+    if alert.status == RiskAlert.Status.OPEN:
+        alert.acknowledged_at = now
+        alert.acknowledged_by = by
+        AlertEvent.objects.create(alert=alert, kind=AlertEvent.Kind.ACKNOWLEDGED, actor=by, at=now)
+    alert.status = RiskAlert.Status.RESOLVED
+    alert.resolved_at = now
+    alert.resolved_by = by
+    alert.resolution_note = note
+    alert.next_escalation_at = None
+    alert.save(
+        update_fields=[
+            "next_escalation_at",
+            "status",
+            "acknowledged_at",
+            "acknowledged_by",
+            "resolved_at",
+            "resolved_by",
+            "resolution_note",
+        ]
+    )
+    AlertEvent.objects.create(
+        alert=alert, kind=AlertEvent.Kind.RESOLVED, actor=by, at=now, note=note
+    )
+    task = plan_alert_follow_up(alert=alert, now=now)
+    owner = task.assigned_to.display_name if task.assigned_to else "nobody (no active staff)"
+    due = task.due_at.astimezone(ZoneInfo(alert.patient.practice.time_zone))
+    AlertEvent.objects.create(
+        alert=alert,
+        kind=AlertEvent.Kind.FOLLOW_UP,
+        at=now,
+        recipient=task.assigned_to,
+        note=f"Follow-up contact by {owner}, due {due:%Y-%m-%d %H:%M}.",
+    )
+    _invite_safety_plan_review(alert.patient)
+    return alert
+
+
+def _invite_safety_plan_review(patient: Patient) -> None:
+    # In the app only: it is a gentle question, not something to send by email or text.
+    if not patient.user_id:
+        return
+    notify(
+        user=patient.user,
+        subject=SAFETY_PLAN_PROMPT,
+        body=SAFETY_PLAN_PROMPT,
+        link=reverse("safety_plan"),
+        purpose="alert-follow-up-plan",
+        channels=("in_app",),
+        patient=patient,
+    )
