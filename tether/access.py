@@ -13,6 +13,9 @@ Rules:
 - in a peer group, members see each other only by pseudonym; only a member's own care team
   may link a pseudonym to the patient, and that look-up is audited (peers.services);
 - nobody ever sees another practice's data;
+- words that screening put in front of a human (crisis.ScreenedText) are read by the care
+  staff who may see the patient (coordinators, clinicians, admins); never by peer supporters,
+  nor by the patient as a review item;
 - practice outcome figures (care/outcomes.py) are aggregates over the whole practice for its
   clinicians and admins; they never return a patient, so they read episodes directly;
 - a trusted person sees only what the patient consents to, through a signed single-purpose
@@ -26,7 +29,7 @@ from django.http import Http404
 
 from tether.accounts.models import Patient, Role, User
 from tether.care.models import Recommendation, TreatmentEpisode
-from tether.crisis.models import AlertEvent, RiskAlert
+from tether.crisis.models import AlertEvent, RiskAlert, ScreenedText
 from tether.engagement.models import Appointment, Enrollment, OutreachTask, Program
 from tether.network.links import (
     PURPOSE_SCOPE,
@@ -110,6 +113,26 @@ def get_alert_for_staff(user: User, alert_id: object) -> RiskAlert:
     if alert is None:
         raise Http404("No such alert.")
     return alert
+
+
+def visible_screened_texts(user: User) -> QuerySet[ScreenedText]:
+    """Return the screened texts `user` may review: care staff only, for patients they may
+    see. Peer supporters and patients get none."""
+    if not is_care_staff(user):
+        return ScreenedText.objects.none()
+    return ScreenedText.objects.filter(patient__in=visible_patients(user))
+
+
+def get_screened_text_for_staff(user: User, screened_id: object) -> ScreenedText:
+    """Return one screened text `user` may review (mark as seen), else raise Http404."""
+    try:
+        pk = _as_uuid(screened_id)
+    except Http404:
+        raise Http404("No such text.") from None
+    found = visible_screened_texts(user).select_related("patient").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such text.")
+    return found
 
 
 # --- The support network -----------------------------------------------------------------

@@ -24,13 +24,14 @@ from tether.access import (
     moderated_groups,
     my_memberships,
 )
-from tether.accounts.models import Patient, Role, User
+from tether.accounts.models import Patient, Practice, Role, User
 from tether.api.peers_schemas import (
     BelongingAnswerOut,
     BelongingCheckOut,
     BelongingIn,
     ExperienceIn,
     ExperienceOut,
+    ExperienceSavedOut,
     JoinIn,
     MembershipOut,
     ModerationIn,
@@ -46,13 +47,15 @@ from tether.api.peers_schemas import (
 )
 from tether.api.schemas import Error
 from tether.crisis.resources import resources_for
-from tether.peers.models import BelongingCheck, ExperienceProfile, IdentityTag, Membership, Post
+from tether.crisis.screening import Screening
+from tether.crisis.views_screening import after_alert_message
+from tether.peers.models import BelongingCheck, ExperienceProfile, IdentityTag, Post
+from tether.peers.selectors import member_posts
 from tether.peers.selectors import moderation_queue as queue_for
 from tether.peers.services import (
     BELONGING_OPTIONS,
     BELONGING_QUESTION,
     PeerInvalid,
-    PostResult,
     answer_belonging,
     create_post,
     is_low,
@@ -70,14 +73,18 @@ router = Router(tags=["peers"])
 NOT_FOUND = {404: Error}
 INVALID = {400: Error, 404: Error}
 
-# Shown with the crisis resources after a post that may show someone in crisis. The post is
-# already up; this puts help in front of them at once, and says honestly who was told.
+# Shown with the crisis resources after words that may show someone in crisis. The words
+# are saved; this puts help in front of them at once, and says honestly who will see them.
 SUPPORT_MESSAGE = (
-    "Thank you for sharing this. Your post is in the group. It sounds like things may be very "
-    "hard right now, and you don't have to wait for a reply: the people below are there to "
-    "listen, day or night."
+    "Thank you for sharing this. Your post is saved, and a peer supporter will read it "
+    "first, then it appears for the group. It sounds like things may be very hard right now, "
+    "and you don't have to wait for a reply: the people below are there to listen, day or "
+    "night."
 )
-CARE_TEAM_TOLD = " We have also let your care team know, so they can check in with you."
+EXPERIENCE_SUPPORT_MESSAGE = (
+    "Thank you for telling us. What you wrote is saved. It sounds like things may be very "
+    "hard right now: the people below are there to listen, day or night."
+)
 
 # The services name a few problems after the model field; the API names the field sent.
 _REQUEST_FIELDS = {"parent": "parent_id", "tags": "tag_ids"}
@@ -122,8 +129,9 @@ def list_tags(request: HttpRequest):
 
 @router.get("/me/experience", response={200: ExperienceOut, **NOT_FOUND})
 def get_experience(request: HttpRequest):
-    """What you are going through, in your own words, and your tags. Only you ever see the
-    words. Before you have written them this is still 200, with an empty description."""
+    """What you are going through, in your own words, and your tags. Other members never see
+    the words; your care team sees them only if they sound like you may be in danger.
+    Before you have written them this is still 200, with an empty description."""
     patient = get_own_patient(request.auth)
     profile = ExperienceProfile.objects.filter(patient=patient).first()
     if profile is None:
@@ -131,14 +139,25 @@ def get_experience(request: HttpRequest):
     return profile
 
 
-@router.put("/me/experience", response={200: ExperienceOut, **INVALID})
+@router.put("/me/experience", response={200: ExperienceSavedOut, **INVALID})
 def put_experience(request: HttpRequest, payload: ExperienceIn):
-    """Describe your experience and choose tags; group suggestions follow from them."""
+    """Describe your experience and choose tags; group suggestions follow from them. When
+    the words may show you are in danger, the answer carries the crisis resources to show
+    at once, and your care team sees the words."""
     patient = get_own_patient(request.auth)
     try:
-        return save_experience(patient=patient, **payload.model_dump())
+        saved = save_experience(patient=patient, **payload.model_dump())
     except PeerInvalid as error:
         return _invalid(error)
+    support = _crisis_support(patient.practice, saved.screening, EXPERIENCE_SUPPORT_MESSAGE)
+    profile = saved.profile
+    return {
+        "description": profile.description,
+        "tags": list(profile.tags.all()),
+        "share_for_matching": profile.share_for_matching,
+        "updated_at": profile.updated_at,
+        **support,
+    }
 
 
 @router.get("/me/group-suggestions", response={200: list[SuggestionOut], **NOT_FOUND})
@@ -186,11 +205,12 @@ def leave(request: HttpRequest, group_id: UUID):
 @paginate(LimitOffsetPagination)
 def list_posts(request: HttpRequest, group_id: UUID):
     """The group's posts, newest first (members only). A reply names its post in
-    `parent_id`. A post a moderator has hidden keeps its place with `body` null."""
+    `parent_id`. A post a moderator has hidden keeps its place with `body` null. A post held
+    for a peer supporter to read first is listed only for its author (`status` "held")."""
     membership = get_membership(request.auth, group_id)
     # Reading the group is a visit: it keeps the "haven't seen you in a while" note away.
     record_visit(membership=membership)
-    return membership.group.posts.select_related("author").order_by("-created_at", "-id")
+    return member_posts(membership).select_related("author").order_by("-created_at", "-id")
 
 
 def _parent(user: User, parent_id: UUID | None) -> Post | None:
@@ -202,28 +222,31 @@ def _parent(user: User, parent_id: UUID | None) -> Post | None:
         raise PeerInvalid({"parent": "You can reply only to a post in this group."}) from None
 
 
-def _crisis_support(membership: Membership, result: PostResult) -> dict:
-    if not result.show_crisis_resources:
+def _crisis_support(practice: Practice, screening: Screening, message: str) -> dict:
+    """The crisis resources and what to say with them, after words screened as crisis."""
+    if not screening.is_crisis:
         return {"crisis_resources": [], "support_message": None}
-    practice = membership.group.practice
     return {
         "crisis_resources": resources_for(country=practice.country, practice_slug=practice.slug),
-        "support_message": SUPPORT_MESSAGE + (CARE_TEAM_TOLD if result.post.risk_alert_id else ""),
+        "support_message": f"{message} {after_alert_message(screening.alert)}",
     }
 
 
 @router.post("/peer-groups/{group_id}/posts", response={201: PostCreatedOut, **INVALID})
 def create_group_post(request: HttpRequest, group_id: UUID, payload: PostIn):
     """Post in the group, or reply to a post with `parent_id`. A post that may show someone in
-    crisis is never held back: it is saved, the moderator sees it first, the author's care
-    team gets a risk alert, and the answer carries the crisis resources to show at once."""
+    crisis is never refused: it is saved as `held` (its author and the moderator see it at
+    once, the group after a moderator has read it), the author's care team gets a risk alert,
+    and the answer carries the crisis resources to show at once. A post that a person should
+    look at soon stays up and goes to the moderator's queue."""
     membership = get_membership(request.auth, group_id)
     try:
         parent = _parent(request.auth, payload.parent_id)
         result = create_post(membership=membership, body=payload.body, parent=parent)
     except PeerInvalid as error:
         return _invalid(error)
-    return Status(201, {"post": result.post, **_crisis_support(membership, result)})
+    support = _crisis_support(membership.group.practice, result.screening, SUPPORT_MESSAGE)
+    return Status(201, {"post": result.post, **support})
 
 
 @router.post("/posts/{post_id}/report", response={200: ReportOut, **INVALID})

@@ -10,6 +10,7 @@ from pydantic import ConfigDict
 
 from tether.api.network_schemas import CrisisContactOut
 from tether.crisis.resources import KINDS
+from tether.peers.belonging import BELONGING_OPTIONS, LOW_BELONGING
 from tether.peers.models import (
     DESCRIPTION_MAX_CHARS,
     POST_MAX_CHARS,
@@ -18,7 +19,6 @@ from tether.peers.models import (
     ModerationAction,
     Post,
 )
-from tether.peers.services import BELONGING_OPTIONS, LOW_BELONGING
 
 
 class _Input(Schema):
@@ -52,13 +52,14 @@ class ExperienceIn(_Input):
     description: str = _text(
         ...,
         DESCRIPTION_MAX_CHARS,
-        "What you are going through, in your own words. Used for matching only; nobody else "
-        "ever reads it.",
+        "What you are going through, in your own words. Used for matching; other members "
+        "never see it, and your care team sees it only if it sounds like you may be in danger.",
     )
     tag_ids: list[int] = Field(default_factory=list, description="Ids from GET /peers/tags.")
     share_for_matching: bool = Field(
         False,
-        description="Let these words (never shown to anyone) help match others to your groups.",
+        description="Let these words (never shown to other members) help match others to "
+        "your groups.",
     )
 
 
@@ -113,7 +114,12 @@ class PostOut(Schema):
     author: str = Field(..., description="The author's pseudonym in this group.")
     created_at: datetime
     body: str | None = Field(..., description="Null when a moderator has hidden the post.")
-    status: str = Field(..., json_schema_extra={"enum": Post.Status.values})
+    status: str = Field(
+        ...,
+        description="`held`: a peer supporter reads it first, then it appears for the group; "
+        "only its author (and the group's moderators) see it until then.",
+        json_schema_extra={"enum": Post.Status.values},
+    )
 
     @staticmethod
     def resolve_author(post: Post) -> str:
@@ -121,7 +127,8 @@ class PostOut(Schema):
 
     @staticmethod
     def resolve_body(post: Post) -> str | None:
-        return post.body if post.status == Post.Status.VISIBLE else None
+        # A held post reaches a member's list only when it is their own (member_posts).
+        return post.body if post.status != Post.Status.HIDDEN else None
 
 
 class CrisisResourceOut(Schema):
@@ -138,6 +145,18 @@ class PostCreatedOut(Schema):
         ...,
         description="When the post may show someone in crisis: the practice's crisis "
         "resources, to show at once. Empty otherwise. The post is saved either way.",
+    )
+    support_message: str | None = Field(
+        ..., description="Words to show with the crisis resources; null when there are none."
+    )
+
+
+class ExperienceSavedOut(ExperienceOut):
+    crisis_resources: list[CrisisResourceOut] = Field(
+        ...,
+        description="When the words may show you are in danger: the practice's crisis "
+        "resources, to show at once instead of group suggestions. Empty otherwise. The words "
+        "are saved either way.",
     )
     support_message: str | None = Field(
         ..., description="Words to show with the crisis resources; null when there are none."

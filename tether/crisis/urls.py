@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tether.crisis import views
+from tether.crisis import views, views_screening
 
 urlpatterns = [
     path("help/", views.help_now, name="help"),
@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("staff/alerts/<uuid:alert_id>/resolve/", views.alert_resolve, name="alert_resolve"),
     path("staff/patients/<uuid:patient_id>/raise-alert/", views.alert_raise, name="alert_raise"),
+    path("staff/screened/", views_screening.screened_list, name="screened_texts"),
 ]
 from tether.crisis.urls_screener import urlpatterns as screener_urls  # noqa: E402
 

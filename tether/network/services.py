@@ -2,7 +2,9 @@
 plan. Every function here is the only way its data changes."""
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tether.accounts.models import Patient, User
+from tether.crisis.models import ScreenedText
 from tether.crisis.resources import resources_for
 from tether.lib.errors import Invalid
 from tether.network.links import Purpose, make_trusted_token
@@ -25,6 +28,9 @@ from tether.network.models import (
 from tether.network.steps import MAX_ENTRIES_PER_STEP, MAX_ENTRY_LENGTH, SAFETY_PLAN_STEPS
 from tether.network.validation import ContactInvalid, clean_contact_details
 from tether.notifications.services import queue_email
+
+if TYPE_CHECKING:
+    from tether.crisis.screening import Screening
 
 CHECK_IN_SCHEDULES = {7: "Every week", 14: "Every two weeks", 28: "Every four weeks"}
 
@@ -355,14 +361,33 @@ def respond_to_invitation(*, contact: SupportContact, accept: bool) -> SupportCo
     return contact
 
 
+@dataclass(frozen=True)
+class CheckInRecorded:
+    check_in: TrustedCheckIn
+    screening: "Screening"  # of the note; NOTHING when there is none
+
+
 @transaction.atomic
 def record_trusted_check_in(
     *, contact: SupportContact, note: str = "", at: datetime | None = None
-) -> TrustedCheckIn:
-    """The trusted person says "I checked in". A lapsed person becomes active again."""
+) -> CheckInRecorded:
+    """The trusted person says "I checked in". A lapsed person becomes active again. The note
+    is screened in the same transaction: words that may mean the patient is in danger raise a
+    risk alert for the care team, quoting them (nobody moderates these notes)."""
+    # Imported here: the crisis app imports this module (site_url), so not at the top.
+    from tether.crisis.screening import screen_text
+
     at = at or timezone.now()
     check_in = TrustedCheckIn.objects.create(
         contact=contact, at=at, note=(note or "").strip()[:500]
+    )
+    screening = screen_text(
+        patient=contact.patient,
+        text=check_in.note,
+        route=ScreenedText.Route.TRUSTED_NOTE,
+        written_by=None,
+        written_by_name=contact.name,
+        at=at,
     )
     contact.last_checked_in_at = at
     if contact.state == SupportContact.State.LAPSED:
@@ -371,7 +396,7 @@ def record_trusted_check_in(
     if contact.next_nudge_at is not None and contact.check_in_every_days:
         contact.next_nudge_at = at + timedelta(days=contact.check_in_every_days)
     contact.save(update_fields=["last_checked_in_at", "state", "next_nudge_at", "updated_at"])
-    return check_in
+    return CheckInRecorded(check_in=check_in, screening=screening)
 
 
 def send_due_nudges(*, now: datetime | None = None) -> int:
@@ -411,11 +436,25 @@ def send_due_nudges(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def set_help_wanted(*, patient: Patient, text: str) -> Patient:
-    """Keep what the patient said they want help with, for the first conversation."""
+def set_help_wanted(*, patient: Patient, text: str) -> "Screening":
+    """Keep what the patient said they want help with, for the first conversation, and screen
+    it in the same transaction: words that may mean they are in danger raise a risk alert for
+    the care team, quoting them. Return the screening (NOTHING for an unchanged or empty text,
+    so saving the same words again raises nothing new)."""
+    # Imported here: the crisis app imports this module (site_url), so not at the top.
+    from tether.crisis.screening import NOTHING, screen_text
+
     text = (text or "").strip()
     if len(text) > 2000:
         raise NetworkError("Please keep this under 2,000 characters.")
+    unchanged = text == patient.help_wanted
     patient.help_wanted = text
     patient.save(update_fields=["help_wanted"])
-    return patient
+    if unchanged:
+        return NOTHING
+    return screen_text(
+        patient=patient,
+        text=text,
+        route=ScreenedText.Route.HELP_WANTED,
+        written_by=patient.user,
+    )

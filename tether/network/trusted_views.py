@@ -126,11 +126,17 @@ class CheckInForm(forms.Form):
 @trusted_page
 @require_http_methods(["GET", "POST"])
 def check_in(request: HttpRequest, token: str) -> HttpResponse:
-    """Let the trusted person say "I checked in", with an optional note."""
+    """Let the trusted person say "I checked in", with an optional note. A note that may mean
+    the patient is in danger is answered with the crisis lines first."""
     contact = get_trusted_contact(token, Purpose.CHECK_IN)
     form = CheckInForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        record_trusted_check_in(contact=contact, note=form.cleaned_data["note"])
+        recorded = record_trusted_check_in(contact=contact, note=form.cleaned_data["note"])
+        if recorded.screening.is_crisis:
+            # The crisis lines first, and who will see the note, instead of a plain thanks.
+            return _page(
+                request, "crisis/screened_trusted.html", contact, note=recorded.check_in.note
+            )
         return redirect("trusted_check_in_thanks", token=token)
     return _page(request, "network/trusted/check_in.html", contact, form=form)
 

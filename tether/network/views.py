@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tether.access import get_own_patient, get_patient, get_support
 from tether.accounts.models import Patient
 from tether.crisis.resources import resources_for
+from tether.crisis.views_screening import help_first
 from tether.lib.decorators import care_staff_required, patient_required
 from tether.network.display import ADD_LABEL, LAYER_KIND, network_context, page_url
 from tether.network.forms import CrisisLineChoiceForm, HelpWantedForm, SharingForm, SupportForm
@@ -56,10 +57,13 @@ def help_wanted(request: HttpRequest) -> HttpResponse:
     form = HelpWantedForm(request.POST)
     if form.is_valid():
         try:
-            set_help_wanted(patient=patient, text=form.cleaned_data["text"])
+            screening = set_help_wanted(patient=patient, text=form.cleaned_data["text"])
         except NetworkError as error:
             form.add_error("text", str(error))
         else:
+            if screening.is_crisis:
+                # Help first, instead of "before your call"; the words are saved.
+                return help_first(request, screening=screening, back=reverse("my_support"))
             messages.success(request, "Thank you. Your care team will see this before your call.")
             return redirect("my_support")
     return _support_page(request, patient, staff=False, help_form=form, status=400)

@@ -4,8 +4,8 @@ problems to these forms' fields."""
 
 from django import forms
 
+from tether.peers.belonging import BELONGING_OPTIONS, BELONGING_QUESTION
 from tether.peers.models import DESCRIPTION_MAX_CHARS, POST_MAX_CHARS, IdentityTag
-from tether.peers.services import BELONGING_OPTIONS, BELONGING_QUESTION
 
 KIND_ORDER = list(IdentityTag.Kind.values)
 
@@ -16,9 +16,10 @@ class ExperienceForm(forms.Form):
         label="What are you going through?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=f"In your own words, up to {DESCRIPTION_MAX_CHARS:,} characters. This is "
-        "never shown to anyone — not to other members, not to peer supporters. It is only "
-        "used to find groups of people who have been through something similar.",
+        help_text=f"In your own words, up to {DESCRIPTION_MAX_CHARS:,} characters. Other "
+        "members and peer supporters never see it. It is used to find groups of people who "
+        "have been through something similar, and your care team sees it only if it sounds "
+        "like you may be in danger.",
     )
     tags = forms.ModelMultipleChoiceField(
         label="Words that describe you (optional)",
@@ -28,7 +29,7 @@ class ExperienceForm(forms.Form):
     )
     share_for_matching = forms.BooleanField(
         label="Let my words help match other people to groups I join — they are never shown "
-        "to anyone",
+        "to other members",
         required=False,
     )
 

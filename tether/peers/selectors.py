@@ -1,5 +1,5 @@
-"""Reads for the staff side of peer communities: the moderator's queue and group page, the
-care team's view of a patient's groups, and the post behind a risk alert.
+"""Reads for peer communities: what a member may read in their group, the moderator's queue
+and group page, the care team's view of a patient's groups, and the post behind a risk alert.
 
 Moderator reads show members by pseudonym only. The care team's summary shows the groups
 but not the pseudonym: linking the two is a separate, audited step (services.reveal_member).
@@ -40,6 +40,31 @@ class BelongingAnswer:
 
 def _answer(score: int, answered_at: datetime) -> BelongingAnswer:
     return BelongingAnswer(score=score, label=_BELONGING_LABELS[score], answered_at=answered_at)
+
+
+# --- The member ------------------------------------------------------------------------------
+
+
+def member_posts(membership: Membership) -> QuerySet[Post]:
+    """Return the posts of the member's group that the member may see: every post that is not
+    held, and their own held ones (a held post waits for a moderator before the group sees it).
+    Hidden posts keep their place; the pages and the API show them without their words."""
+    return Post.objects.filter(group_id=membership.group_id).filter(
+        ~Q(status=Post.Status.HELD) | Q(author__patient_id=membership.patient_id)
+    )
+
+
+def member_threads(membership: Membership) -> QuerySet[Post]:
+    """Return the group's conversations for the member, newest first, each with the replies
+    the member may see, oldest first: one query for a page of threads, one for their replies."""
+    replies = member_posts(membership).select_related("author").order_by("created_at")
+    return (
+        member_posts(membership)
+        .filter(parent=None)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("-created_at", "-pk")
+    )
 
 
 # --- The moderator ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,10 +28,12 @@ from tether.access import (
     my_memberships,
     my_open_belonging_checks,
 )
+from tether.crisis.views_screening import after_alert_message, help_first
 from tether.engagement.models import patient_zone
 from tether.lib.decorators import patient_required
 from tether.peers.forms import BelongingForm, ExperienceForm, JoinForm, PostForm
-from tether.peers.models import ExperienceProfile, Membership, Post
+from tether.peers.models import ExperienceProfile, Membership
+from tether.peers.selectors import member_threads
 from tether.peers.services import (
     PeerInvalid,
     Suggestion,
@@ -86,7 +88,7 @@ def my_experience(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                save_experience(
+                saved = save_experience(
                     patient=patient,
                     description=data["description"],
                     tag_ids=[tag.pk for tag in data["tags"]],
@@ -95,6 +97,9 @@ def my_experience(request: HttpRequest) -> HttpResponse:
             except PeerInvalid as error:
                 _add_problems(form, error)
             else:
+                if saved.screening.is_crisis:
+                    # Help first, instead of group suggestions; the words are saved.
+                    return help_first(request, screening=saved.screening, back=reverse("my_groups"))
                 messages.success(request, "Thank you. Here are groups that might fit.")
                 return redirect("group_suggestions")
     elif profile is not None:
@@ -153,18 +158,6 @@ def join(request: HttpRequest, group_id) -> HttpResponse:
 # --- In a group ------------------------------------------------------------------------------
 
 
-def _threads(membership: Membership):
-    """The group's conversations, newest first, each with its replies oldest first: one
-    query for a page of threads and one for all their replies."""
-    replies = Post.objects.select_related("author").order_by("created_at")
-    return (
-        Post.objects.filter(group_id=membership.group_id, parent=None)
-        .select_related("author")
-        .prefetch_related(Prefetch("replies", queryset=replies))
-        .order_by("-created_at", "-pk")
-    )
-
-
 def _group_page(
     request: HttpRequest,
     membership: Membership,
@@ -189,7 +182,7 @@ def _group_page(
         }
         for m in group.meetings.filter(starts_at__gte=now)[:UPCOMING_MEETINGS]
     ]
-    page = Paginator(_threads(membership), THREADS_PER_PAGE).get_page(page_number)
+    page = Paginator(member_threads(membership), THREADS_PER_PAGE).get_page(page_number)
     problems = problems or {}
     # The thread a failed reply belongs to, if it is on this page; else the words go back
     # into the main form, so they are never lost.
@@ -269,7 +262,12 @@ def post(request: HttpRequest, group_id) -> HttpResponse:
 def post_support(request: HttpRequest, post_id) -> HttpResponse:
     """After a post that may show someone in crisis: help first, and their words kept."""
     post = get_own_post(request.user, post_id)
-    context = {"post": post, "group": post.group, "crisis_first": True}
+    context = {
+        "post": post,
+        "group": post.group,
+        "crisis_first": True,
+        "after_alert": after_alert_message(post.risk_alert),
+    }
     return render(request, "peers/member/post_support.html", context)
 
 

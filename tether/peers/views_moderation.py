@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tether.access import get_moderated_group, get_post_for_moderator, moderated_groups
 from tether.accounts.models import Role
-from tether.peers.models import ModerationAction
+from tether.peers.models import ModerationAction, Post
 from tether.peers.moderation_forms import GroupForm, ModerateForm
 from tether.peers.selectors import (
     group_members,
@@ -36,6 +36,15 @@ DONE = {
     ModerationAction.Kind.KEEP: "Marked as reviewed; the post stays as it is.",
     ModerationAction.Kind.ESCALATE: "Escalated. The member's care team has a risk alert and "
     "will follow up with them.",
+}
+# After acting on a post that was held for a moderator to read first.
+DONE_HELD = {
+    **DONE,
+    ModerationAction.Kind.KEEP: "Kept. Members of the group can see the post now.",
+    ModerationAction.Kind.RESTORE: "Members of the group can see the post now.",
+    ModerationAction.Kind.HIDE: "Hidden. The post stays out of the group.",
+    ModerationAction.Kind.ESCALATE: "Escalated to the member's care team. The post is still "
+    "held: keep it or hide it when you're ready.",
 }
 
 
@@ -98,13 +107,14 @@ def moderate_post(request: HttpRequest, post_id) -> HttpResponse:
                 messages.error(request, error)
         return redirect(_back(request))
     kind = form.cleaned_data["kind"]
+    was_held = post.status == Post.Status.HELD
     try:
         moderate(post=post, by=request.user, kind=kind, note=form.cleaned_data["note"])
     except PeerInvalid as error:
         for problem in error.problems.values():
             messages.error(request, problem)
     else:
-        messages.success(request, DONE[kind])
+        messages.success(request, (DONE_HELD if was_held else DONE)[kind])
     return redirect(_back(request))
 
 

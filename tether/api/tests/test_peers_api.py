@@ -124,7 +124,7 @@ def test_it_saves_and_shows_the_experience_to_its_author(world, willow):
     shown = _get(willow, "/me/experience")
 
     assert saved.status_code == 200, saved.content
-    assert shown.json() == saved.json()
+    assert saved.json() == shown.json() | {"crisis_resources": [], "support_message": None}
     assert shown.json()["description"] == PARENT_STORY
     assert [t["label"] for t in shown.json()["tags"]] == ["Anxiety", "New parent"]
     assert shown.json()["share_for_matching"] is True
@@ -421,7 +421,7 @@ def test_a_post_in_crisis_is_saved_and_answered_with_crisis_resources(world, wil
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["post"]["body"] == CRISIS_TEXT
-    assert body["post"]["status"] == "visible"
+    assert body["post"]["status"] == "held"  # a peer supporter reads it first
     expected = resources_for(country="US", practice_slug="riverside")
     assert [r["name"] for r in body["crisis_resources"]] == [r.name for r in expected]
     line = next(r for r in body["crisis_resources"] if r["name"] == "988 Suicide & Crisis Lifeline")
@@ -434,9 +434,13 @@ def test_a_post_in_crisis_is_saved_and_answered_with_crisis_resources(world, wil
     assert post.crisis_language and post.needs_review
     assert post.risk_alert.patient == world.people.patient
     assert post.risk_alert.reason == RiskAlert.Reason.CRISIS_LANGUAGE
-    # Other members see the post as it was written.
+    # Its author sees it, marked held; other members see nothing until a moderator keeps it.
+    (mine,) = _get(willow, f"/peer-groups/{world.parents.pk}/posts").json()["items"]
+    assert (mine["body"], mine["status"]) == (CRISIS_TEXT, "held")
+    assert _get(heron, f"/peer-groups/{world.parents.pk}/posts").json()["items"] == []
+    services.moderate(post=post, by=world.people.peer, kind="keep")
     (item,) = _get(heron, f"/peer-groups/{world.parents.pk}/posts").json()["items"]
-    assert item["body"] == CRISIS_TEXT
+    assert (item["body"], item["status"]) == (CRISIS_TEXT, "visible")
 
 
 def test_crisis_resources_follow_the_practices_country(world, willow):

@@ -100,7 +100,8 @@ def test_a_crisis_post_shows_the_banner_and_why(client, peer_world, named_peer):
 
     page = client.get(QUEUE).content.decode()
 
-    assert "An alert has already gone to this member's care team" in page
+    assert "This member's care team has a risk alert for it" in page
+    assert "The post is held" in page
     assert "not to assess risk" in page
     assert "kill myself" in page  # the detector's reason and the text itself
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.factories import UserFactory, make_patient
 from tether.accounts.models import Role
 from tether.audit.models import AuditEvent
-from tether.crisis.models import RiskAlert
+from tether.crisis.models import RiskAlert, ScreenedText
 from tether.notifications.models import Notification
 from tether.peers import services
 from tether.peers.models import BelongingCheck, IdentityTag, Membership, Post
@@ -193,14 +193,14 @@ def test_a_crisis_post_is_posted_queued_first_and_alerts_the_care_team(peer_worl
     )
     post = Post.objects.get(pk=result.post.pk)
     assert result.show_crisis_resources  # the author is shown the crisis lines at once
-    assert post.status == Post.Status.VISIBLE  # never silently blocked
+    assert post.status == Post.Status.HELD  # saved, and a moderator reads it first
     assert post.needs_review and post.crisis_language
     assert "end my life" in post.crisis_reason
     alert = post.risk_alert
     assert alert.patient == people.patient
     assert alert.reason == RiskAlert.Reason.CRISIS_LANGUAGE
     assert alert.status == RiskAlert.Status.OPEN
-    assert "New parents" in alert.detail
+    assert "peer group post" in alert.detail and "Willow" not in alert.detail
     moderator_note = Notification.objects.get(user=people.peer, purpose="peer-crisis-post")
     assert "Willow" not in moderator_note.text and "Alex" not in moderator_note.text
 
@@ -208,12 +208,13 @@ def test_a_crisis_post_is_posted_queued_first_and_alerts_the_care_team(peer_worl
 def test_the_crisis_path_is_all_or_nothing(peer_world):
     boom = RuntimeError("alert store down")
     with (
-        mock.patch("tether.peers.services.raise_risk_alert", side_effect=boom),
+        mock.patch("tether.crisis.screening.raise_risk_alert", side_effect=boom),
         pytest.raises(RuntimeError),
     ):
         services.create_post(membership=peer_world.willow, body="I want to kill myself")
     assert not Post.objects.exists()
     assert not RiskAlert.objects.exists()
+    assert not ScreenedText.objects.exists()
     assert not Notification.objects.filter(purpose="peer-crisis-post").exists()
 
 
@@ -412,5 +413,5 @@ def test_escalating_a_crisis_post_adds_the_note_to_its_open_alert(peer_world):
     post = services.create_post(membership=peer_world.heron, body="I want to die.").post
     services.moderate(post=post, by=people.peer, kind="escalate", note="Said goodbye earlier")
     assert RiskAlert.objects.count() == 1  # no second alert for the same post
-    note = post.risk_alert.events.get(kind="note")
+    note = post.risk_alert.events.get(kind="note", actor=people.peer)
     assert note.actor == people.peer and "Said goodbye earlier" in note.note

@@ -1,0 +1,135 @@
+"""The belonging check (Postmes, Haslam & Jans 2013: "I identify with [this group]", 1 to 7),
+asked two weeks after joining and then monthly, and the gentle note to members who have not
+visited for a while."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tether.notifications.services import notify
+from tether.peers.errors import PeerInvalid
+from tether.peers.models import BelongingCheck, Membership
+
+FIRST_BELONGING_CHECK = timedelta(weeks=2)
+BELONGING_EVERY = timedelta(days=30)
+NO_VISIT = timedelta(weeks=3)
+# The single item is answered 1 (strongly disagree) .. 7 (strongly agree); 4 is "neither".
+# Anything on the disagree side is "low": the group is not (yet) people like me.
+LOW_BELONGING = 3
+BELONGING_QUESTION = "I identify with {group}."
+BELONGING_OPTIONS = (
+    (1, "Strongly disagree"),
+    (2, "Disagree"),
+    (3, "Somewhat disagree"),
+    (4, "Neither agree nor disagree"),
+    (5, "Somewhat agree"),
+    (6, "Agree"),
+    (7, "Strongly agree"),
+)
+
+
+def is_low(score: int) -> bool:
+    return score <= LOW_BELONGING
+
+
+def ask_due_belonging_checks(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Ask members whose belonging question is due (two weeks after joining, then monthly).
+    Idempotent: a member with an unanswered question is not asked again; the due date moves
+    on either way."""
+    now = now or timezone.now()
+    asked = 0
+    due = Membership.objects.filter(
+        status=Membership.Status.ACTIVE, belonging_due_at__lte=now
+    ).select_related("group", "patient__user")[:batch]
+    for membership in due:
+        with transaction.atomic():
+            moved = Membership.objects.filter(
+                pk=membership.pk, belonging_due_at=membership.belonging_due_at
+            ).update(belonging_due_at=now + BELONGING_EVERY)
+            if not moved:  # another worker took it
+                continue
+            if BelongingCheck.objects.filter(membership=membership, answered_at=None).exists():
+                continue
+            check = BelongingCheck.objects.create(membership=membership, asked_at=now)
+            if membership.patient.user:
+                notify(
+                    user=membership.patient.user,
+                    # Generic on purpose: it also goes by email, and a group's name
+                    # ("Veterans living with depression") is health information.
+                    subject="One quick question about your peer group",
+                    body="How is your peer group feeling for you? One question, one tap.",
+                    link=reverse("belonging_check", args=[check.pk]),
+                    purpose="belonging-check",
+                    channels=("in_app", "email"),
+                    patient=membership.patient,
+                )
+            asked += 1
+    return asked
+
+
+@transaction.atomic
+def answer_belonging(
+    *, check: BelongingCheck, score: int, tell_supporter: bool = False, now=None
+) -> BelongingCheck:
+    """Record the answer. A low answer leads the page to fresh suggestions; if the member
+    agrees, the group's peer supporter hears (by pseudonym only) that it is not fitting."""
+    now = now or timezone.now()
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        raise PeerInvalid({"score": "Please choose one of the seven answers."}) from None
+    if not 1 <= score <= 7:
+        raise PeerInvalid({"score": "Please choose one of the seven answers."})
+    check = BelongingCheck.objects.select_for_update().get(pk=check.pk)
+    if check.answered_at is not None:
+        raise PeerInvalid({"score": "You have already answered this one. Thank you."})
+    check.score, check.answered_at = score, now
+    check.tell_supporter = bool(tell_supporter) and is_low(score)
+    check.save(update_fields=["score", "answered_at", "tell_supporter"])
+    membership = check.membership
+    if check.tell_supporter:
+        notify(
+            user=membership.group.moderator,
+            subject=f"{membership.pseudonym} may not be feeling at home in {membership.group.name}",
+            body="A member said the group is not feeling like a fit yet and would welcome a "
+            "word from you. Open Tether.",
+            link=reverse("moderation_queue"),
+            purpose="peer-belonging-low",
+            channels=("in_app",),
+        )
+    return check
+
+
+def nudge_inactive_members(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Members who have not visited in three weeks get one gentle note with fresh
+    suggestions; they are not told again until they visit."""
+    now = now or timezone.now()
+    told = 0
+    quiet = Membership.objects.filter(
+        status=Membership.Status.ACTIVE,
+        inactivity_nudged_at=None,
+        last_visited_at__lte=now - NO_VISIT,
+    ).select_related("group", "patient__user")[:batch]
+    for membership in quiet:
+        with transaction.atomic():
+            if not Membership.objects.filter(pk=membership.pk, inactivity_nudged_at=None).update(
+                inactivity_nudged_at=now
+            ):
+                continue
+            if membership.patient.user:
+                notify(
+                    user=membership.patient.user,
+                    subject="We haven't seen you in your group for a while",
+                    body="No pressure. If the group isn't feeling right, there may be one that "
+                    "fits better.",
+                    link=reverse("group_suggestions"),
+                    purpose="peer-inactive",
+                    channels=("in_app",),
+                    patient=membership.patient,
+                )
+            told += 1
+    return told
