@@ -19,7 +19,9 @@ Rules:
 - practice outcome figures (care/outcomes.py) are aggregates over the whole practice for its
   clinicians and admins; they never return a patient, so they read episodes directly;
 - a trusted person sees only what the patient consents to, through a signed single-purpose
-  link that stops working the moment consent is withdrawn, and never scores or answers.
+  link that stops working the moment consent is withdrawn, and never scores or answers;
+- consent belongs to the patient: only the patient's own account may grant or widen what a
+  trusted person sees or is told (care staff may suggest, and may withdraw).
 """
 
 from uuid import UUID
@@ -149,6 +151,17 @@ def get_support(user: User, patient_id: object, contact_id: object) -> SupportCo
     if contact is None:
         raise Http404("No such support.")
     return contact
+
+
+def may_widen_sharing(user: User, contact: SupportContact) -> bool:
+    """Return whether `user` may grant or widen what this trusted person sees or is told:
+    only the patient's own, active account."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.PATIENT
+        and contact.patient.user_id == user.pk
+    )
 
 
 def trusted_scopes(contact: SupportContact) -> set[str]:

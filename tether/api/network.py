@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Status
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tether.access import get_patient, get_support
@@ -20,12 +21,15 @@ from tether.api.network_schemas import (
     SafetyPlanIn,
     SafetyPlanOut,
     SafetyPlanVersionOut,
+    ShareSuggestedIn,
     StepOut,
+    SuggestionIn,
 )
 from tether.api.schemas import Error
 from tether.network.models import Consent, SafetyPlan, SupportContact
 from tether.network.selectors import NetworkView, network_for
 from tether.network.services import (
+    OnlyThePatientShares,
     add_support,
     current_safety_plan,
     invite_trusted_person,
@@ -34,11 +38,13 @@ from tether.network.services import (
     set_consent,
     update_support,
 )
+from tether.network.sharing import OnlyStaffSuggest, share_suggested, suggest_sharing
 
 router = Router(tags=["network"])
 
 NOT_FOUND = {404: Error}
 INVALID = {400: Error, 404: Error}
+FORBIDDEN = {400: Error, 403: Error, 404: Error}
 
 
 # --- The map and the plan ------------------------------------------------------------------
@@ -184,30 +190,68 @@ def delete_contact(request: HttpRequest, patient_id: UUID, contact_id: UUID):
 
 
 @router.post(
-    "/patients/{patient_id}/contacts/{contact_id}/consent", response={200: ContactOut, **INVALID}
+    "/patients/{patient_id}/contacts/{contact_id}/consent", response={200: ContactOut, **FORBIDDEN}
 )
 def consent(request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: ConsentIn):
     """Set exactly what a trusted person may see or be told, effective at once. An empty
-    `scopes` withdraws everything and retires every link already sent to them."""
+    `scopes` withdraws everything and retires every link already sent to them. Consent is the
+    patient's: anyone else may only narrow it (403 otherwise); staff suggest instead."""
     contact = get_support(request.auth, patient_id, contact_id)
-    return set_consent(
-        contact=contact,
-        scopes=payload.scopes,
-        by=request.auth,
-        check_in_every_days=payload.check_in_every_days,
-    )
+    try:
+        return set_consent(
+            contact=contact,
+            scopes=payload.scopes,
+            by=request.auth,
+            check_in_every_days=payload.check_in_every_days,
+        )
+    except OnlyThePatientShares as error:
+        raise HttpError(403, str(error)) from None
 
 
 @router.post(
-    "/patients/{patient_id}/contacts/{contact_id}/invite", response={200: ContactOut, **INVALID}
+    "/patients/{patient_id}/contacts/{contact_id}/invite", response={200: ContactOut, **FORBIDDEN}
 )
 def invite(request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: ConsentIn):
-    """Invite a trusted person, sharing only `scopes` (at least one). They get an email with a
-    signed link to say yes or no; they never see questionnaire answers or scores."""
+    """The patient invites a trusted person, sharing only `scopes` (at least one). They get an
+    email with a signed link to say yes or no; they never see questionnaire answers or
+    scores. Only the patient may invite (403 for staff, who suggest instead)."""
     contact = get_support(request.auth, patient_id, contact_id)
-    return invite_trusted_person(
-        contact=contact,
-        scopes=payload.scopes,
-        by=request.auth,
-        check_in_every_days=payload.check_in_every_days,
-    )
+    try:
+        return invite_trusted_person(
+            contact=contact,
+            scopes=payload.scopes,
+            by=request.auth,
+            check_in_every_days=payload.check_in_every_days,
+        )
+    except OnlyThePatientShares as error:
+        raise HttpError(403, str(error)) from None
+
+
+@router.put(
+    "/patients/{patient_id}/contacts/{contact_id}/suggested-scopes",
+    response={200: ContactOut, **FORBIDDEN},
+)
+def suggest(request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: SuggestionIn):
+    """Care staff suggest what the patient could share with this trusted person. Nothing is
+    shared and nothing is sent until the patient confirms (403 for anyone but care staff)."""
+    contact = get_support(request.auth, patient_id, contact_id)
+    try:
+        return suggest_sharing(contact=contact, scopes=payload.scopes, by=request.auth)
+    except OnlyStaffSuggest as error:
+        raise HttpError(403, str(error)) from None
+
+
+@router.post(
+    "/patients/{patient_id}/contacts/{contact_id}/suggested-scopes/share",
+    response={200: ContactOut, **FORBIDDEN},
+)
+def share_suggestions(
+    request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: ShareSuggestedIn
+):
+    """The patient shares some (or, with `scopes` null, all) of the care team's suggestions.
+    Someone never invited is invited now, by the patient. 403 for anyone but the patient."""
+    contact = get_support(request.auth, patient_id, contact_id)
+    try:
+        return share_suggested(contact=contact, by=request.auth, scopes=payload.scopes)
+    except OnlyThePatientShares as error:
+        raise HttpError(403, str(error)) from None

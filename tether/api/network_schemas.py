@@ -204,6 +204,23 @@ class ConsentIn(_Input):
     )
 
 
+class SuggestionIn(_Input):
+    scopes: list[str] = Field(
+        ...,
+        description="What the care team suggests sharing; the patient decides. An empty list "
+        "clears the suggestions. Scopes already shared are left out.",
+        json_schema_extra={"items": {"type": "string", "enum": ConsentScope.values}},
+    )
+
+
+class ShareSuggestedIn(_Input):
+    scopes: list[str] | None = Field(
+        None,
+        description="Which of the waiting suggestions to share now; null shares all of them.",
+        json_schema_extra={"items": {"type": "string", "enum": ConsentScope.values}},
+    )
+
+
 class ContactOut(Schema):
     id: UUID
     kind: str = _KIND
@@ -220,6 +237,12 @@ class ContactOut(Schema):
     scopes: list[str] = Field(
         ...,
         description="What the patient shares with this trusted person right now.",
+        json_schema_extra={"items": {"type": "string", "enum": ConsentScope.values}},
+    )
+    suggested_scopes: list[str] = Field(
+        ...,
+        description="What the care team suggested sharing, waiting for the patient to confirm. "
+        "Nothing here is shared.",
         json_schema_extra={"items": {"type": "string", "enum": ConsentScope.values}},
     )
     created_at: datetime

@@ -56,6 +56,12 @@ class TrustedStatus:
     sharing_url: str = ""
     stop_url: str = ""
     invitation_link: str = ""
+    # Suggested by the care team, waiting for the patient: (scope, label) pairs.
+    suggested: list[tuple[str, str]] = field(default_factory=list)
+    share_suggested_url: str = ""  # the patient's "Share this" / "Share all of these"
+    not_now_url: str = ""
+    suggest_url: str = ""  # staff: suggest what the patient could share
+    suggest_choices: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -110,14 +116,26 @@ def _warnings(analysis: Analysis) -> dict[str, list[str]]:
 def _trusted_status(contact: SupportContact, patient: Patient, *, staff: bool) -> TrustedStatus:
     # Consents come prefetched with the contacts, so this reads no more rows.
     active = {c.scope for c in contact.consents.all() if c.withdrawn_at is None}
+    suggested = set(contact.suggested_scopes or []) - active
     status = TrustedStatus(
         invitation=contact.get_invitation_display(),
         shared=[label for value, label in ConsentScope.choices if value in active],
         last_check_in=contact.last_checked_in_at,
+        suggested=[(value, label) for value, label in ConsentScope.choices if value in suggested],
     )
-    if staff:
-        return status  # what to share is the patient's own choice, made on their pages
     args = (contact.pk,)
+    if staff:
+        # What to share is the patient's own choice, made on their pages: staff only suggest.
+        status.suggest_url = reverse("staff_support_suggest", args=[patient.pk, contact.pk])
+        status.suggest_choices = [
+            (value, label, value in suggested)
+            for value, label in ConsentScope.choices
+            if value not in active
+        ]
+        return status
+    if suggested:
+        status.share_suggested_url = reverse("support_share_suggested", args=args)
+        status.not_now_url = reverse("support_suggestions_aside", args=args)
     invited = contact.invitation in (
         SupportContact.Invitation.INVITED,
         SupportContact.Invitation.ACCEPTED,

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from tether.access import may_widen_sharing
 from tether.accounts.models import Patient, User
 from tether.crisis.models import ScreenedText
 from tether.crisis.resources import resources_for
@@ -41,6 +42,17 @@ class SafetyPlanInvalid(Invalid):
 
 class NetworkError(ValueError):
     """A change the network's rules don't allow, with a plain message."""
+
+
+class OnlyThePatientShares(NetworkError):
+    """Someone other than the patient tried to grant or widen what a trusted person sees.
+    Views and the API answer it as a forbidden action (403)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Only the patient can choose what a trusted person sees or is told. You can "
+            "suggest it, and they confirm it on their support page."
+        )
 
 
 def site_url(path: str) -> str:
@@ -251,8 +263,18 @@ def set_consent(
     contact = SupportContact.objects.select_for_update().get(pk=contact.pk)
     now = timezone.now()
     current = active_scopes(contact)
+    # Consent belongs to the patient: anyone else may only narrow it (withdraw).
+    widens = bool(set(scopes) - current) or (
+        check_in_every_days is not None and check_in_every_days != contact.check_in_every_days
+    )
+    if widens and not may_widen_sharing(by, contact):
+        raise OnlyThePatientShares()
     for scope in set(scopes) - current:
         Consent.objects.create(contact=contact, scope=scope, granted_at=now, granted_by=by)
+    # A scope the patient now shares is no longer a suggestion waiting for them.
+    if contact.suggested_scopes and set(scopes) & set(contact.suggested_scopes):
+        contact.suggested_scopes = [s for s in contact.suggested_scopes if s not in set(scopes)]
+        contact.save(update_fields=["suggested_scopes"])
     withdrawn = current - set(scopes)
     if withdrawn:
         contact.consents.filter(scope__in=withdrawn, withdrawn_at__isnull=True).update(
@@ -290,9 +312,12 @@ def invite_trusted_person(
     by: User,
     check_in_every_days: int | None = None,
 ) -> SupportContact:
-    """Ask a trusted person to be part of the patient's support, sharing only `scopes`."""
+    """The patient asks a trusted person to be part of their support, sharing only `scopes`.
+    Only the patient may: the invitation says they asked (staff suggest instead)."""
     if not contact.is_trusted_person:
         raise NetworkError("Only a trusted person can be invited.")
+    if not may_widen_sharing(by, contact):
+        raise OnlyThePatientShares()
     if not contact.email and not contact.phone:
         raise ContactInvalid({"email": "Add an email address (or a phone number) to invite them."})
     if not scopes:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tether.network import safety_plan_views as plan
-from tether.network import views
+from tether.network import sharing_views, views
 
 STAFF = "staff/patients/<uuid:patient_id>/"
 
@@ -19,6 +19,16 @@ urlpatterns = [
         "me/support/<uuid:contact_id>/stop-sharing/",
         views.support_stop_sharing,
         name="support_stop_sharing",
+    ),
+    path(
+        "me/support/<uuid:contact_id>/suggested/share/",
+        sharing_views.share_suggested_view,
+        name="support_share_suggested",
+    ),
+    path(
+        "me/support/<uuid:contact_id>/suggested/not-now/",
+        sharing_views.suggestions_aside,
+        name="support_suggestions_aside",
     ),
     path("me/safety-plan/", plan.safety_plan, name="safety_plan"),
     path("me/safety-plan/edit/", plan.safety_plan_edit, name="safety_plan_edit"),
@@ -49,6 +59,11 @@ urlpatterns = [
         STAFF + "support/<uuid:contact_id>/remove/",
         views.staff_support_remove,
         name="staff_support_remove",
+    ),
+    path(
+        STAFF + "support/<uuid:contact_id>/suggest/",
+        sharing_views.staff_suggest,
+        name="staff_support_suggest",
     ),
     path(STAFF + "safety-plan/", plan.staff_safety_plan, name="staff_safety_plan"),
     path(STAFF + "safety-plan/edit/", plan.staff_safety_plan_edit, name="staff_safety_plan_edit"),

@@ -106,6 +106,8 @@ ENDPOINTS = [
     ("invite", "post", "/contacts/{contact}/invite", {"scopes": ["nudge_check_in"]}, 200),
 ]
 ENDPOINT_IDS = [e[0] for e in ENDPOINTS]
+# Consent belongs to the patient: their care team may see the person but not share for them.
+PATIENT_ONLY = {"consent", "invite"}
 
 
 def _url(people, contact: SupportContact, path: str) -> str:
@@ -119,6 +121,8 @@ def test_it_answers_the_patient_and_their_care_team(
 ):
     response = _send(_client(people, persona), method, _url(people, maria, path), body)
 
+    if name in PATIENT_ONLY and persona != "patient":
+        status = 403
     assert response.status_code == status, response.content
 
 
@@ -456,6 +460,7 @@ def test_it_adds_a_trusted_person_with_the_phone_in_e164(people, patient_client)
         "check_in_every_days": None,
         "last_checked_in_at": None,
         "scopes": [],
+        "suggested_scopes": [],
     }
 
 
@@ -677,7 +682,8 @@ def test_a_withdrawal_through_the_api_stops_links_at_once(people, maria, patient
     assert Consent.objects.filter(contact=maria).count() == 2  # history is kept
 
 
-def test_staff_can_set_the_check_in_schedule(people, maria):
+def test_staff_cannot_share_or_set_the_check_in_schedule_for_the_patient(people, maria):
+    # Consent belongs to the patient (issue 10): staff suggest instead.
     response = _consent(
         _client(people, "coordinator"),
         people,
@@ -685,9 +691,10 @@ def test_staff_can_set_the_check_in_schedule(people, maria):
         {"scopes": [ConsentScope.NUDGE_CHECK_IN], "check_in_every_days": 28},
     )
 
-    assert response.status_code == 200
-    assert response.json()["check_in_every_days"] == 28
-    assert Consent.objects.get(contact=maria).granted_by == people.coordinator
+    assert response.status_code == 403
+    maria.refresh_from_db()
+    assert maria.check_in_every_days is None
+    assert not Consent.objects.filter(contact=maria).exists()
 
 
 # The OpenAPI document.
@@ -716,6 +723,8 @@ def test_the_openapi_document_lists_the_network_paths(openapi):
         (contact, "delete"),
         (contact + "/consent", "post"),
         (contact + "/invite", "post"),
+        (contact + "/suggested-scopes", "put"),
+        (contact + "/suggested-scopes/share", "post"),
     }
     network = openapi["paths"][base + "/network"]["get"]
     assert network["tags"] == ["network"]
