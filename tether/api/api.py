@@ -13,11 +13,14 @@ from tether.access import get_alert_for_staff, get_patient, is_care_staff
 from tether.accounts.models import Role, User
 from tether.api.auth import AUTH
 from tether.api.care import router as care_router
+from tether.api.crisis import crisis_support
+from tether.api.crisis import router as crisis_router
 from tether.api.engagement import router as engagement_router
 from tether.api.network import router as network_router
 from tether.api.peers import router as peers_router
 from tether.api.schemas import (
     AlertOut,
+    AssessmentCreatedOut,
     AssessmentIn,
     AssessmentOut,
     CaseloadRow,
@@ -40,6 +43,7 @@ from tether.crisis.services import (
     remove_shift,
     resolve_alert,
 )
+from tether.crisis.triage import ScreenInvalid
 from tether.network.selectors import coverage_summaries
 from tether.network.services import NetworkError, SafetyPlanInvalid
 from tether.network.validation import ContactInvalid
@@ -80,6 +84,11 @@ def on_invalid_request(request: HttpRequest, exc: ValidationError) -> HttpRespon
 
 @api.exception_handler(AnswersInvalid)
 def on_invalid_answers(request: HttpRequest, exc: AnswersInvalid) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc), "problems": exc.problems}, status=400)
+
+
+@api.exception_handler(ScreenInvalid)
+def on_invalid_screen(request: HttpRequest, exc: ScreenInvalid) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc), "problems": exc.problems}, status=400)
 
 
@@ -132,6 +141,7 @@ api.add_router("", network_router)
 api.add_router("", engagement_router)
 api.add_router("", peers_router)
 api.add_router("", care_router)
+api.add_router("", crisis_router)
 
 
 def _require_care_staff(request: HttpRequest) -> None:
@@ -147,12 +157,15 @@ def list_instruments(request: HttpRequest):
 
 @api.post(
     "/patients/{patient_id}/assessments",
-    response={201: AssessmentOut, 400: Error, 404: Error},
+    response={201: AssessmentCreatedOut, 400: Error, 404: Error},
     tags=["assessments"],
 )
 def create_assessment(request: HttpRequest, patient_id: UUID, payload: AssessmentIn):
-    """Submit a completed questionnaire. A PHQ-9 with question 9 above 0 raises a risk alert
-    in the same transaction; its id is returned as `alert_id`."""
+    """Submit a questionnaire. A PHQ-9 with question 9 above 0 raises a risk alert in the
+    same transaction (or adds to the one already open); its id is returned as `alert_id`,
+    with `crisis`: the crisis resources and the message to show the patient at once. Such a
+    PHQ-9 is kept even with unanswered questions (null): `complete` false, no total, and it
+    never counts as a score; any other gap is refused with 400 and nothing is stored."""
     patient = get_patient(request.auth, patient_id)
     submitted = submit_assessment(
         patient=patient,
@@ -161,7 +174,12 @@ def create_assessment(request: HttpRequest, patient_id: UUID, payload: Assessmen
         difficulty=payload.difficulty,
         entered_by=request.auth,
     )
-    return Status(201, submitted.assessment)
+    answer = submitted.assessment
+    answer.answer_alert = submitted.alert  # type: ignore[attr-defined]
+    answer.answer_crisis = (  # type: ignore[attr-defined]
+        crisis_support(patient, submitted.alert) if submitted.alert else None
+    )
+    return Status(201, answer)
 
 
 @api.get(

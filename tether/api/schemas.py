@@ -7,7 +7,9 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from tether.api.peers_schemas import CrisisResourceOut
 from tether.assessments.instruments import INSTRUMENTS
+from tether.crisis import triage
 from tether.crisis.models import RiskAlert
 
 _ITEM_COUNTS = sorted({len(i.items) for i in INSTRUMENTS.values()})
@@ -65,7 +67,10 @@ class AssessmentIn(Schema):
     answers: list[Any] = Field(
         ...,
         description=(
-            "One answer per item, in the instrument's item order: "
+            "One answer per item, in the instrument's item order; null for a question left "
+            "unanswered. Every question must be answered, except that a PHQ-9 with question 9 "
+            "above 0 is kept with gaps (unfinished, not scored) and raises the risk alert. "
+            "Answers: "
             + "; ".join(
                 f"{i.code} {len(i.items)} items, each "
                 + ", ".join(f"{o.value} ({o.label})" for o in i.options)
@@ -74,7 +79,7 @@ class AssessmentIn(Schema):
             + "."
         ),
         json_schema_extra={
-            "items": {"type": "integer", "enum": _ANSWER_VALUES},
+            "items": {"type": "integer", "enum": _ANSWER_VALUES, "nullable": True},
             "minItems": _ITEM_COUNTS[0],
             "maxItems": _ITEM_COUNTS[-1],
         },
@@ -90,10 +95,19 @@ class AssessmentOut(Schema):
     id: UUID
     patient_id: UUID
     instrument: str
-    answers: list[int]
+    answers: list[int | None] = Field(
+        ..., description="In item order; null for a question left unanswered (unfinished)."
+    )
     difficulty: int | None
-    total: int
-    severity: str = Field(..., json_schema_extra={"enum": _SEVERITIES})
+    complete: bool = Field(
+        ...,
+        description="False for an unfinished questionnaire, kept because it carries a risk "
+        "answer: it has no total or severity and never counts as a score.",
+    )
+    total: int | None
+    severity: str = Field(
+        ..., description='"" when unfinished.', json_schema_extra={"enum": [*_SEVERITIES, ""]}
+    )
     risk: bool
     source: str
     completed_at: datetime
@@ -107,11 +121,91 @@ class AssessmentOut(Schema):
             return None
 
 
+class CrisisSupportOut(Schema):
+    crisis_resources: list[CrisisResourceOut] = Field(
+        ...,
+        description="The practice's crisis resources (the same list the web shows), to show "
+        "at once.",
+    )
+    support_message: str = Field(
+        ...,
+        description="What to tell the patient with them: what will actually happen, and when "
+        "to call a crisis line.",
+    )
+
+
+class AssessmentCreatedOut(AssessmentOut):
+    """The answer to a submission: `alert_id` and `crisis` come from what the submission did
+    (set on the assessment by the endpoint), since with an alert already open the answer is
+    added to that alert rather than linked one-to-one."""
+
+    alert_id: UUID | None = Field(
+        None,
+        description="The risk alert this answer raised, or added to when one was already open.",
+    )
+    crisis: CrisisSupportOut | None = Field(
+        None, description="With a risk answer: the crisis resources and message; else null."
+    )
+
+    @staticmethod
+    def resolve_alert_id(obj) -> UUID | None:
+        alert = getattr(obj, "answer_alert", None)
+        return alert.pk if alert is not None else None
+
+    @staticmethod
+    def resolve_crisis(obj) -> dict | None:
+        return getattr(obj, "answer_crisis", None)
+
+
+class AlertRaisedOut(CrisisSupportOut):
+    alert_id: UUID = Field(
+        ..., description="The alert raised, or the one already open that this was added to."
+    )
+
+
+_SCREEN_KEYS = {q.key: f"{q.number}. {q.text}" for q in triage.QUESTIONS}
+
+
+class ScreenIn(Schema):
+    # Typed loosely on purpose: triage.validate_screen names every problem in plain words.
+    answers: dict[str, Any] = Field(
+        ...,
+        description="Columbia screener (C-SSRS, past month), question key -> true (yes) or "
+        "false (no). Always: wish_dead, thoughts, behavior. Only after thoughts=true: method, "
+        "intent, plan. Only after behavior=true: behavior_recent. A skipped question is "
+        "left out or null. Questions: "
+        + "; ".join(f"{key}: {text}" for key, text in _SCREEN_KEYS.items()),
+        json_schema_extra={
+            "properties": {key: {"type": "boolean", "nullable": True} for key in _SCREEN_KEYS},
+            "additionalProperties": False,
+        },
+    )
+
+
+class ScreenOut(Schema):
+    id: UUID
+    triage: str = Field(..., json_schema_extra={"enum": [triage.LOW, triage.MODERATE, triage.HIGH]})
+    answers: dict[str, bool]
+    alert_id: UUID | None = Field(
+        ..., description="The alert whose triage this screen set; null after all no on its own."
+    )
+    completed_at: datetime
+    call_first: str | None = Field(
+        None,
+        description="High triage only: a tel: link to the practice's crisis line, to show "
+        "first and largest.",
+    )
+    crisis: CrisisSupportOut
+
+
 class AlertOut(Schema):
     id: UUID
     patient_id: UUID
     reason: str
     status: str
+    triage: str = Field(
+        ..., description='Columbia screener triage: low, moderate, high; "" until screened.'
+    )
     detail: str
     created_at: datetime
     acknowledged_at: datetime | None

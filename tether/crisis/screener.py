@@ -20,10 +20,11 @@ from django.utils import timezone
 from tether.accounts.models import Patient, User
 from tether.crisis import triage
 from tether.crisis.models import AlertEvent, RiskAlert, RiskScreen
+from tether.crisis.resources import Contact, Resource
 from tether.crisis.services import open_alert_of, raise_risk_alert
 from tether.crisis.triage import ScreenInvalid
 
-__all__ = ["ScreenInvalid", "open_alert_of", "record_risk_screen"]
+__all__ = ["ScreenInvalid", "call_first", "open_alert_of", "record_risk_screen"]
 
 
 @transaction.atomic
@@ -101,3 +102,15 @@ def _set_triage(
         alert.triage = new
         alert.save(update_fields=["triage"])
     return new == triage.HIGH and before != triage.HIGH
+
+
+def call_first(resources: tuple[Resource, ...]) -> tuple[Resource, Contact] | None:
+    """Return the first crisis line in `resources` one can call (else the emergency number),
+    with its call contact: the button a high triage shows first."""
+    for kind in ("crisis_line", "emergency"):
+        for resource in resources:
+            if resource.kind == kind:
+                for contact in resource.contacts:
+                    if contact.method == "call":
+                        return resource, contact
+    return None

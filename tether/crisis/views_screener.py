@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 from tether.access import get_own_patient, get_patient
 from tether.crisis import triage
 from tether.crisis.models import RiskScreen
-from tether.crisis.resources import Contact, Resource, resources_for
-from tether.crisis.screener import ScreenInvalid, record_risk_screen
+from tether.crisis.resources import resources_for
+from tether.crisis.screener import ScreenInvalid, call_first, record_risk_screen
 from tether.crisis.services import open_alert_of, patient_message_after_alert
 from tether.lib.decorators import care_staff_required, patient_required
 
@@ -78,17 +78,6 @@ def my_screener(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _call_first(resources: tuple[Resource, ...]) -> tuple[Resource, Contact] | None:
-    """Return the practice's first crisis line one can call (else its emergency number)."""
-    for kind in ("crisis_line", "emergency"):
-        for resource in resources:
-            if resource.kind == kind:
-                for contact in resource.contacts:
-                    if contact.method == "call":
-                        return resource, contact
-    return None
-
-
 @patient_required
 def my_screener_done(request: HttpRequest, screen_id) -> HttpResponse:
     """After the screener. High triage: the call button comes first, before anything else."""
@@ -109,7 +98,7 @@ def my_screener_done(request: HttpRequest, screen_id) -> HttpResponse:
         # two override the context processor's placement of the resources).
         practice = patient.practice
         resources = resources_for(country=practice.country, practice_slug=practice.slug)
-        context |= {"call": _call_first(resources), "crisis_first": False}
+        context |= {"call": call_first(resources), "crisis_first": False}
         context |= {"hide_crisis_footer": True}
     return render(request, "crisis/screener_done.html", context)
 

@@ -338,3 +338,99 @@ def test_it_answers_404_when_listing_someone_elses_patient(people, client):
 
     assert response.status_code == 404
     assert "items" not in response.json()
+
+
+# --- Partial answers still count (a positive question 9 is never thrown away) ------------------
+
+PARTIAL_RISK = [None, 1, 1, 1, 1, 1, 1, 1, 3]
+
+
+def test_an_unfinished_phq9_with_question_9_is_kept_and_raises_the_alert(people, client):
+    response = _post(client, people.patient, _phq9(*PARTIAL_RISK))
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["complete"] is False
+    assert body["total"] is None
+    assert body["severity"] == ""
+    assert body["risk"] is True
+    assert body["answers"] == PARTIAL_RISK
+    stored = Assessment.objects.get()
+    assert (stored.complete, stored.total, stored.answers) == (False, None, PARTIAL_RISK)
+    alert = RiskAlert.objects.get()
+    assert body["alert_id"] == str(alert.pk)
+    assert alert.assessment == stored
+    assert "not finished (unanswered: 1)" in alert.detail
+
+
+def test_an_answer_with_risk_carries_the_crisis_resources_and_message(people, client):
+    body = _post(client, people.patient, _phq9(*PARTIAL_RISK)).json()
+
+    crisis = body["crisis"]
+    names = [r["name"] for r in crisis["crisis_resources"]]
+    assert any("988" in name for name in names)
+    hrefs = [c["href"] for r in crisis["crisis_resources"] for c in r["contacts"]]
+    assert "tel:988" in hrefs
+    assert crisis["support_message"]
+
+
+def test_an_answer_without_risk_has_no_crisis_block(people, client):
+    body = _post(client, people.patient, _phq9(*NINE[:8], 0)).json()
+
+    assert body["crisis"] is None
+    assert body["complete"] is True
+
+
+def test_a_gap_with_question_9_at_0_is_refused(people, client):
+    response = _post(client, people.patient, _phq9(None, 1, 1, 1, 1, 1, 1, 1, 0))
+
+    body = _assert_refused(response, 0)
+    assert "Question 1" in body["detail"]
+
+
+def test_a_gap_with_question_9_unanswered_is_refused(people, client):
+    response = _post(client, people.patient, _phq9(1, 1, 1, 1, 1, 1, 1, 1, None))
+
+    body = _assert_refused(response, 0)
+    assert "Question 9" in body["detail"]
+
+
+def test_a_wrong_value_beside_a_positive_question_9_is_still_refused(people, client):
+    # A wrong value is a mistake to correct, not a gap: nothing is stored, the client is told.
+    response = _post(client, people.patient, _phq9(None, 7, 1, 1, 1, 1, 1, 1, 3))
+
+    body = _assert_refused(response, 0)
+    assert "Question 2" in body["detail"]
+
+
+def test_a_patient_sending_their_own_unfinished_phq9_gets_the_same(people):
+    client = Client()
+    client.force_login(people.patient.user)
+
+    body = _post(client, people.patient, _phq9(*PARTIAL_RISK)).json()
+
+    assert body["source"] == "self_report"
+    assert body["crisis"]["crisis_resources"]
+    assert RiskAlert.objects.count() == 1
+
+
+def test_the_list_shows_an_unfinished_phq9_as_unfinished(people, client):
+    _post(client, people.patient, _phq9(*PARTIAL_RISK))
+
+    (listed,) = client.get(_url(people.patient)).json()["items"]
+
+    assert listed["complete"] is False
+    assert listed["total"] is None
+    assert listed["alert_id"]
+
+
+def test_an_unfinished_phq9_is_not_a_score_in_the_caseload(people, client):
+    _post(client, people.patient, _phq9(1, 1, 1, 1, 1, 1, 1, 1, 0))
+    _post(client, people.patient, _phq9(*PARTIAL_RISK))
+
+    rows = client.get("/api/v1/caseload").json()["items"]
+
+    row = next(r for r in rows if r["patient_id"] == str(people.patient.pk))
+    assert row["has_active_alert"] is True
+    assert row["phq9"]["total"] == 8
+    assert row["phq9"]["change"] is None
