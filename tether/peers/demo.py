@@ -3,8 +3,9 @@
 Six groups described in members' own terms, demo patients as members under pseudonyms with
 their own descriptions (written by the Tether team for the demo), a few weeks of posts,
 belonging answers (one low, passed to the peer supporter), and one post with crisis language
-waiting at the top of the moderator's queue with its alert. demo-patient has no groups yet,
-so the whole journey (describe, see suggestions, join, post) can be tried as them.
+held at the top of the moderator's queue (the group sees it once they keep it) with its
+alert. demo-patient has no groups yet, so the whole journey (describe, see suggestions, join,
+post) can be tried as them.
 """
 
 from datetime import datetime, timedelta
@@ -257,6 +258,6 @@ def load(*, practice: Practice, now: datetime) -> None:
                 check=check, score=score, tell_supporter=score <= 2, now=now - timedelta(hours=3)
             )
 
-    # A post with crisis language: queued first for the moderator, an alert for the team.
+    # A post with crisis language: held, queued first for the moderator; an alert for the team.
     member, text = CRISIS_POST
     services.create_post(membership=memberships[member], body=text, now=now - timedelta(minutes=20))
