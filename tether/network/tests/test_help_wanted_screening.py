@@ -17,7 +17,7 @@ def test_crisis_words_show_help_first_and_are_saved(client, people):
     page = response.content.decode()
     assert page.index('id="crisis-resources"') < page.index("<main")
     assert "before your call" not in page
-    assert "Thank you for telling us" in page and CRISIS_TEXT in page
+    assert "Your words are saved" in page and CRISIS_TEXT in page
     people.patient.refresh_from_db()
     assert people.patient.help_wanted == CRISIS_TEXT
     alert = RiskAlert.objects.get(patient=people.patient)

@@ -29,7 +29,7 @@ def test_crisis_words_show_help_first_instead_of_suggestions(peer_world):
     page = response.content.decode()
     assert page.index('id="crisis-resources"') < page.index("<main")  # help first
     assert 'href="tel:988"' in page
-    assert "Thank you for telling us" in page and CRISIS_TEXT in page
+    assert "Your words are saved" in page and CRISIS_TEXT in page
     assert "groups that might fit" not in page.lower()
     assert "has been reached" not in page and "have contacted" not in page
     assert ExperienceProfile.objects.get().description == CRISIS_TEXT  # nothing lost
