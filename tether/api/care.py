@@ -27,11 +27,20 @@ from tether.api.care_schemas import (
 )
 from tether.api.schemas import Error
 from tether.assessments.models import Assessment
+from tether.care.contact import last_human_contact
 from tether.care.models import TreatmentEpisode, thresholds_for
 from tether.care.outcomes import can_see_outcomes, practice_outcomes
 from tether.care.registry import RegistryRow, registry, registry_patients
 from tether.care.services import CareInvalid, end_episode, start_episode
-from tether.care.targets import FLAG_LABELS, EpisodeStatus, Flag, Progress, Score, episode_status
+from tether.care.targets import (
+    DEFAULTS,
+    FLAG_LABELS,
+    EpisodeStatus,
+    Flag,
+    Progress,
+    Score,
+    episode_status,
+)
 
 router = Router(tags=["care"])
 
@@ -100,17 +109,21 @@ def _status_of(user: User, episode: TreatmentEpisode, now: datetime) -> tuple[Ep
         .filter(
             patient_id=episode.patient_id,
             instrument__in=("phq9", "gad7"),
-            completed_at__date__gte=episode.started_on - timedelta(days=1),
+            # The intake window before the start: an intake score there is the baseline.
+            completed_at__date__gte=episode.started_on
+            - timedelta(days=DEFAULTS.baseline_before_days + 1),
         )
         .values_list("instrument", "completed_at", "total")
     )
     for code, completed_at, total in found:
-        scores[code].append(Score(on=completed_at.astimezone(zone).date(), total=total))
+        scores[code].append(
+            Score(on=completed_at.astimezone(zone).date(), total=total, at=completed_at)
+        )
     facts = {}
     if episode.is_open:
         row = registry_patients(user, now=now).filter(pk=episode.patient_id).first()
         if row is not None:
-            last = row.last_contact_at if row.last_contact_at.year > 1970 else None
+            last = last_human_contact(row)
             facts = {
                 "last_contact_on": last.astimezone(zone).date() if last else None,
                 "open_alert": row.has_open_alert,

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, Subquery
@@ -41,7 +41,7 @@ from tether.accounts.models import Role, User
 from tether.assessments.models import Assessment
 from tether.care.models import TreatmentEpisode, thresholds_for
 from tether.care.statistics import Effect, Rate, hedges_g_between, hedges_g_pre_post, wilson
-from tether.care.targets import Progress, Score, Thresholds, progress
+from tether.care.targets import Progress, Score, Thresholds, episode_scores, progress
 from tether.engagement.models import Appointment, Enrollment, Program
 
 OUTCOME_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
@@ -223,10 +223,24 @@ def practice_outcomes(
     practice = user.practice
     zone = ZoneInfo(practice.time_zone)
     thresholds = thresholds_for(practice)
-    episodes = _cohort(practice.pk, start=start, end=end, program=program, today=today, zone=zone)
+    episodes = _cohort(
+        practice.pk,
+        start=start,
+        end=end,
+        program=program,
+        today=today,
+        zone=zone,
+        thresholds=thresholds,
+    )
     for episode in episodes:
         for code, _ in INSTRUMENTS:
-            episode.progress[code] = progress(episode.scores[code], thresholds)
+            scores = episode_scores(
+                episode.scores[code],
+                started_on=episode.started_on,
+                today=episode.ended_on or today,
+                t=thresholds,
+            )
+            episode.progress[code] = progress(scores, thresholds)
 
     ended = [e for e in episodes if e.ended_on is not None]
     dropped = [e for e in ended if _dropped_out(e, thresholds)]
@@ -260,7 +274,14 @@ def _local(moment: datetime, zone: ZoneInfo) -> date:
 
 
 def _cohort(
-    practice_id, *, start: date, end: date, program, today: date, zone: ZoneInfo
+    practice_id,
+    *,
+    start: date,
+    end: date,
+    program,
+    today: date,
+    zone: ZoneInfo,
+    thresholds: Thresholds,
 ) -> list[_Episode]:
     """The cohort's episodes with their scores, contacts, program and intake (four queries)."""
     rows = TreatmentEpisode.objects.filter(
@@ -289,14 +310,19 @@ def _cohort(
             e.last_contact = max(e.last_contact or on, on)
 
     assessments = Assessment.objects.filter(patient_id__in=patient_ids).values_list(
-        "patient_id", "instrument", "completed_at", "total"
+        "patient_id", "instrument", "completed_at", "total", "complete"
     )
-    for patient_id, code, completed_at, total in assessments:
+    window = timedelta(days=thresholds.baseline_before_days)
+    for patient_id, code, completed_at, total, complete in assessments:
         on = _local(completed_at, zone)
         contact(patient_id, on)
-        if code in ("phq9", "gad7"):
-            for e in within(patient_id, on):
-                e.scores[code].append(Score(on=on, total=total))
+        if code in ("phq9", "gad7") and complete:
+            # Ordered by the full timestamp; an intake score up to `window` before an episode
+            # starts is offered to it as a baseline (targets.episode_scores keeps the latest).
+            score = Score(on=on, total=total, at=completed_at)
+            for e in by_patient[patient_id]:
+                if e.started_on - window <= on <= (e.ended_on or today):
+                    e.scores[code].append(score)
 
     attended = Appointment.objects.filter(
         patient_id__in=patient_ids, attendance=Appointment.Attendance.ATTENDED

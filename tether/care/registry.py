@@ -14,15 +14,35 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, Greatest
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
 
 from tether.access import visible_patients
 from tether.accounts.models import CareTeamMember, Patient, Role, User
 from tether.assessments.models import Assessment
+from tether.care.contact import human_contact_annotations, last_human_contact
 from tether.care.models import TreatmentEpisode, thresholds_for
-from tether.care.targets import FLAG_LABELS, EpisodeStatus, Flag, Score, episode_status, need_rank
-from tether.crisis.models import AlertEvent, RiskAlert
+from tether.care.targets import (
+    DEFAULTS,
+    FLAG_LABELS,
+    EpisodeStatus,
+    Flag,
+    Score,
+    episode_status,
+    need_rank,
+)
+from tether.crisis.models import RiskAlert
 from tether.engagement.models import Appointment, Enrollment
 
 MISSED_WINDOW = timedelta(days=28)
@@ -39,6 +59,9 @@ class RegistryRow:
     status: EpisodeStatus | None
     flags: tuple[Flag, ...]
     need: int
+    # The Columbia triage of the patient's open alert(s), highest first: "high", "moderate",
+    # "low", or "" (no open alert, or not triaged yet).
+    triage: str = ""
 
     @property
     def flag_labels(self) -> list[str]:
@@ -76,27 +99,30 @@ def _open_episode(field: str):
     )
 
 
+TRIAGE_RANK = {RiskAlert.Triage.HIGH: 3, RiskAlert.Triage.MODERATE: 2, RiskAlert.Triage.LOW: 1}
+
+
+def open_alert_triage() -> Subquery:
+    """Return a Patient annotation: the highest triage among the patient's open alerts
+    ("" when none is triaged, NULL when no alert is open)."""
+    ranked = (
+        RiskAlert.objects.filter(patient=OuterRef("pk"))
+        .exclude(status=RiskAlert.Status.RESOLVED)
+        .annotate(
+            rank=Case(
+                *(When(triage=t, then=Value(r)) for t, r in TRIAGE_RANK.items()),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-rank", "-created_at")
+        .values("triage")[:1]
+    )
+    return Subquery(ranked)
+
+
 def registry_patients(user: User, *, now: datetime) -> QuerySet[Patient]:
     """The patients `user` may see, annotated with what the rules need (one query)."""
-    last_attended = (
-        Appointment.objects.filter(
-            patient=OuterRef("pk"), attendance=Appointment.Attendance.ATTENDED
-        )
-        .order_by("-starts_at")
-        .values("starts_at")[:1]
-    )
-    last_assessment = (
-        Assessment.objects.filter(patient=OuterRef("pk"))
-        .order_by("-completed_at")
-        .values("completed_at")[:1]
-    )
-    last_alert_action = (
-        AlertEvent.objects.filter(alert__patient=OuterRef("pk"), actor__isnull=False)
-        .exclude(kind__in=[AlertEvent.Kind.RAISED, AlertEvent.Kind.NOTE])
-        .order_by("-at")
-        .values("at")[:1]
-    )
-    epoch = datetime(1970, 1, 1, tzinfo=now.tzinfo)
     coordinator = CareTeamMember.objects.filter(
         patient=OuterRef("pk"), team_role=CareTeamMember.TeamRole.COORDINATOR
     ).annotate(name=Concat(F("staff__first_name"), Value(" "), F("staff__last_name")))
@@ -116,11 +142,8 @@ def registry_patients(user: User, *, now: datetime) -> QuerySet[Patient]:
                 starts_at__gte=now - MISSED_WINDOW,
             )
         ),
-        last_contact_at=Greatest(
-            Coalesce(Subquery(last_attended), Value(epoch)),
-            Coalesce(Subquery(last_assessment), Value(epoch)),
-            Coalesce(Subquery(last_alert_action), Value(epoch)),
-        ),
+        alert_triage=open_alert_triage(),
+        **human_contact_annotations(),
         coordinator_name=Subquery(coordinator.values("name")[:1]),
     )
 
@@ -130,9 +153,11 @@ def _scores_by_patient(rows: Iterable[Patient], zone: ZoneInfo) -> dict:
     if not starts:
         return {}
     found: dict = defaultdict(lambda: {"phq9": [], "gad7": []})
-    # A plain datetime bound (not __date) so the index on completed_at is used; a day's margin
-    # and the exact per-episode filtering in targets cover the time-zone edge.
-    since = datetime.combine(min(starts.values()) - timedelta(days=1), time.min, tzinfo=zone)
+    # A plain datetime bound (not __date) so the index on completed_at is used; the intake
+    # window before the start (an intake score is the baseline), a day's margin and the exact
+    # per-episode filtering in targets cover the time-zone edge.
+    window = timedelta(days=DEFAULTS.baseline_before_days + 1)
+    since = datetime.combine(min(starts.values()) - window, time.min, tzinfo=zone)
     scores = (
         Assessment.objects.scored()
         .filter(
@@ -143,7 +168,9 @@ def _scores_by_patient(rows: Iterable[Patient], zone: ZoneInfo) -> dict:
         .values_list("patient_id", "instrument", "completed_at", "total")
     )
     for patient_id, code, completed_at, total in scores:
-        found[patient_id][code].append(Score(on=_local_date(completed_at, zone), total=total))
+        found[patient_id][code].append(
+            Score(on=_local_date(completed_at, zone), total=total, at=completed_at)
+        )
     return found
 
 
@@ -173,10 +200,7 @@ def filter_patients(
 
 
 def _row(p: Patient, scores: dict, *, zone: ZoneInfo, today: date, thresholds) -> RegistryRow:
-    last_contact = (
-        p.last_contact_at if p.last_contact_at and p.last_contact_at.year > 1970 else None
-    )
-    contact_on = _local_date(last_contact, zone)
+    contact_on = _local_date(last_human_contact(p), zone)
     if p.episode_started_on:
         status = episode_status(
             started_on=p.episode_started_on,
@@ -203,6 +227,7 @@ def _row(p: Patient, scores: dict, *, zone: ZoneInfo, today: date, thresholds) -
         status=status,
         flags=flags,
         need=need_rank(flags),
+        triage=(p.alert_triage or "") if p.has_open_alert else "",
     )
 
 
@@ -233,7 +258,8 @@ def registry(
     coordinator: User | None = None,
     flag: Flag | None = None,
 ) -> Registry:
-    """Every patient `user` may see, ordered by need: open risk alerts, not improving (change
+    """Every patient `user` may see, ordered by need: open risk alerts (high triage first),
+    severe scores, not improving (change
     the plan first), relapse, overdue reassessment, no baseline, overdue contact, missed
     sessions, reassessment due, then everyone else. Filters narrow it; the caseload size is
     counted before them."""
@@ -255,10 +281,12 @@ def registry(
     ]
     if flag is not None:
         rows = [r for r in rows if flag in r.flags]
-    # By need, then the longest in treatment, then by name: a stable, explainable order.
+    # By need (open alerts with high triage first), then the longest in treatment, then by
+    # name: a stable, explainable order.
     rows.sort(
         key=lambda r: (
             r.need,
+            -TRIAGE_RANK.get(r.triage, 0),
             r.episode_id is None,
             r.started_on or date.max,
             r.patient.last_name,

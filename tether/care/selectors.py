@@ -3,13 +3,17 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
 from tether.access import visible_patients
 from tether.accounts.models import Patient, User
 from tether.assessments.instruments import MSPSS, PHQ9
 from tether.assessments.models import Assessment
-from tether.crisis.models import AlertEvent, RiskAlert
+from tether.care.contact import human_contact_annotations, last_human_contact
+from tether.care.models import thresholds_for
+from tether.care.registry import TRIAGE_RANK, open_alert_triage
+from tether.care.targets import needs_prompt_contact
+from tether.crisis.models import RiskAlert
 from tether.network.analysis import LOW_MSPSS_MEAN, Support
 from tether.network.layers import LAYER_ORDER, Layer
 from tether.network.models import SafetyPlan
@@ -20,47 +24,60 @@ def _scores(code: str) -> QuerySet[Assessment]:
     return (
         Assessment.objects.scored()
         .filter(patient=OuterRef("pk"), instrument=code)
-        .order_by("-completed_at")
+        .order_by("-completed_at", "-created_at")
     )
 
 
 def caseload(user: User) -> QuerySet[Patient]:
     """Return the patients `user` may see, with their latest PHQ-9 and GAD-7, the score before
-    each, and their last contact; patients with an unresolved alert first.
+    each, their last human contact (care.contact) and their open alerts' highest triage;
+    patients with an unresolved alert first, high triage before moderate, low and untriaged.
 
     Everything comes from correlated subqueries, so one page costs the same number of queries
     whatever its length."""
     active_alerts = RiskAlert.objects.filter(patient=OuterRef("pk")).exclude(
         status=RiskAlert.Status.RESOLVED
     )
-    staff_actions = AlertEvent.objects.filter(alert__patient=OuterRef("pk")).exclude(
-        kind=AlertEvent.Kind.RAISED
-    )
-    annotations = {"has_active_alert": Exists(active_alerts)}
+    annotations = {"has_active_alert": Exists(active_alerts), "alert_triage": open_alert_triage()}
     for code in ("phq9", "gad7"):
         annotations[f"{code}_total"] = Subquery(_scores(code).values("total")[:1])
         annotations[f"{code}_severity"] = Subquery(_scores(code).values("severity")[:1])
         annotations[f"{code}_previous"] = Subquery(
             _scores(code).values("total")[1:2], output_field=IntegerField()
         )
-    annotations["last_assessment_at"] = Subquery(
-        Assessment.objects.filter(patient=OuterRef("pk"))
-        .order_by("-completed_at")
-        .values("completed_at")[:1]
+    triage_rank = Case(
+        *(When(alert_triage=t, then=Value(r)) for t, r in TRIAGE_RANK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
     )
-    annotations["last_staff_action_at"] = Subquery(staff_actions.order_by("-at").values("at")[:1])
     return (
         visible_patients(user)
-        .annotate(**annotations)
-        .order_by("-has_active_alert", "last_name", "first_name", "pk")
+        .annotate(**annotations, **human_contact_annotations())
+        .annotate(triage_rank=triage_rank)
+        .order_by("-has_active_alert", "-triage_rank", "last_name", "first_name", "pk")
     )
+
+
+def prompt_contact(patient: Patient) -> Assessment | None:
+    """Return the patient's latest scored PHQ-9 or GAD-7 if it asks them to contact their
+    care team (targets.needs_prompt_contact: severe, question 9 not above 0), else None."""
+    thresholds = thresholds_for(patient.practice)
+    for code in ("phq9", "gad7"):
+        latest = (
+            patient.assessments.scored()
+            .filter(instrument=code)
+            .order_by("-completed_at", "-created_at")
+            .first()
+        )
+        item9 = latest.answers[8] if latest and code == "phq9" else None
+        if latest and needs_prompt_contact(code, latest.total, item9, thresholds):
+            return latest
+    return None
 
 
 def last_contact(row: Patient):
-    """Return the latest of the row's last assessment and last staff action on an alert.
-    Appointments (the engagement issue) will join this."""
-    moments = [m for m in (row.last_assessment_at, row.last_staff_action_at) if m is not None]
-    return max(moments) if moments else None
+    """Return the row's last human contact (the one definition, care.contact)."""
+    return last_human_contact(row)
 
 
 def add_network_coverage(rows: Sequence[Patient]) -> None:

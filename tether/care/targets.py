@@ -5,25 +5,33 @@ the API, the case review and the outcome figures all call these, so a rule lives
 Thresholds are a practice setting (`Thresholds`, defaults from CLINICAL.md).
 
 Definitions (per instrument, PHQ-9 or GAD-7):
-- baseline: the first score of the episode (on or after its start);
+- order: scores are ordered by their full timestamp (`Score.at`), never by date alone, so
+  of two scores on one day the later one is the latest;
+- baseline: the first score of the episode (on or after its start); when none was taken on
+  the first day, an intake score taken up to 14 days before the start is the baseline (the
+  latest such one);
 - change: baseline − latest, in points and as a percentage of baseline (positive = better);
 - response: a reduction of at least 50% from baseline (exactly 50% counts);
 - remission: latest score below 5;
-- not improving: at least 8 weeks (56 days) since the episode started and no response yet —
+- not improving: at least 8 weeks (56 days) since the episode started and neither response
+  nor remission yet (remission with a smaller drop, e.g. 7 -> 4, is not "not improving") —
   a patient with no score since baseline counts as not improving (no evidence of
   improvement), and their reassessment is overdue as well;
 - change the plan: still not improving at 10 weeks or later (review again by weeks 10–12);
 - reassessment: due from 2 weeks after the latest score, overdue after 4 weeks (after
   remission too, contacts every 4 weeks);
 - first follow-up contact: within 4 weeks of the episode's start;
-- relapse: a score of 10 or more after a score in remission.
+- relapse: a score of 10 or more after a score in remission;
+- prompt contact: a latest PHQ-9 of 20 or more or GAD-7 of 15 or more (severe) asks the
+  patient to contact their care team and flags the registry; it is not a risk alert (PHQ-9
+  question 9 above 0 is, and is handled by the crisis layer).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 
@@ -42,6 +50,9 @@ class Thresholds:
     caseload_limit: int = 100
     dropout_days: int = 56  # no contact for 8 weeks before discharge
     small_cohort: int = 10  # fewer than this: counts only, never rates
+    baseline_before_days: int = 14  # an intake score this close before the start is baseline
+    prompt_phq9_from: int = 20  # severe depression: please contact your care team
+    prompt_gad7_from: int = 15  # severe anxiety
 
 
 DEFAULTS = Thresholds()
@@ -51,6 +62,7 @@ class Flag(StrEnum):
     """Registry flags, in the order of need used to sort the registry."""
 
     OPEN_ALERT = "open_alert"
+    SEVERE_SCORE = "severe_score"
     CHANGE_PLAN = "change_plan"
     NOT_IMPROVING = "not_improving"
     REASSESSMENT_OVERDUE = "reassessment_overdue"
@@ -63,6 +75,7 @@ class Flag(StrEnum):
 
 FLAG_LABELS = {
     Flag.OPEN_ALERT: "Open risk alert",
+    Flag.SEVERE_SCORE: "Severe score: contact soon",
     Flag.CHANGE_PLAN: "Still not improving: change the plan",
     Flag.NOT_IMPROVING: "Not improving at 8 weeks: case review",
     Flag.REASSESSMENT_OVERDUE: "Reassessment overdue",
@@ -76,6 +89,7 @@ FLAG_LABELS = {
 # Sort order of the registry: the first flag a patient has decides their place.
 NEED_ORDER = (
     Flag.OPEN_ALERT,
+    Flag.SEVERE_SCORE,
     Flag.CHANGE_PLAN,
     Flag.NOT_IMPROVING,
     Flag.RELAPSE,
@@ -89,8 +103,28 @@ NEED_ORDER = (
 
 @dataclass(frozen=True)
 class Score:
-    on: date
+    on: date  # the local date, for windows counted in days
     total: int
+    at: datetime | None = None  # when it was completed: orders two scores on one day
+
+    @property
+    def order(self) -> tuple[date, float]:
+        return (self.on, self.at.timestamp() if self.at else 0.0)
+
+
+def needs_prompt_contact(
+    instrument: str, total: int | None, item9: int | None, thresholds: Thresholds = DEFAULTS
+) -> bool:
+    """Return whether a result should ask the patient to contact their care team: a severe
+    PHQ-9 (>= 20) or GAD-7 (>= 15) with PHQ-9 question 9 at 0 or not asked. (Question 9 above
+    0 is a risk alert, and the crisis panel shows instead.)"""
+    if total is None or (item9 or 0) > 0:
+        return False
+    if instrument == "phq9":
+        return total >= thresholds.prompt_phq9_from
+    if instrument == "gad7":
+        return total >= thresholds.prompt_gad7_from
+    return False
 
 
 @dataclass(frozen=True)
@@ -115,7 +149,7 @@ class Progress:
 
 def progress(scores: Sequence[Score], thresholds: Thresholds = DEFAULTS) -> Progress:
     """The course of one instrument from its scores within an episode (any order)."""
-    ordered = sorted(scores, key=lambda s: s.on)
+    ordered = sorted(scores, key=lambda s: s.order)
     if not ordered:
         return Progress(None, None, 0, None, None, False, False, False, False, False)
     baseline, latest = ordered[0], ordered[-1]
@@ -186,15 +220,21 @@ def episode_status(
     missed_session: bool = False,
     thresholds: Thresholds = DEFAULTS,
 ) -> EpisodeStatus:
-    """Every rule for one episode on `today`. Scores before `started_on` are ignored; so is
-    a contact before it."""
-    phq = progress([s for s in phq9 if started_on <= s.on <= today], thresholds)
-    gad = progress([s for s in gad7 if started_on <= s.on <= today], thresholds)
+    """Every rule for one episode on `today`. Scores before `started_on` are ignored, except
+    the latest intake score within `baseline_before_days` before it (the baseline); a contact
+    before the start is ignored."""
+    phq = progress(
+        episode_scores(phq9, started_on=started_on, today=today, t=thresholds), thresholds
+    )
+    gad = progress(
+        episode_scores(gad7, started_on=started_on, today=today, t=thresholds), thresholds
+    )
     days = (today - started_on).days
     measured = [p for p in (phq, gad) if p.has_baseline]
     targets = [p for p in measured if p.is_target] or measured
-    # Not improving on any target instrument, once 8 weeks have passed.
-    behind = [p for p in targets if not p.response]
+    # Not improving on any target instrument, once 8 weeks have passed. Remission is
+    # improvement even when the drop is under 50% (a baseline of 7 down to 4).
+    behind = [p for p in targets if not p.response and not p.remission]
     not_improving = days >= thresholds.not_improving_days and bool(behind)
     change_plan = not_improving and days >= thresholds.change_plan_days
 
@@ -214,8 +254,12 @@ def episode_status(
     else:
         contact_overdue = today > contact + timedelta(days=thresholds.contact_overdue_days)
 
+    severe = (phq.latest is not None and phq.latest.total >= thresholds.prompt_phq9_from) or (
+        gad.latest is not None and gad.latest.total >= thresholds.prompt_gad7_from
+    )
     present = {
         Flag.OPEN_ALERT: open_alert,
+        Flag.SEVERE_SCORE: severe,
         Flag.CHANGE_PLAN: change_plan,
         Flag.NOT_IMPROVING: not_improving and not change_plan,
         Flag.RELAPSE: any(p.relapse for p in measured),
@@ -239,6 +283,21 @@ def episode_status(
         contact_overdue=contact_overdue,
         flags=tuple(f for f in NEED_ORDER if present[f]),
     )
+
+
+def episode_scores(
+    scores: Sequence[Score], *, started_on: date, today: date, t: Thresholds = DEFAULTS
+) -> list[Score]:
+    """Return the scores that belong to an episode, in order: those from its start to
+    `today`, preceded — unless one was taken on the first day — by the latest intake score
+    within `t.baseline_before_days` before the start (it is the baseline)."""
+    window = started_on - timedelta(days=t.baseline_before_days)
+    during = sorted((s for s in scores if started_on <= s.on <= today), key=lambda s: s.order)
+    if during and during[0].on == started_on:
+        return during  # a score on the first day is the baseline: closest to the start
+    before = [s for s in scores if window <= s.on < started_on]
+    intake = max(before, key=lambda s: s.order, default=None)
+    return ([intake] if intake else []) + during
 
 
 def need_rank(flags: Sequence[Flag]) -> int:

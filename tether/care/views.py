@@ -6,7 +6,13 @@ from tether.access import get_own_patient, get_patient
 from tether.accounts.models import Patient
 from tether.assessments.charts import score_chart
 from tether.assessments.instruments import GAD7, INSTRUMENTS, PHQ9
-from tether.care.selectors import add_network_coverage, caseload, intake_summary, last_contact
+from tether.care.selectors import (
+    add_network_coverage,
+    caseload,
+    intake_summary,
+    last_contact,
+    prompt_contact,
+)
 from tether.care.views_registry import episode_context
 from tether.crisis.forms import RaiseAlertForm
 from tether.crisis.models import RiskAlert
@@ -73,5 +79,10 @@ def intake_summary_page(request: HttpRequest, patient_id) -> HttpResponse:
 @patient_required
 def patient_home(request: HttpRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
-    context = {"patient": patient, "instruments": [PHQ9, GAD7], **_history(patient)}
+    context = {
+        "patient": patient,
+        "instruments": [PHQ9, GAD7],
+        "prompt_contact": prompt_contact(patient),
+        **_history(patient),
+    }
     return render(request, "care/patient_home.html", context)

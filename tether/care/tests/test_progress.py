@@ -61,7 +61,9 @@ def _assert_kind(html: str) -> None:
         ((16, 4), "under 5 — that's what we call remission"),
         ((16, 13), "come down 3 points since you started"),
         ((16, 15), "come down 1 point since you started"),
-        ((12, 14), "hasn't come down yet. That's common early on"),
+        ((12, 12), "hasn't come down yet. That's common early on"),
+        ((12, 14), "gone up since you started, from 12 to 14"),
+        ((16, 24), "please let your care team know how you're doing"),
     ],
 )
 def test_it_says_what_the_scores_mean(people, phq9, expected):

@@ -111,8 +111,8 @@ def test_targets_are_instruments_with_a_baseline_of_ten_or_more():
     assert result.not_improving
 
 
-def test_scores_before_the_episode_are_not_its_baseline():
-    result = status(30, [s(-10, 22), s(1, 12), s(28, 6)])
+def test_scores_long_before_the_episode_are_not_its_baseline():
+    result = status(30, [s(-15, 22), s(1, 12), s(28, 6)])
     assert result.phq9.baseline.total == 12 and result.phq9.response
 
 
