@@ -1,97 +1,184 @@
-"""Crisis-language detection: transparent phrases plus semantic similarity."""
+"""Crisis-language detection: tiers, their evidence, the scopes that respect ordinary speech,
+and the fall-back to the lists when the model fails."""
+
+import json
+import logging
 
 import pytest
 
-from tether.crisis.language import detect, detect_many, lexicon, matched_phrases, sentences
+from tether.crisis import language
+from tether.crisis.language import CONCERN, CRISIS, DATA_FILE, NONE, detect, detect_many, lexicon
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("I want to kill myself.", "Crisis words: “kill myself”"),
+        ("honestly i just wanna die", "Crisis words: “want to die”"),
+        ("I’ve been cutting myself again", "Self-harm"),  # curly apostrophe
+        ("Everyone would be better off without me.", "Wish to be dead or not wake up"),
+        ("I DON'T WANT TO LIVE ANYMORE", "Crisis words"),
+        ("kms", "Crisis slang: “kms”"),
+        ("thinking about ctb this weekend", "Crisis slang: “ctb”"),
+        ("i want to unalive myself", "Crisis slang"),
+        ("sewerslide is all i think about", "Crisis slang"),
+        ("I wish I could go to sleep and not wake up", "Wish to be dead"),
+        ("saving up my pills, plan to take them all this weekend", "Names a means"),
+        ("I bought a rope today", "Names a means"),
+        ("I gave away my guitar, I won't need it anymore", "Goodbye or giving things away"),
+    ],
+)
+def test_it_reads_first_person_crisis_statements_as_crisis_with_reasons(text, reason):
+    signal = detect(text)
+
+    assert signal.tier == CRISIS and signal.flagged
+    assert reason in signal.reason
+    assert signal.phrases
+
+
+def test_it_corrects_misspellings_with_the_fuzzy_matcher_and_says_so():
+    signal = detect("i want to commit suacide")
+
+    assert signal.flagged
+    assert "“suacide” read as “suicide”" in signal.reason
+    assert detect("i want to kil myself").flagged  # a listed spelling
+
+
+def test_it_names_a_plan_with_a_timeframe():
+    signal = detect("I'm going to unalive myself tonight")
+
+    assert signal.flagged
+    assert "Plan with a timeframe: “tonight”" in signal.reason
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "I want to kill myself.",
-        "honestly i just wanna die",
-        "I’ve been cutting myself again",  # curly apostrophe
-        "Everyone would be better off dead without me. Better off dead, really.",
-        "I DON'T WANT TO LIVE ANYMORE",
+        "Five years ago I was suicidal, today I'm well.",
+        "I used to self-harm.",
+        "My therapist asked if I was suicidal and I said no.",
+        "A character in a novel kills herself.",
+        "This homework is killing me.",
+        "I could murder a pizza.",
+        "I'm dying to see it.",
+        "That joke killed me.",
+        "If you are thinking about suicide, please call 988, they helped me a lot.",
+        "I would never kill myself, I have my kids.",
+        "I burned myself cooking dinner lol",
+        "I ran 5 kms today and I feel great.",
+        "skill myself up in python",
+        "I know how it feels to want to die. Please text 988.",
     ],
 )
-def test_first_person_phrases_are_found(text):
+def test_it_respects_ordinary_speech_negation_the_past_and_fiction(text):
+    assert detect(text).tier == NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My friend said she wants to die.",
+        "I'm worried my brother is suicidal.",
+        "I can't go on like this.",
+        "I feel like such a burden to everyone.",
+    ],
+)
+def test_someone_else_at_risk_and_hopelessness_are_concern_not_crisis(text):
     signal = detect(text)
+
+    assert signal.tier == CONCERN
+    assert not signal.flagged
+    assert signal.reason
+
+
+def test_a_past_clause_never_turns_down_a_present_one():
+    signal = detect("I used to cut, and tonight I'm going to do it again")
+
     assert signal.flagged
-    assert signal.phrases
-    assert "Crisis words" in signal.reason
+    assert "Plan with a timeframe" in signal.reason
+    assert detect("I'm not suicidal. But I've been cutting again this week.").flagged
+    assert detect("Five years ago I was suicidal. Today I want to kill myself.").flagged
 
 
-def test_phrases_match_whole_words_only():
-    assert matched_phrases("We talked about the overdose prevention program") == ("overdose",)
-    assert matched_phrases("I'm unsuicidalish") == ()
-    assert matched_phrases("skill myself up in python") == ()
+def test_intent_to_act_alone_needs_crisis_words_somewhere_in_the_text():
+    # With a time but no crisis words anywhere, a human should look; it raises no alert.
+    assert detect("I'm going to do it tonight, the gym opens at six").tier == CONCERN
+    assert detect("I think I'll do it, the course looks fun").tier == NONE
 
 
-def test_semantic_component_catches_crisis_without_listed_words():
-    text = "Some days I think my family would be happier if I was gone for good."
-    assert matched_phrases(text) == ()
+def test_the_model_raises_text_without_listed_words_to_concern_only():
+    text = "There is nothing left for me here and I am ready to be gone for good."
     signal = detect(text)
-    assert signal.flagged
+
+    assert signal.semantic == "checked"
     assert signal.similarity >= lexicon().threshold
+    assert signal.tier == CONCERN
     assert "Reads like a crisis statement" in signal.reason
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "I had a panic attack at the supermarket today but I got through it.",
-        "Does anyone have tips for talking to your partner about depression?",
-        "This group has helped me feel less alone.",
-        "The baby slept four hours straight last night!",
-    ],
-)
-def test_everyday_posts_are_not_flagged(text):
-    assert not detect(text).flagged
+def test_the_model_is_not_asked_about_text_without_a_gate_word(monkeypatch):
+    def fail(texts):
+        raise AssertionError("embedded an ordinary post")
+
+    monkeypatch.setattr("tether.peers.embedding.embed_many", fail)
+
+    signal = detect("Lovely walk with the dog this morning.")
+
+    assert (signal.tier, signal.semantic) == (NONE, "checked")
 
 
-def test_longest_sentence_signal_wins_in_a_long_post():
-    text = (
-        "Work was fine today and I made pasta for dinner. The weather was grey again. "
-        "I keep thinking about ending my life when the house goes quiet."
-    )
-    signal = detect(text)
-    assert signal.flagged
-    assert "ending my life" in signal.closest_sentence
+def test_a_failing_model_falls_back_to_the_lists_and_is_logged(monkeypatch, caplog):
+    def broken(texts):
+        raise RuntimeError("model weights missing")
+
+    monkeypatch.setattr("tether.peers.embedding.embed_many", broken)
+    language._example_vectors.cache_clear()
+
+    with caplog.at_level(logging.ERROR, logger="tether.crisis.language"):
+        signals = detect_many(["I'm so tired, I just want to be gone.", "I cant go on like this"])
+
+    assert [s.semantic for s in signals] == ["failed", "failed"]
+    assert signals[1].tier == CONCERN  # the lists still read what they know
+    assert "using the lists alone" in caplog.text
+    assert "model weights missing" in caplog.text
+    language._example_vectors.cache_clear()
+
+
+def test_lists_are_enough_for_a_crisis_so_the_model_is_skipped(monkeypatch):
+    monkeypatch.setattr("tether.peers.embedding.embed_many", lambda texts: 1 / 0)
+
+    signal = detect("I want to die")
+
+    assert signal.flagged and signal.semantic == "skipped"
 
 
 def test_detect_many_keeps_order_and_handles_empty_text():
     signals = detect_many(["", "I want to die", "Lovely walk today."])
-    assert [s.flagged for s in signals] == [False, True, False]
-    assert signals[0].similarity == 0.0
+
+    assert [s.tier for s in signals] == [NONE, CRISIS, NONE]
+    assert signals[0].similarity == 0.0 and signals[0].reason == ""
 
 
-def test_sentences_drop_tiny_fragments_but_keep_short_whole_texts():
-    assert sentences("ok. I feel like ending it all tonight.") == [
-        "I feel like ending it all tonight."
+def test_clauses_split_on_but_and_a_new_time():
+    assert language.clauses("i used to cut, and tonight i'm going to do it again") == [
+        "i used to cut",
+        "tonight i'm going to do it again",
     ]
-    assert sentences("help") == ["help"]
 
 
-def test_the_phrase_file_is_dated_and_first_person():
+def test_the_data_file_is_dated_reviewable_and_first_person():
+    raw = json.loads(DATA_FILE.read_text())
     lex = lexicon()
-    assert lex.reviewed_on
-    assert "suicide" not in lex.phrases  # a topic word: helpers use it as much as people at risk
+
+    assert raw["reviewed_on"] < raw["review_by"]
+    assert lex.crisis and lex.concern and lex.examples
+    assert all(c.reason for c in lex.crisis + lex.concern)
     assert 0 < lex.threshold < 1
+    assert detect("suicide").tier != CRISIS  # a topic word: helpers use it as much as anyone
 
 
 def test_the_files_own_examples_behave_as_labelled():
-    import json
+    semantic = json.loads(DATA_FILE.read_text())["semantic"]
 
-    from tether.crisis.language import DATA_FILE
-
-    data = json.loads(DATA_FILE.read_text())
-    assert all(s.flagged for s in detect_many(data["examples"]))
-    flagged = [
-        t
-        for t, s in zip(
-            data["not_crisis_examples"], detect_many(data["not_crisis_examples"]), strict=True
-        )
-        if s.flagged
-    ]
-    assert flagged == []
+    assert all(s.tier != NONE for s in detect_many(semantic["examples"]))
+    assert not [s for s in detect_many(semantic["not_crisis_examples"]) if s.flagged]
