@@ -7,12 +7,9 @@ others); Indicator users' flag rate is reported for context only.
 
 from __future__ import annotations
 
-import json
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from evaluation.data import User
 from evaluation.metrics import flags_per_user, user_rates
@@ -21,8 +18,10 @@ from tether.crisis import language
 IN_CRISIS = ("Ideation", "Behavior", "Attempt")
 SUPPORTIVE = "Supportive"
 INDICATOR = "Indicator"
-SWEEP_THRESHOLDS = (0.50, 0.55, 0.60, 0.65, 0.70, 0.75)
 BATCH_POSTS = 250
+# Figures of the detector before issue 10 (phrase list or similarity >= 0.62), measured
+# 2026-11-26 with this harness; kept so that every run prints the comparison.
+BEFORE = {"recall": 0.686, "false_alarm_rate": 0.444, "posts_flagged_per_user": 1.51}
 
 
 @dataclass(frozen=True)
@@ -31,10 +30,13 @@ class PostSignals:
 
     text: list[str]
     user: list[int]
-    flagged: list[bool]  # the shipped detector: phrases or similarity >= threshold
-    phrase_flagged: list[bool]  # detect_many(..., semantic=False)
-    phrases: list[tuple[str, ...]]
+    tier: list[str]  # crisis / concern / none, as the app reads the post
+    reasons: list[tuple[str, ...]]
     similarity: list[float]
+
+    @property
+    def flagged(self) -> list[bool]:
+        return [t == language.CRISIS for t in self.tier]
 
 
 def canonical_label(label: str) -> str:
@@ -49,18 +51,21 @@ def detect_posts(
     """Run the app's detector over every post in batches; return signals and timing."""
     texts = [post for u in users for post in u.posts]
     owner = [i for i, u in enumerate(users) for _ in u.posts]
-    flagged, phrase_flagged, phrases, similarity = [], [], [], []
-    sentences = sum(len(language.sentences(t)) for t in texts) + len(language.lexicon().examples)
-    log(f"crisis: {len(texts):,} posts ({sentences:,} sentences to embed) from {len(users)} users")
+    tier, reasons, similarity = [], [], []
+    embedded = 0
+    log(f"crisis: {len(texts):,} posts from {len(users)} users")
     started = time.perf_counter()
     for start in range(0, len(texts), batch_posts):
         batch = texts[start : start + batch_posts]
-        full = language.detect_many(batch)
-        lexical = language.detect_many(batch, semantic=False)
-        flagged += [s.flagged for s in full]
-        phrase_flagged += [s.flagged for s in lexical]
-        phrases += [s.phrases for s in full]
-        similarity += [s.similarity for s in full]
+        signals = language.detect_many(batch)
+        tier += [s.tier for s in signals]
+        reasons += [s.reasons for s in signals]
+        similarity += [s.similarity for s in signals]
+        embedded += sum(
+            len(language.gated_sentences(t))
+            for t, s in zip(batch, signals, strict=True)
+            if s.semantic == "checked"
+        )
         done = start + len(batch)
         elapsed = time.perf_counter() - started
         log(
@@ -68,8 +73,8 @@ def detect_posts(
             f"{elapsed:6.0f} s, {done / elapsed:5.1f} posts/s"
         )
     seconds = time.perf_counter() - started
-    signals = PostSignals(texts, owner, flagged, phrase_flagged, phrases, similarity)
-    return signals, {"texts": sentences, "seconds": seconds}
+    signals = PostSignals(texts, owner, tier, reasons, similarity)
+    return signals, {"texts": embedded, "seconds": seconds}
 
 
 def _summary(labels: Sequence[str], signals: PostSignals, post_flagged: Sequence[bool]) -> dict:
@@ -81,107 +86,58 @@ def _summary(labels: Sequence[str], signals: PostSignals, post_flagged: Sequence
     return summary
 
 
-def _brief(summary: dict) -> dict:
-    return {
-        "recall": summary["recall"],
-        "false_alarm_rate": summary["false_alarm_rate"],
-        "indicator_flag_rate": summary["indicator_flag_rate"],
-        "posts_flagged_per_user": summary["posts_flagged_per_user"],
-        "posts_flagged_total": summary["posts_flagged_total"],
-    }
-
-
-def threshold_sweep(labels: Sequence[str], signals: PostSignals, shipped: float) -> dict:
-    """Recall and false alarms of the semantic component at other thresholds."""
-    rows = []
-    for threshold in sorted({*SWEEP_THRESHOLDS, shipped}):
-        semantic = [s >= threshold for s in signals.similarity]
-        combined = [p or s for p, s in zip(signals.phrase_flagged, semantic, strict=True)]
-        rows.append(
-            {
-                "threshold": threshold,
-                "shipped": threshold == shipped,
-                "semantic_only": _brief(_summary(labels, signals, semantic)),
-                "combined": _brief(_summary(labels, signals, combined)),
-            }
-        )
-    return {
-        "note": (
-            "Context only, NOT used to tune the shipped threshold: this set is a hard test "
-            "(labels per user, altered text, helpers as negatives), not training data."
-        ),
-        "rows": rows,
-    }
-
-
-def phrases_without(removed: set[str]) -> language.Lexicon:
-    """Return the shipped lexicon with some phrases taken out (read through the app's own
-    loader, so matching rules stay the app's)."""
-    # The app's loader and folding (private there) are reused so that matching rules cannot
-    # drift between the app and this measurement.
-    raw = json.loads(language.DATA_FILE.read_text())
-    raw["phrases"] = [p for p in raw["phrases"] if language._fold(p).strip() not in removed]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "crisis_language.json"
-        path.write_text(json.dumps(raw))
-        return language.lexicon.__wrapped__(path)
-
-
-def phrase_review(labels: Sequence[str], signals: PostSignals, threshold: float) -> list[dict]:
-    """For every phrase that matched: which users it reached, and the effect of removing it.
-
-    Removing a phrase can let a shorter one it contained match instead ("planning to kill
-    myself" -> "kill myself"), so the posts it matched are re-read with a lexicon without it.
-    """
+def reason_review(labels: Sequence[str], signals: PostSignals) -> list[dict]:
+    """For every kind of reason on a crisis post ("Crisis words", "Plan"...): the users it
+    reached by label. Context for the list's reviewer, not used to tune anything."""
     crisis = set(IN_CRISIS)
-    found = sorted({p for ps in signals.phrases for p in ps})
-    rows = []
-    for phrase in found:
-        posts = [i for i, ps in enumerate(signals.phrases) if phrase in ps]
-        reached = {signals.user[i] for i in posts}
-        reduced = phrases_without({phrase})
-        flagged = list(signals.flagged)
-        for i in posts:
-            still = bool(reduced.pattern.findall(language._fold(signals.text[i])))
-            flagged[i] = still or signals.similarity[i] >= threshold
-        effect = _summary(labels, signals, flagged)
-        rows.append(
-            {
-                "phrase": phrase,
-                "posts": len(posts),
-                "users_in_crisis": sum(1 for u in reached if labels[u] in crisis),
-                "users_supportive": sum(1 for u in reached if labels[u] == SUPPORTIVE),
-                "users_indicator": sum(1 for u in reached if labels[u] == INDICATOR),
-                "if_removed": {
-                    "recall": effect["recall"],
-                    "false_alarm_rate": effect["false_alarm_rate"],
-                    "posts_flagged_total": effect["posts_flagged_total"],
-                },
-            }
-        )
-    rows.sort(key=lambda r: (-r["users_in_crisis"], r["users_supportive"], r["phrase"]))
+    reached: dict[str, set[int]] = {}
+    posts: dict[str, int] = {}
+    for i, (tier, reasons) in enumerate(zip(signals.tier, signals.reasons, strict=True)):
+        if tier != language.CRISIS:
+            continue
+        for reason in reasons:
+            kind = reason.split(":")[0]
+            reached.setdefault(kind, set()).add(signals.user[i])
+            posts[kind] = posts.get(kind, 0) + 1
+    rows = [
+        {
+            "reason": kind,
+            "posts": posts[kind],
+            "users_in_crisis": sum(1 for u in users if labels[u] in crisis),
+            "users_supportive": sum(1 for u in users if labels[u] == SUPPORTIVE),
+            "users_indicator": sum(1 for u in users if labels[u] == INDICATOR),
+        }
+        for kind, users in reached.items()
+    ]
+    rows.sort(key=lambda r: (-r["users_in_crisis"], r["users_supportive"], r["reason"]))
     return rows
 
 
 def evaluate(users: Sequence[User], log: Callable[[str], None]) -> dict:
     """Run the whole crisis experiment and return its results."""
     labels = [canonical_label(u.label) for u in users]
-    threshold = language.lexicon().threshold
+    lex = language.lexicon()
     signals, timing = detect_posts(users, log)
-    semantic = [s >= threshold for s in signals.similarity]
-    combined = _summary(labels, signals, signals.flagged)
+    crisis = _summary(labels, signals, signals.flagged)
+    seen = [t != language.NONE for t in signals.tier]
+    model_concern = [
+        t == language.CONCERN and any(r.startswith("Reads like") for r in rs)
+        for t, rs in zip(signals.tier, signals.reasons, strict=True)
+    ]
     by_label: dict[str, int] = {}
     for label in labels:
         by_label[label] = by_label.get(label, 0) + 1
     return {
-        "recall": combined["recall"],
-        "false_alarm_rate": combined["false_alarm_rate"],
-        "posts_flagged_per_user": combined["posts_flagged_per_user"],
+        "recall": crisis["recall"],
+        "false_alarm_rate": crisis["false_alarm_rate"],
+        "posts_flagged_per_user": crisis["posts_flagged_per_user"],
+        "before_issue_10": BEFORE,
         "definitions": {
             "in_crisis": list(IN_CRISIS),
             "false_alarms_on": SUPPORTIVE,
             "context": INDICATOR,
-            "user_flagged": "any of the user's posts is flagged",
+            "user_flagged": "any of the user's posts is read as crisis",
+            "user_seen": "any of the user's posts is read as crisis or concern",
         },
         "n": {
             "users": len(users),
@@ -193,23 +149,17 @@ def evaluate(users: Sequence[User], log: Callable[[str], None]) -> dict:
             "truncated_last_posts_kept": sum(1 for u in users if u.truncated_post),
         },
         "lexicon": {
-            "phrases": len(language.lexicon().phrases),
-            "examples": len(language.lexicon().examples),
-            "similarity_threshold": threshold,
-            "reviewed_on": language.lexicon().reviewed_on,
+            "crisis_patterns": len(lex.crisis),
+            "concern_patterns": len(lex.concern),
+            "examples": len(lex.examples),
+            "similarity_threshold": lex.threshold,
+            "reviewed_on": lex.reviewed_on,
         },
-        # The app's flag should be exactly "a phrase, or similarity >= threshold"; if the
-        # detector ever gains another rule, the component figures below stop adding up.
-        "combined_is_phrase_or_semantic": all(
-            f == (p or s)
-            for f, p, s in zip(signals.flagged, signals.phrase_flagged, semantic, strict=True)
-        ),
         "detectors": {
-            "combined": combined,
-            "phrase_only": _summary(labels, signals, signals.phrase_flagged),
-            "semantic_only": _summary(labels, signals, semantic),
+            "crisis": crisis,
+            "crisis_or_concern": _summary(labels, signals, seen),
+            "concern_from_model": _summary(labels, signals, model_concern),
         },
-        "threshold_sweep": threshold_sweep(labels, signals, threshold),
-        "phrases": phrase_review(labels, signals, threshold),
+        "reasons": reason_review(labels, signals),
         "embedding": timing,
     }

@@ -114,15 +114,30 @@ def crisis_report(c: dict) -> str:
     out = [
         f"CRISIS LANGUAGE  ({n['users']} users: {labels}; {n['posts']:,} posts; "
         f"{n['rows_parsed_by_fallback']} rows parsed by the fallback)",
-        f"(lexicon: {lex['phrases']} phrases, {lex['examples']} examples, "
-        f"threshold {lex['similarity_threshold']}; a user is flagged when any post is)",
+        f"(lexicon reviewed {lex['reviewed_on']}: {lex['crisis_patterns']} crisis and "
+        f"{lex['concern_patterns']} concern patterns, {lex['examples']} examples, threshold "
+        f"{lex['similarity_threshold']}; a user is flagged when any post is)",
         "",
     ]
     rows = []
+    before = c["before_issue_10"]
+    rows.append(
+        [
+            "before issue 10 (flagged)",
+            before["recall"],
+            before["false_alarm_rate"],
+            None,
+            before["posts_flagged_per_user"],
+            None,
+            None,
+            None,
+            None,
+        ]
+    )
     for name, key in (
-        ("shipped (phrases or semantic)", "combined"),
-        ("phrases only", "phrase_only"),
-        ("semantic only", "semantic_only"),
+        ("crisis tier (alert)", "crisis"),
+        ("crisis or concern", "crisis_or_concern"),
+        ("concern from the model", "concern_from_model"),
     ):
         d = c["detectors"][key]
         per = d["posts_flagged_per_user_by_group"]
@@ -156,69 +171,30 @@ def crisis_report(c: dict) -> str:
         )
     )
     out += ["", "Flag rate by label (share of users with at least one flagged post):"]
-    labels_seen = list(c["detectors"]["combined"]["flag_rate_by_label"])
+    labels_seen = list(c["detectors"]["crisis"]["flag_rate_by_label"])
     out.append(
         table(
             ["detector", *labels_seen],
             [
                 [key, *(c["detectors"][key]["flag_rate_by_label"][lab] for lab in labels_seen)]
-                for key in ("combined", "phrase_only", "semantic_only")
+                for key in ("crisis", "crisis_or_concern")
             ],
         )
     )
-    sweep = c["threshold_sweep"]
-    out += ["", "Semantic threshold sweep - " + sweep["note"]]
-    out.append(
-        table(
-            [
-                "threshold",
-                "sem. recall",
-                "sem. false al.",
-                "sem. posts/user",
-                "comb. recall",
-                "comb. false al.",
-                "comb. posts/user",
-                "shipped",
-            ],
-            [
-                [
-                    r["threshold"],
-                    r["semantic_only"]["recall"],
-                    r["semantic_only"]["false_alarm_rate"],
-                    r["semantic_only"]["posts_flagged_per_user"],
-                    r["combined"]["recall"],
-                    r["combined"]["false_alarm_rate"],
-                    r["combined"]["posts_flagged_per_user"],
-                    r["shipped"],
-                ]
-                for r in sweep["rows"]
-            ],
-        )
-    )
-    if c["phrases"]:
-        out += ["", "Phrases that matched (users reached; recall and false alarms if removed):"]
+    if c["reasons"]:
+        out += ["", "Reasons on crisis posts (users reached):"]
         out.append(
             table(
-                [
-                    "phrase",
-                    "posts",
-                    "in crisis",
-                    "Supportive",
-                    "Indicator",
-                    "recall w/o",
-                    "false al. w/o",
-                ],
+                ["reason", "posts", "in crisis", "Supportive", "Indicator"],
                 [
                     [
-                        p["phrase"],
-                        p["posts"],
-                        p["users_in_crisis"],
-                        p["users_supportive"],
-                        p["users_indicator"],
-                        p["if_removed"]["recall"],
-                        p["if_removed"]["false_alarm_rate"],
+                        r["reason"],
+                        r["posts"],
+                        r["users_in_crisis"],
+                        r["users_supportive"],
+                        r["users_indicator"],
                     ]
-                    for p in c["phrases"]
+                    for r in c["reasons"]
                 ],
             )
         )

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from evaluation import crisis_detection, peer_matching
+from evaluation import crisis_detection, dev_set, peer_matching
 from evaluation.data import Question, parse_post_list, read_questions, read_users
 from evaluation.metrics import accuracy, flags_per_user, top_k_accuracy, user_rates
 from evaluation.run import main
@@ -229,34 +229,61 @@ def test_it_chooses_settings_on_val_and_never_on_test():
 # Crisis review helpers
 
 
-def test_it_rereads_posts_when_a_phrase_is_removed():
-    reduced = crisis_detection.phrases_without({"planning to kill myself"})
-
-    # The shorter phrase it contained now matches in its place.
-    assert reduced.pattern.findall("i am planning to kill myself") == ["kill myself"]
-    assert "planning to kill myself" not in reduced.phrases
-
-
-def test_it_sweeps_thresholds_including_the_shipped_one():
+def test_it_counts_the_reasons_on_crisis_posts_by_label():
     signals = crisis_detection.PostSignals(
-        text=["a", "b", "c"],
-        user=[0, 1, 2],
-        flagged=[True, False, True],
-        phrase_flagged=[False, False, True],
-        phrases=[(), (), ("kill myself",)],
-        similarity=[0.66, 0.52, 0.30],
+        text=["a", "b", "c", "d"],
+        user=[0, 1, 2, 2],
+        tier=["crisis", "crisis", "concern", "crisis"],
+        reasons=[
+            ("Crisis words: “kill myself”",),
+            ("Crisis words: “suicidal”", "Plan with a timeframe: “tonight”"),
+            ("Can't go on: “can't go on”",),
+            ("Plan: “have a plan”",),
+        ],
+        similarity=[0.0, 0.0, 0.0, 0.0],
     )
     labels = ["Ideation", "Supportive", "Attempt"]
 
-    sweep = crisis_detection.threshold_sweep(labels, signals, shipped=0.62)
-    rows = {r["threshold"]: r for r in sweep["rows"]}
+    rows = {r["reason"]: r for r in crisis_detection.reason_review(labels, signals)}
 
-    assert rows[0.62]["shipped"]
-    assert rows[0.62]["semantic_only"]["recall"] == 0.5
-    assert rows[0.62]["combined"]["recall"] == 1.0
-    assert rows[0.5]["semantic_only"]["false_alarm_rate"] == 1.0
-    assert rows[0.7]["semantic_only"]["recall"] == 0.0
-    assert "NOT used to tune" in sweep["note"]
+    assert rows["Crisis words"]["users_in_crisis"] == 1
+    assert rows["Crisis words"]["users_supportive"] == 1
+    assert rows["Plan"]["posts"] == 1
+    assert "Can't go on" not in rows  # concern posts raise no alert
+
+
+# The development set (evaluation/dev_set.csv) and the floors issue 10 asks for
+
+
+def test_the_dev_set_is_balanced_and_covers_every_category():
+    rows = dev_set.read_dev_set()
+    categories = {r.category for r in rows}
+
+    assert len(rows) >= 300
+    assert categories == {
+        *dev_set.CRISIS_CATEGORIES,
+        *dev_set.HARD_NEGATIVES,
+        *dev_set.ORDINARY,
+        *dev_set.CONCERN,
+    }
+    assert min(sum(1 for r in rows if r.category == c) for c in categories) >= 20
+    assert {r.label for r in rows} == {"crisis", "concern", "none"}
+    assert {r.split for r in rows} == {"dev", "heldout"}
+
+
+def test_the_detector_meets_the_floors_on_the_dev_set():
+    result = dev_set.evaluate(dev_set.read_dev_set())
+
+    assert result["crisis_recall"] >= dev_set.FLOORS["crisis_recall"]
+    assert result["hard_negative_false_alarms"] <= dev_set.FLOORS["hard_negative_false_alarms"]
+    assert result["ordinary_false_alarms"] <= dev_set.FLOORS["ordinary_false_alarms"]
+
+
+def test_the_lists_alone_meet_the_floors_too_so_a_model_failure_stays_safe():
+    result = dev_set.evaluate(dev_set.read_dev_set(), semantic=False)
+
+    assert result["crisis_recall"] >= dev_set.FLOORS["crisis_recall"]
+    assert result["hard_negative_false_alarms"] <= dev_set.FLOORS["hard_negative_false_alarms"]
 
 
 def test_it_pads_a_table():
@@ -312,11 +339,12 @@ def test_it_runs_end_to_end_on_a_folder_laid_out_like_the_real_one(tmp_path, cap
     assert len(results["matching"]["sweep"]["grid"]) == 15
     crisis = results["crisis"]
     assert set(crisis) >= {"recall", "false_alarm_rate", "posts_flagged_per_user"}
-    assert set(crisis["detectors"]) == {"combined", "phrase_only", "semantic_only"}
+    assert set(crisis["detectors"]) == {"crisis", "crisis_or_concern", "concern_from_model"}
     assert crisis["n"]["users"] == 4
     assert crisis["n"]["rows_parsed_by_fallback"] == 1
-    assert crisis["recall"] == 1.0
-    assert crisis["combined_is_phrase_or_semantic"]
+    # u3's only complete post is a past attempt ("last year"), read as the past: not crisis.
+    assert crisis["recall"] == 0.5
+    assert crisis["before_issue_10"]["recall"] == 0.686
     assert results["embedding"]["per_second"] > 0
     printed = capsys.readouterr().out
     assert "PEER MATCHING" in printed
