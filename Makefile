@@ -98,6 +98,7 @@ bench: $(DEV)
 	$(TEST_ENV) $(PY) benchmarks/registry.py
 	$(TEST_ENV) $(PY) benchmarks/sweeps.py
 	$(TEST_ENV) $(PY) benchmarks/matching.py
+	$(TEST_ENV) $(PY) benchmarks/screening.py
 
 # Measures the peer matcher and the crisis-language detector on real data kept outside the
 # project (TETHER_EVAL_DIR, default ../shared/eval/); not part of `make test`.
