@@ -250,6 +250,9 @@ def _card(request, patient: Patient, *, staff: bool) -> HttpResponse:
             ],
         ]
         context["numbers"] = _people_with_numbers(patient)
+        # Step 5 keeps the patient's own professionals (their therapist, their GP) beside the
+        # practice's crisis lines: the card must not replace them with the lines alone.
+        context["own_professionals"] = _card_section(plan, CRISIS_LINES_STEP, 3)
     return render(request, "network/safety_plan_card.html", context)
 
 

@@ -325,3 +325,18 @@ def test_the_card_gives_numbers_for_trusted_people_on_the_map(people, patient_cl
 
     assert 'Maria: <a href="tel:+12025550143">(202) 555-0143</a>' in page
     assert "Lapsed Lou" not in page
+
+
+def test_the_wallet_card_keeps_the_patients_own_step_5_contacts(people, patient_client):
+    _save(
+        people,
+        professionals=["Dr. Okafor (therapist) 202-555-0188", "My GP, Dr. Lee"],
+    )
+
+    page = _text(patient_client.get("/me/safety-plan/card/"))
+
+    assert "Dr. Okafor (therapist) 202-555-0188" in page
+    assert "My GP, Dr. Lee" in page
+    # The practice's crisis lines stay too, after the patient's own contacts.
+    assert page.index("My GP, Dr. Lee") < page.index("Crisis lines — free, any time:")
+    assert "988" in page[page.index("Crisis lines — free, any time:") :]
