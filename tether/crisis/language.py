@@ -287,8 +287,8 @@ def read(text: str, *, normalised: bool = False) -> list[Finding]:
     if not cues:
         return findings
     for sentence in re.split(r"[.!?\n]+", normalised_text):
+        frame = lex.scopes["timeframe"].search(sentence)
         for clause in clauses(sentence):
-            frame = lex.scopes["timeframe"].search(sentence)
             for cue in cues:
                 for m in cue.pattern.finditer(clause):
                     status = _status(cue, m, clause, sentence, lex.scopes)
@@ -335,7 +335,7 @@ def _lexical(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
         frames = [f.timeframe for f in present if f.timeframe and f.cue.kind != "direct"]
         if frames:
             cite([Finding(present[0].cue, frames[0], "present")], "Plan with a timeframe")
-    elif concern or others or (past and concern):
+    elif concern or others:
         tier = CONCERN
         cite(concern)
         cite([f for f in others if f.status == "someone_else"], "About someone else")
