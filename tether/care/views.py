@@ -13,7 +13,7 @@ from tether.care.selectors import (
     last_contact,
     prompt_contact,
 )
-from tether.care.views_registry import episode_context
+from tether.care.views_registry import crisis_file_warning, episode_context
 from tether.crisis.forms import RaiseAlertForm
 from tether.crisis.models import RiskAlert
 from tether.engagement.selectors import needs_attention
@@ -48,7 +48,8 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     attention = needs_attention([row.pk for row in page])
     for row in page:
         row.attention = attention.get(row.pk, "")
-    return render(request, "care/caseload.html", {"page": page})
+    context = {"page": page, "crisis_file_warning": crisis_file_warning(request.user)}
+    return render(request, "care/caseload.html", context)
 
 
 @care_staff_required

@@ -28,6 +28,7 @@ from tether.care.registry import (
 )
 from tether.care.services import CareInvalid, end_episode, start_episode
 from tether.care.targets import FLAG_LABELS, EpisodeStatus, Flag, Progress
+from tether.crisis.resources import stale_resources_warning
 from tether.engagement.models import Program
 from tether.lib.decorators import care_staff_required
 
@@ -229,6 +230,13 @@ def caseload_banner(user: User, filters: Filters, result, *, now: datetime) -> d
 # --- The registry --------------------------------------------------------------------------
 
 
+def crisis_file_warning(user: User) -> str:
+    """Return the stale crisis-resources warning for a practice admin, else ""."""
+    if user.role != Role.ADMIN:
+        return ""
+    return stale_resources_warning(today=timezone.localdate())
+
+
 @care_staff_required
 def registry_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -242,6 +250,7 @@ def registry_page(request: HttpRequest) -> HttpResponse:
         "flag_choices": [(f.value, FLAG_LABELS[f]) for f in Flag],
         "banner": caseload_banner(request.user, filters, result, now=now),
         "is_admin": request.user.role == Role.ADMIN,
+        "crisis_file_warning": crisis_file_warning(request.user),
     }
     return render(request, "care/registry.html", context)
 

@@ -7,13 +7,15 @@ half-edited file from ever reaching a patient.
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.checks import Warning, register
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 KINDS = ("emergency", "crisis_line", "support_line")
 METHODS = ("call", "text", "chat")
@@ -115,3 +117,43 @@ def resources_for(*, country: str = "US", practice_slug: str | None = None) -> t
     if practice_slug and d.practices.get(practice_slug):
         return d.practices[practice_slug]
     return d.countries.get(country.upper()) or d.countries[FALLBACK_COUNTRY]
+
+
+# --- Review date ----------------------------------------------------------------------------
+
+STALE_CHECK_ID = "tether.W010"
+
+
+def review_due_on(d: Directory | None = None) -> date:
+    """Return the day the crisis-resources file is due for its next review."""
+    d = d or directory()
+    return d.reviewed_on + timedelta(days=d.review_every_days)
+
+
+def stale_resources_warning(*, today: date, d: Directory | None = None) -> str:
+    """Return a warning for practice admins when the crisis-resources file is past its
+    review date (crisis numbers change: 988's press-3 option ended in 2025), else ""."""
+    d = d or directory()
+    due = review_due_on(d)
+    if today <= due:
+        return ""
+    return (
+        f"The crisis lines Tether shows your patients were last reviewed on "
+        f"{d.reviewed_on:%-d %B %Y} and were due for review on {due:%-d %B %Y}. Please check "
+        "every number and update the crisis-resources file (its reviewed_on date)."
+    )
+
+
+@register()
+def check_crisis_resources_reviewed(app_configs=None, **kwargs) -> list[Warning]:
+    """Warn (manage.py check) when the crisis-resources file is past its review date."""
+    message = stale_resources_warning(today=timezone.localdate())
+    if not message:
+        return []
+    return [
+        Warning(
+            message,
+            hint=f"Review {settings.CRISIS_RESOURCES_FILE} and set reviewed_on to today.",
+            id=STALE_CHECK_ID,
+        )
+    ]
