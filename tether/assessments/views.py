@@ -11,6 +11,7 @@ from tether.assessments.instruments import INSTRUMENTS, Instrument
 from tether.assessments.models import Assessment
 from tether.assessments.scoring import AnswersInvalid
 from tether.assessments.services import submit_assessment
+from tether.care.targets import needs_prompt_contact
 from tether.crisis.services import open_alert_of, patient_message_after_alert
 from tether.lib.decorators import care_staff_required, patient_required
 
@@ -87,6 +88,13 @@ def _unfinished_answers(patient, instrument: Instrument, assessment_id: str | No
     } | ({"difficulty": unfinished.difficulty} if unfinished.difficulty is not None else {})
 
 
+def _needs_prompt_contact(assessment: Assessment) -> bool:
+    if not assessment.complete:
+        return False
+    item9 = assessment.answers[8] if assessment.instrument == "phq9" else None
+    return needs_prompt_contact(assessment.instrument, assessment.total, item9)
+
+
 @patient_required
 def assessment_result(request: HttpRequest, assessment_id) -> HttpResponse:
     """What the patient sees after submitting: crisis resources first when there was risk
@@ -110,6 +118,7 @@ def assessment_result(request: HttpRequest, assessment_id) -> HttpResponse:
             "alert": alert,
             "after_alert": patient_message_after_alert(alert) if alert else "",
             "screen_open": alert is not None and alert.is_active and not alert.screens.exists(),
+            "prompt_contact": assessment if _needs_prompt_contact(assessment) else None,
         },
     )
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.factories import make_patient
 from tether.crisis.models import AlertEvent, RiskAlert
 from tether.crisis.services import acknowledge_alert, raise_risk_alert
 
@@ -26,6 +27,20 @@ def _raise(people, *, hours_ago: float, patient=None, detail: str = "") -> RiskA
         detail=detail,
         at=timezone.now() - timedelta(hours=hours_ago),
     )
+
+
+def _patients_in_care(people, n: int) -> list:
+    """n patients on the coordinator's caseload: a patient holds one unresolved alert at a
+    time (a further signal joins it), so a list of alerts needs a patient each."""
+    return [
+        make_patient(
+            practice=people.practice,
+            coordinator=people.coordinator,
+            clinicians=[people.clinician],
+            first_name=f"Pat{i}",
+        )
+        for i in range(n)
+    ]
 
 
 def _resolve(client: Client, alert: RiskAlert, body) -> object:
@@ -57,11 +72,12 @@ def test_it_lists_an_alert_with_its_details(people, client):
 
 
 def test_it_lists_unacknowledged_first_then_newest_first(people, client):
-    old_open = _raise(people, hours_ago=30)
-    new_ack = _raise(people, hours_ago=1)
-    new_open = _raise(people, hours_ago=2)
-    old_ack = _raise(people, hours_ago=40)
-    mid_open = _raise(people, hours_ago=10)
+    p = _patients_in_care(people, 5)
+    old_open = _raise(people, hours_ago=30, patient=p[0])
+    new_ack = _raise(people, hours_ago=1, patient=p[1])
+    new_open = _raise(people, hours_ago=2, patient=p[2])
+    old_ack = _raise(people, hours_ago=40, patient=p[3])
+    mid_open = _raise(people, hours_ago=10, patient=p[4])
     for alert in (new_ack, old_ack):
         acknowledge_alert(alert=alert, by=people.clinician)
 
@@ -75,7 +91,10 @@ def test_it_lists_unacknowledged_first_then_newest_first(people, client):
 
 
 def test_it_pages_the_alert_list(people, client):
-    alerts = [_raise(people, hours_ago=h) for h in range(5)]
+    alerts = [
+        _raise(people, hours_ago=h, patient=patient)
+        for h, patient in enumerate(_patients_in_care(people, 5))
+    ]
 
     first = client.get("/api/v1/alerts", {"limit": 3}).json()
     rest = client.get("/api/v1/alerts", {"limit": 3, "offset": 3}).json()
@@ -181,8 +200,9 @@ def test_it_refuses_to_resolve_without_a_note(people, client, body):
 
 
 def test_it_drops_resolved_alerts_from_the_list(people, client):
-    kept = _raise(people, hours_ago=2)
-    gone = _raise(people, hours_ago=1)
+    first, second = _patients_in_care(people, 2)
+    kept = _raise(people, hours_ago=2, patient=first)
+    gone = _raise(people, hours_ago=1, patient=second)
 
     _resolve(client, gone, {"note": "Called."})
 

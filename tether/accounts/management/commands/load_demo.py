@@ -369,6 +369,9 @@ class Command(BaseCommand):
             slug=DEMO_SLUG,
             country="US",
             time_zone="America/New_York",
+            # Texted when nobody on the rota acknowledges an alert (a fictional number).
+            after_hours_name="Riverside answering service",
+            after_hours_phone="+12025550143",
         )
         password = make_password(DEMO_PASSWORD)
         staff = {
