@@ -13,8 +13,9 @@ from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert
 
 
 def alert_queue(user: User) -> QuerySet[RiskAlert]:
-    """Return the alerts still needing work that `user` may see: unacknowledged first, and
-    within each state the newest first, so a new alert lands at the top."""
+    """Return the alerts still needing work that `user` may see: unacknowledged first; within
+    each state high Columbia triage first; then the newest first, so a new alert lands at the
+    top."""
     return (
         visible_alerts(user)
         .exclude(status=RiskAlert.Status.RESOLVED)
@@ -23,10 +24,15 @@ def alert_queue(user: User) -> QuerySet[RiskAlert]:
                 When(status=RiskAlert.Status.OPEN, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
-            )
+            ),
+            triage_rank=Case(
+                When(triage=RiskAlert.Triage.HIGH, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
         )
         .select_related("patient", "acknowledged_by")
-        .order_by("state_rank", "-created_at")
+        .order_by("state_rank", "triage_rank", "-created_at")
     )
 
 

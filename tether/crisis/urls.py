@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tether.crisis import views, views_screening
+from tether.crisis.urls_screener import urlpatterns as screener_urls
 
 urlpatterns = [
     path("help/", views.help_now, name="help"),
@@ -23,6 +24,4 @@ urlpatterns = [
     path("staff/patients/<uuid:patient_id>/raise-alert/", views.alert_raise, name="alert_raise"),
     path("staff/screened/", views_screening.screened_list, name="screened_texts"),
 ]
-from tether.crisis.urls_screener import urlpatterns as screener_urls  # noqa: E402
-
 urlpatterns += screener_urls

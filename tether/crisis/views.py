@@ -8,7 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tether.access import get_alert_for_staff, get_own_patient, get_patient
+from tether.access import (
+    get_alert_for_staff,
+    get_own_patient,
+    get_patient,
+    visible_screened_texts,
+)
 from tether.accounts.models import Role, User
 from tether.crisis.forms import RaiseAlertForm, ResolveForm
 from tether.crisis.models import OnCallShift, RiskAlert
@@ -75,7 +80,14 @@ def _rota_warnings(user: User, *, now) -> dict:
 @care_staff_required
 def alert_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(alert_queue(request.user), 25).get_page(request.GET.get("page"))
-    context = {"page": page, **_rota_warnings(request.user, now=timezone.now())}
+    context = {
+        "page": page,
+        # Words from routes without a moderator that someone on the team should read.
+        "unread_screened": visible_screened_texts(request.user)
+        .filter(reviewed_at__isnull=True)
+        .count(),
+        **_rota_warnings(request.user, now=timezone.now()),
+    }
     return render(request, "crisis/alert_list.html", context)
 
 

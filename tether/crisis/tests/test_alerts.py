@@ -332,6 +332,20 @@ def test_the_queue_lists_open_alerts_newest_first_above_acknowledged_ones(client
     assert f"/staff/alerts/{outside.pk}/" not in page
 
 
+def test_the_queue_puts_high_triage_first_among_open_alerts_and_links_words_to_read(client, people):
+    now = timezone.now()
+    newer = _raise(people, at=now - timedelta(minutes=5))
+    high = _raise(people, patient=people.other_patient, at=now - timedelta(hours=2))
+    RiskAlert.objects.filter(pk=high.pk).update(triage=RiskAlert.Triage.HIGH)
+    client.force_login(people.admin)
+
+    page = client.get("/staff/alerts/").content.decode()
+
+    assert page.index(f"/staff/alerts/{high.pk}/") < page.index(f"/staff/alerts/{newer.pk}/")
+    assert "C-SSRS triage: high" in page
+    assert 'href="/staff/screened/"' in page
+
+
 def test_the_queue_shows_only_alerts_of_the_staff_members_patients(client, people):
     mine = _raise(people)
     not_mine = _raise(people, patient=people.other_patient)
