@@ -159,6 +159,7 @@ def lexicon(path: Path = DATA_FILE) -> Lexicon:
             "gate": _words(sem["gate_words"]),
             "topic": re.compile(raw["topic_words"]),
             "generic_lead": re.compile(raw["generic_lead"]),
+            "filler": re.compile(rf"(?<![\w'])(?:{raw['fillers']})(?![\w'])"),
         },
         examples=tuple(sem["examples"]),
         threshold=float(sem["threshold"]),
@@ -179,9 +180,11 @@ def _respell(word: str) -> str | None:
     return hit[0] if hit else None
 
 
-def normalise(text: str) -> tuple[str, tuple[str, ...]]:
-    """Return the folded text with spellings normalised, and the misspellings corrected
-    (as "written → read as") for the moderator."""
+def normalise(text: str, *, about_patient: bool = False) -> tuple[str, tuple[str, ...]]:
+    """Return the folded text with spellings normalised and filler words ("honestly",
+    "literally") dropped, and the misspellings corrected (as "written → read as") for the
+    moderator. `about_patient`: the text is someone's note about the patient, so the third
+    person ("she is saving her pills") is read as the patient's own first person."""
     corrected: list[str] = []
 
     def swap(m: re.Match) -> str:
@@ -196,7 +199,88 @@ def normalise(text: str) -> tuple[str, tuple[str, ...]]:
     folded = _fold(text or "")
     for written, read_as in lexicon().spelling_phrases.items():
         folded = re.sub(rf"\b{re.escape(written)}\b", read_as, folded)
-    return _WORD.sub(swap, folded), tuple(dict.fromkeys(corrected))
+    folded = _WORD.sub(swap, folded)
+    folded = lexicon().scopes["filler"].sub("", folded)
+    if about_patient:
+        folded = as_first_person(folded)
+    return re.sub(r"[ \t]{2,}", " ", folded), tuple(dict.fromkeys(corrected))
+
+
+# A note about the patient ("she says she will take them all") is read as if the patient
+# wrote it. "them" stays: it is more often the pills than the patient.
+_THIRD_TO_FIRST = (
+    (r"\b(she|he|they)'s (been|got|had)\b", r"i've \2"),
+    (r"\b(she's|he's|they're)\b", "i'm"),
+    (r"\b(she|he) (is)\b|\bthey are\b", "i am"),
+    (r"\b(she|he) was\b|\bthey were\b", "i was"),
+    (r"\b(she|he|they)'ll\b", "i'll"),
+    (r"\b(she|he|they)'d\b", "i'd"),
+    (r"\b(she|he|they)\b", "i"),
+    (r"\b(herself|himself|themselves|themself)\b", "myself"),
+    (r"\b(her|his|their)\b", "my"),
+    (r"\bhim\b", "me"),
+)
+_THIRD_PERSON_VERB = re.compile(
+    r"\bi ((?:just |still |also |even |now |already |often )?)([a-z]+)\b"
+)
+_BASE_FORM = {
+    "is": "am",
+    "has": "have",
+    "does": "do",
+    "doesn't": "don't",
+    "isn't": "am not",
+    "hasn't": "haven't",
+    "was": "was",
+    "goes": "go",
+    "says": "say",
+    "wants": "want",
+    "keeps": "keep",
+    "talks": "talk",
+    "plans": "plan",
+    "thinks": "think",
+    "feels": "feel",
+    "needs": "need",
+    "hopes": "hope",
+    "wishes": "wish",
+    "tells": "tell",
+    "cuts": "cut",
+    "hurts": "hurt",
+    "burns": "burn",
+    "takes": "take",
+    "hides": "hide",
+    "sleeps": "sleep",
+    "writes": "write",
+    "gives": "give",
+    "mentions": "mention",
+    "refuses": "refuse",
+    "seems": "seem",
+    "looks": "look",
+    "texts": "text",
+    "asks": "ask",
+    "sounds": "sound",
+    "stockpiles": "stockpile",
+    "saves": "save",
+    "collects": "collect",
+    "hoards": "hoard",
+    "won't": "won't",
+    "can't": "can't",
+    "scratches": "scratch",
+    "searches": "search",
+    "googles": "google",
+    "buys": "buy",
+    "owns": "own",
+    "sits": "sit",
+    "stands": "stand",
+}
+
+
+def as_first_person(folded: str) -> str:
+    """Return `folded` with he/she/they and their forms read as the first person."""
+    for pattern, first in _THIRD_TO_FIRST:
+        folded = re.sub(pattern, first, folded)
+    return _THIRD_PERSON_VERB.sub(
+        lambda m: f"i {m.group(1)}{_BASE_FORM.get(m.group(2), m.group(2))}", folded
+    )
 
 
 def sentences(text: str) -> list[str]:
@@ -236,14 +320,20 @@ def _person(lead: str, clause: str, scopes: dict[str, re.Pattern]) -> str:
     return "unknown"
 
 
-def _status(cue: Cue, m: re.Match, clause: str, sentence: str, scopes: dict) -> str:
+def _status(
+    cue: Cue, m: re.Match, clause: str, sentence: str, scopes: dict, about_patient: bool = False
+) -> str:
     lead = clause[: m.start()]
     if scopes["idiom"].search(clause):
         return "idiom"
-    if scopes["reported"].search(lead) or scopes["denial"].search(sentence):
+    # In a note about the patient, "her mum said she..." is still about the patient.
+    reported = scopes["reported"].search(lead) and not about_patient
+    if reported or scopes["denial"].search(sentence):
         return "negated" if scopes["denial"].search(sentence) else "someone_else"
     person = _person(lead, clause, scopes)
     inherent = bool(re.search(r"\b(myself|my|me|i|i'm)\b", m.group(0)))
+    # A goodbye formula is the writer's own even when it is addressed to "you".
+    inherent = inherent or (cue.kind == "goodbye" and not lead.strip())
     if cue.kind == "someone_else" and person != "third":
         return "ignored"  # "I was suicidal" is read by the crisis patterns, not as another
     if person == "third":
@@ -270,11 +360,11 @@ def _status(cue: Cue, m: re.Match, clause: str, sentence: str, scopes: dict) -> 
     return "present"
 
 
-def read(text: str, *, normalised: bool = False) -> list[Finding]:
+def read(text: str, *, normalised: bool = False, about_patient: bool = False) -> list[Finding]:
     """Return every cue found in `text` with its status in its own clause."""
     lex = lexicon()
     if not normalised:
-        text = normalise(text)[0]
+        text = normalise(text, about_patient=about_patient)[0]
     normalised_text = text
     # A quick look for each pattern's words, then one search of the whole text, rule most
     # patterns out; only the rest are read clause by clause.
@@ -291,18 +381,20 @@ def read(text: str, *, normalised: bool = False) -> list[Finding]:
         for clause in clauses(sentence):
             for cue in cues:
                 for m in cue.pattern.finditer(clause):
-                    status = _status(cue, m, clause, sentence, lex.scopes)
+                    status = _status(cue, m, clause, sentence, lex.scopes, about_patient)
                     findings.append(
                         Finding(cue, m.group(0), status, frame.group(0) if frame else "")
                     )
     return findings
 
 
-def _lexical(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
+def _lexical(
+    text: str, about_patient: bool = False
+) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
     """Return (tier, phrases, reasons, whether listed words were read and turned down)."""
     lex = lexicon()
-    normalised, corrected = normalise(text)
-    findings = read(normalised, normalised=True)
+    normalised, corrected = normalise(text, about_patient=about_patient)
+    findings = read(normalised, normalised=True, about_patient=about_patient)
     crisis_kinds = {c.kind for c in lex.crisis}
     named = any(f.cue.kind in crisis_kinds - {"anaphoric"} for f in findings)
     present = [
@@ -387,9 +479,14 @@ def semantic_similarity(texts: list[str]) -> list[tuple[float, str]]:
     return out
 
 
-def detect_many(texts: list[str], *, semantic: bool = True) -> list[CrisisSignal]:
-    """Read each text; `semantic=False` uses the lists alone (faster, for measurement)."""
-    lexical = [_lexical(t) for t in texts]
+def detect_many(
+    texts: list[str], *, semantic: bool = True, about_patient: bool = False
+) -> list[CrisisSignal]:
+    """Read each text; `semantic=False` uses the lists alone (faster, for measurement).
+    `about_patient=True`: the texts are written about the patient by someone else (a trusted
+    person's note), so "she", "he" and "they" are read as the patient, and what they are
+    doing now is a crisis; the past, a denial, an idiom or fiction still turn it down."""
+    lexical = [_lexical(t, about_patient) for t in texts]
     sims: list[tuple[float, str]] = [(0.0, "")] * len(texts)
     state = "skipped"
     # Texts the lists already call crisis need no model time.
@@ -428,6 +525,7 @@ def detect_many(texts: list[str], *, semantic: bool = True) -> list[CrisisSignal
     return signals
 
 
-def detect(text: str) -> CrisisSignal:
-    """Does this text possibly express suicidal thoughts, self-harm or acute crisis?"""
-    return detect_many([text])[0]
+def detect(text: str, *, about_patient: bool = False) -> CrisisSignal:
+    """Does this text possibly express suicidal thoughts, self-harm or acute crisis?
+    `about_patient`: see `detect_many`."""
+    return detect_many([text], about_patient=about_patient)[0]

@@ -73,10 +73,12 @@ def tier_of(signal: language.CrisisSignal) -> str:
     return tier
 
 
-def detect(text: str) -> language.CrisisSignal:
+def detect(text: str, *, about_patient: bool = False) -> language.CrisisSignal:
     """Run the detector. Callers that must know the tier before their transaction (the post
-    rate limit) call this and hand the signal to `screen_text`."""
-    return language.detect(text)
+    rate limit) call this and hand the signal to `screen_text`. `about_patient`: the text is
+    someone else's words about the patient (a trusted person's note), so "she"/"he"/"they"
+    are read as the patient."""
+    return language.detect(text, about_patient=about_patient)
 
 
 def _alert_detail(
@@ -110,7 +112,10 @@ def screen_text(
     text = (text or "").strip()
     if not text:
         return NOTHING
-    signal = signal if signal is not None else detect(text)
+    if signal is None and route == ScreenedText.Route.TRUSTED_NOTE:
+        signal = detect(text, about_patient=True)  # "she", "he", "they" are the patient
+    elif signal is None:
+        signal = detect(text)
     tier = tier_of(signal)
     if tier not in _STORED_TIER:
         return Screening(tier=NONE, reasons=tuple(signal.reasons), alert=None, screened=None)

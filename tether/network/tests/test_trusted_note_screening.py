@@ -3,8 +3,6 @@ will see the note, and show the crisis lines first; an alert quotes the note to 
 
 from urllib.parse import urlsplit
 
-import pytest
-
 from tether.crisis.models import RiskAlert, ScreenedText
 from tether.network.links import Purpose
 from tether.network.models import ConsentScope, SupportContact, TrustedCheckIn
@@ -69,12 +67,6 @@ def test_no_note_raises_nothing(client, people):
     assert not RiskAlert.objects.exists() and not ScreenedText.objects.exists()
 
 
-@pytest.mark.xfail(
-    reason="The detector reads 'she is saving up her pills' as about someone else (concern); "
-    "on this route the someone else is the patient. Needs a detector option for words about "
-    "the patient.",
-    strict=True,
-)
 def test_a_note_about_the_patient_in_the_third_person_raises_an_alert(client, people):
     client.post(_path(people), {"note": CRISIS_TEXT})
     assert RiskAlert.objects.filter(patient=people.patient).count() == 1
