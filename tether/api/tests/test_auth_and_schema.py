@@ -18,6 +18,7 @@ from tether.assessments.services import submit_assessment
 from tether.care import views as care_views
 from tether.crisis.models import RiskAlert
 from tether.crisis.services import raise_risk_alert, resolve_alert
+from tether.engagement.models import Appointment
 
 PHQ9 = {"instrument": "phq9", "answers": [1, 1, 1, 1, 1, 1, 1, 1, 0]}
 
@@ -413,18 +414,26 @@ def test_the_caseload_lists_alerting_patients_first_with_latest_scores(people, c
 
 
 def test_the_caseload_shows_the_last_contact(people, caseload):
+    # Last contact is human contact (care.contact): questionnaires and resolving an alert do
+    # not count, an attended session does.
+    starts = timezone.now() - timedelta(days=3)
+    Appointment.objects.create(
+        patient=caseload["rivera"],
+        kind=Appointment.Kind.SESSION,
+        mode=Appointment.Mode.VIDEO,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=50),
+        attendance=Appointment.Attendance.ATTENDED,
+    )
     client = Client()
     client.force_login(people.coordinator)
-    latest = caseload["rivera"].assessments.order_by("-completed_at").first().completed_at
 
     rows = {row["name"]: row for row in client.get("/api/v1/caseload").json()["items"]}
 
     assert rows["Cy Zed"]["last_contact"] is None
+    assert rows["Dee Brown"]["last_contact"] is None
     rivera_contact = datetime.fromisoformat(rows["Alex Rivera"]["last_contact"])
-    assert abs(rivera_contact - latest) < timedelta(milliseconds=1)
-    # Resolving the alert today is later contact than the questionnaire five days ago.
-    brown_contact = datetime.fromisoformat(rows["Dee Brown"]["last_contact"])
-    assert brown_contact > timezone.now() - timedelta(hours=1)
+    assert abs(rivera_contact - starts) < timedelta(milliseconds=1)
 
 
 def test_the_caseload_is_only_the_callers_patients(people, caseload):

@@ -171,7 +171,9 @@ def test_the_answers_are_not_stored_when_the_alert_cannot_be_raised(people, monk
         ("phq9", [0] * 8, "8 answers"),
         ("phq9", [0] * 10, "10 answers"),
         ("phq9", [0, 0, 4, 0, 0, 0, 0, 0, 1], "Question 3"),
-        ("phq9", [0, 0, None, 0, 0, 0, 0, 0, 1], "Question 3"),
+        # A gap with question 9 at 0 is refused; with question 9 above 0 it is kept
+        # unfinished (test_partial.py).
+        ("phq9", [0, 0, None, 0, 0, 0, 0, 0, 0], "Question 3"),
         ("phq9", [0, 0, "2", 0, 0, 0, 0, 0, 1], "Question 3"),
         ("phq9", [0, 0, True, 0, 0, 0, 0, 0, 1], "Question 3"),
         ("gad7", [0, -1, 0, 0, 0, 0, 0], "Question 2"),

@@ -152,7 +152,10 @@ def test_an_item_9_answer_shows_crisis_resources_first_and_raises_an_alert(patie
     assert page.count('id="crisis-resources"') == 1
     assert page.index('id="crisis-resources"') < page.index("<main")
     assert "988" in page
-    assert "Your care team has been told" in page
+    # The admin was paged (no one on call in this practice): the page says so, and when to
+    # call the crisis line if nobody is in touch.
+    assert "let your care team know" in html.unescape(page)
+    assert "If you haven't heard from us in 5 minutes" in html.unescape(page)
 
 
 def test_a_patient_cannot_see_another_patients_result(client, people):
