@@ -67,7 +67,9 @@ def test_patient_finds_a_group_joins_posts_and_a_crisis_post_brings_help(
     expect(crisis).to_be_visible()
     expect(crisis.get_by_text("Call 988", exact=True)).to_be_visible()
     heading = phone.get_by_role("heading", level=1)
-    expect(heading).to_have_text("Thank you for telling the group")
+    # Held for a peer supporter to read first, and the author is told so kindly.
+    expect(heading).to_have_text("Thank you for sharing this")
+    expect(phone.get_by_text("A peer supporter will read this first")).to_be_visible()
     assert crisis.bounding_box()["y"] < heading.bounding_box()["y"]  # help comes first
     expect(phone.locator(".their-words")).to_have_text("Some nights I want to end my life.")
     post = Post.objects.get(author=membership, crisis_language=True)
