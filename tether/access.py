@@ -127,14 +127,7 @@ def visible_screened_texts(user: User) -> QuerySet[ScreenedText]:
 
 def get_screened_text_for_staff(user: User, screened_id: object) -> ScreenedText:
     """Return one screened text `user` may review (mark as seen), else raise Http404."""
-    try:
-        pk = _as_uuid(screened_id)
-    except Http404:
-        raise Http404("No such text.") from None
-    found = visible_screened_texts(user).select_related("patient").filter(pk=pk).first()
-    if found is None:
-        raise Http404("No such text.")
-    return found
+    return _one(visible_screened_texts(user).select_related("patient"), screened_id, "text")
 
 
 # --- The support network -----------------------------------------------------------------
@@ -280,14 +273,8 @@ def visible_outreach_tasks(user: User) -> QuerySet[OutreachTask]:
 
 def get_outreach_task(user: User, task_id: object) -> OutreachTask:
     """Return an outreach task `user` may work on, else raise Http404."""
-    try:
-        pk = _as_uuid(task_id)
-    except Http404:
-        raise Http404("No such outreach task.") from None
-    task = visible_outreach_tasks(user).select_related("patient__practice").filter(pk=pk).first()
-    if task is None:
-        raise Http404("No such outreach task.")
-    return task
+    tasks = visible_outreach_tasks(user).select_related("patient__practice")
+    return _one(tasks, task_id, "outreach task")
 
 
 def visible_programs(user: User) -> QuerySet[Program]:
