@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.utils import timezone
 from icalendar import Calendar
 
 from tether.engagement.calendar import calendar_for, feed_url, make_feed_token
@@ -84,8 +86,10 @@ def test_the_uid_is_stable_from_one_fetch_to_the_next(people, priya):
 def test_the_secret_link_serves_the_feed_and_resetting_retires_it(client, people, priya):
     _appointment(people.patient, priya, datetime(2026, 3, 4, 15, 0, tzinfo=UTC))
     client.force_login(people.patient.user)
-    page = client.get("/me/notifications/").content.decode()
-    url = feed_url(people.patient)
+    # The signed link carries its signing second: the page and feed_url must see the same one.
+    with time_machine.travel(timezone.now(), tick=False):
+        page = client.get("/me/notifications/").content.decode()
+        url = feed_url(people.patient)
     assert url in page
     path = url.removeprefix("http://127.0.0.1:8000")
     assert path.startswith("/calendar/") and path.endswith(".ics")
