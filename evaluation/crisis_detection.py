@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from evaluation.data import User
 from evaluation.metrics import flags_per_user, user_rates
-from tether.crisis import language
+from tether.crisis import language, language_model
 
 IN_CRISIS = ("Ideation", "Behavior", "Attempt")
 SUPPORTIVE = "Supportive"
@@ -62,7 +62,7 @@ def detect_posts(
         reasons += [s.reasons for s in signals]
         similarity += [s.similarity for s in signals]
         embedded += sum(
-            len(language.gated_sentences(t))
+            len(language_model.gated_sentences(t))
             for t, s in zip(batch, signals, strict=True)
             if s.semantic == "checked"
         )

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from evaluation import crisis_detection, dev_set, peer_matching
+from evaluation import crisis_detection, dev_set, fresh_set, peer_matching
 from evaluation.data import Question, parse_post_list, read_questions, read_users
 from evaluation.metrics import accuracy, flags_per_user, top_k_accuracy, user_rates
 from evaluation.run import main
@@ -284,6 +284,28 @@ def test_the_lists_alone_meet_the_floors_too_so_a_model_failure_stays_safe():
 
     assert result["crisis_recall"] >= dev_set.FLOORS["crisis_recall"]
     assert result["hard_negative_false_alarms"] <= dev_set.FLOORS["hard_negative_false_alarms"]
+
+
+def test_the_detector_meets_its_floors_on_the_fresh_set():
+    result = fresh_set.evaluate(fresh_set.read_fresh_set())
+    floors = fresh_set.FLOORS
+
+    assert result["n"] == 384
+    assert result["crisis_recall"] >= floors["crisis_recall"]
+    assert result["hard_negative_false_alarms"] <= floors["hard_negative_false_alarms"]
+    assert result["ordinary_false_alarms"] <= floors["ordinary_false_alarms"]
+    assert result["trusted_note_recall"] >= floors["trusted_note_recall"]
+    assert result["trusted_note_false_alarms"] <= floors["trusted_note_false_alarms"]
+
+
+def test_the_lists_alone_hold_their_floors_on_the_fresh_set():
+    result = fresh_set.evaluate(fresh_set.read_fresh_set(), semantic=False)
+
+    assert result["crisis_recall"] >= fresh_set.LISTS_ONLY_FLOORS["crisis_recall"]
+    assert (
+        result["hard_negative_false_alarms"]
+        <= fresh_set.LISTS_ONLY_FLOORS["hard_negative_false_alarms"]
+    )
 
 
 def test_it_pads_a_table():

@@ -9,12 +9,16 @@ It returns a tier with its evidence:
   now, or a sentence that reads like a crisis statement without listed words);
 - *none* otherwise.
 
-Everything it knows is in one dated, reviewable file (data/crisis_language.json): patterns by
-kind, the scopes that turn them down (negation, past time, someone else, fiction, idioms,
-denials), the spellings it normalises and the words it corrects with rapidfuzz. Scopes work
-per clause, so a past or denied clause never turns down a present one. A second signal,
-sentence similarity to the file's crisis examples (all-MiniLM-L6-v2, local), can raise a
-text to *concern*; if the model fails, the lists' answer stands and the failure is logged.
+Everything it knows is in one dated, reviewable file (data/crisis_language.json, read by
+lexicon.py): patterns by kind, the scopes that turn them down (negation, past time, someone
+else, fiction, idioms, denials), the spellings it normalises and the words it corrects with
+rapidfuzz. Scopes work per clause, so a past or denied clause never turns down a present one.
+A note about the patient (`about_patient=True`) is read as the patient's own words
+(language_person.py). The semantic part (language_model.py) embeds sentences that hold a gate
+word with all-MiniLM-L6-v2, locally: closeness to the file's crisis examples, or a calibrated
+classifier trained on the development set, can raise a text to *concern*; the classifier can
+raise a first-person sentence with no turned-down words to *crisis*. If the model fails, the
+lists' answer stands and the failure is logged.
 
 What it is for: putting a human's eyes on the text sooner. It never hides, delays or closes
 anything, and "none" never means "safe". Its measured quality is in docs/evaluation.md.
@@ -22,20 +26,20 @@ anything, and "none" never means "safe". Its measured quality is in docs/evaluat
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from pathlib import Path
+from dataclasses import dataclass
+from functools import lru_cache
 
-import numpy as np
 from rapidfuzz import fuzz, process
+
+from tether.crisis.language_person import as_first_person
+from tether.crisis.lexicon import DATA_FILE as DATA_FILE  # re-exported: callers read it here
+from tether.crisis.lexicon import Cue, _fold, lexicon
 
 log = logging.getLogger(__name__)
 
 CRISIS, CONCERN, NONE = "crisis", "concern", "none"
-DATA_FILE = Path(__file__).parent / "data" / "crisis_language.json"
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+|\n+")
 # Clauses: a past or denied clause must not turn down the next one ("I used to cut, and
 # tonight I'm going to do it again").
@@ -65,105 +69,6 @@ class CrisisSignal:
     def reason(self) -> str:
         """One line for the moderator and the alert: what the detector saw."""
         return "; ".join(self.reasons)
-
-
-@dataclass(frozen=True)
-class Cue:
-    kind: str
-    reason: str
-    pattern: re.Pattern = field(repr=False)
-    # The pattern's literal pieces (3+ letters): any text it matches contains one of them,
-    # so a text holding none is skipped without running the regular expression (speed).
-    fragments: tuple[str, ...] = ()
-
-    def may_match(self, text: str) -> bool:
-        return self.pattern.pattern[0] == "^" or any(f in text for f in self.fragments)
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    reviewed_on: str
-    crisis: tuple[Cue, ...]
-    concern: tuple[Cue, ...]
-    spelling: dict[str, str]
-    spelling_phrases: dict[str, str]
-    fuzzy_words: tuple[str, ...]
-    fuzzy_min_length: int
-    fuzzy_cutoff: float
-    scopes: dict[str, re.Pattern]
-    examples: tuple[str, ...]
-    threshold: float
-
-    @property
-    def phrases(self) -> tuple[str, ...]:
-        """Every crisis pattern, as written in the file (for counts and reviews)."""
-        return tuple(c.pattern.pattern for c in self.crisis)
-
-
-def _fold(text: str) -> str:
-    return text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-
-
-def _any(patterns: list[str]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
-
-
-def _words(alternation: str) -> re.Pattern:
-    return re.compile(rf"(?<![\w'])(?:{alternation})(?![\w'])")
-
-
-def _cues(groups: list[dict]) -> tuple[Cue, ...]:
-    return tuple(
-        Cue(g["kind"], g["reason"], re.compile(p), _fragments(p))
-        for g in groups
-        for p in g["patterns"]
-    )
-
-
-def _fragments(pattern: str) -> tuple[str, ...]:
-    # Escapes (\b, \w, \d) go first so that their letters are not taken for words.
-    return tuple(set(re.findall(r"[a-z']{3,}", re.sub(r"\\[a-zA-Z]", " ", pattern))))
-
-
-@cache
-def lexicon(path: Path = DATA_FILE) -> Lexicon:
-    raw = json.loads(path.read_text())
-    sem = raw["semantic"]
-    return Lexicon(
-        reviewed_on=raw["reviewed_on"],
-        crisis=_cues(raw["crisis"]),
-        concern=_cues(raw["concern"]),
-        spelling=dict(raw["spelling"]),
-        spelling_phrases=dict(raw["spelling_phrases"]),
-        fuzzy_words=tuple(raw["fuzzy"]["words"]),
-        fuzzy_min_length=int(raw["fuzzy"]["min_length"]),
-        fuzzy_cutoff=float(raw["fuzzy"]["score_cutoff"]),
-        scopes={
-            "third": _words(raw["third_person_subjects"]),
-            "first": _words(raw["first_person"]),
-            "second": _words(raw["second_person"]),
-            "person": _words(
-                "|".join((raw["third_person_subjects"], raw["first_person"], raw["second_person"]))
-            ),
-            "dropped_subject": re.compile(raw["dropped_subject"]),
-            "negator": _words(raw["negators"]),
-            "denial": _any(raw["denial"]),
-            "past": _any(raw["past"]),
-            "recent": _any(raw["recent"]),
-            "recovery": _any(raw["recovery"]),
-            "fiction": re.compile(raw["fiction"]),
-            "reported": re.compile(raw["reported_speech"]),
-            "idiom": _any(raw["idioms"]),
-            "supportive": re.compile(raw["supportive"]),
-            "timeframe": re.compile(raw["timeframe"]),
-            "gate": _words(sem["gate_words"]),
-            "topic": re.compile(raw["topic_words"]),
-            "generic_lead": re.compile(raw["generic_lead"]),
-            "filler": re.compile(rf"(?<![\w'])(?:{raw['fillers']})(?![\w'])"),
-        },
-        examples=tuple(sem["examples"]),
-        threshold=float(sem["threshold"]),
-    )
 
 
 @lru_cache(maxsize=20_000)
@@ -197,6 +102,8 @@ def normalise(text: str, *, about_patient: bool = False) -> tuple[str, tuple[str
         return new
 
     folded = _fold(text or "")
+    # "Suicidal thoughts? No.": keep a one-word answer with its question.
+    folded = re.sub(r"\?\s+(no|nope|never|none)\b", r" \1", folded)
     for written, read_as in lexicon().spelling_phrases.items():
         folded = re.sub(rf"\b{re.escape(written)}\b", read_as, folded)
     folded = _WORD.sub(swap, folded)
@@ -204,83 +111,6 @@ def normalise(text: str, *, about_patient: bool = False) -> tuple[str, tuple[str
     if about_patient:
         folded = as_first_person(folded)
     return re.sub(r"[ \t]{2,}", " ", folded), tuple(dict.fromkeys(corrected))
-
-
-# A note about the patient ("she says she will take them all") is read as if the patient
-# wrote it. "them" stays: it is more often the pills than the patient.
-_THIRD_TO_FIRST = (
-    (r"\b(she|he|they)'s (been|got|had)\b", r"i've \2"),
-    (r"\b(she's|he's|they're)\b", "i'm"),
-    (r"\b(she|he) (is)\b|\bthey are\b", "i am"),
-    (r"\b(she|he) was\b|\bthey were\b", "i was"),
-    (r"\b(she|he|they)'ll\b", "i'll"),
-    (r"\b(she|he|they)'d\b", "i'd"),
-    (r"\b(she|he|they)\b", "i"),
-    (r"\b(herself|himself|themselves|themself)\b", "myself"),
-    (r"\b(her|his|their)\b", "my"),
-    (r"\bhim\b", "me"),
-)
-_THIRD_PERSON_VERB = re.compile(
-    r"\bi ((?:just |still |also |even |now |already |often )?)([a-z]+)\b"
-)
-_BASE_FORM = {
-    "is": "am",
-    "has": "have",
-    "does": "do",
-    "doesn't": "don't",
-    "isn't": "am not",
-    "hasn't": "haven't",
-    "was": "was",
-    "goes": "go",
-    "says": "say",
-    "wants": "want",
-    "keeps": "keep",
-    "talks": "talk",
-    "plans": "plan",
-    "thinks": "think",
-    "feels": "feel",
-    "needs": "need",
-    "hopes": "hope",
-    "wishes": "wish",
-    "tells": "tell",
-    "cuts": "cut",
-    "hurts": "hurt",
-    "burns": "burn",
-    "takes": "take",
-    "hides": "hide",
-    "sleeps": "sleep",
-    "writes": "write",
-    "gives": "give",
-    "mentions": "mention",
-    "refuses": "refuse",
-    "seems": "seem",
-    "looks": "look",
-    "texts": "text",
-    "asks": "ask",
-    "sounds": "sound",
-    "stockpiles": "stockpile",
-    "saves": "save",
-    "collects": "collect",
-    "hoards": "hoard",
-    "won't": "won't",
-    "can't": "can't",
-    "scratches": "scratch",
-    "searches": "search",
-    "googles": "google",
-    "buys": "buy",
-    "owns": "own",
-    "sits": "sit",
-    "stands": "stand",
-}
-
-
-def as_first_person(folded: str) -> str:
-    """Return `folded` with he/she/they and their forms read as the first person."""
-    for pattern, first in _THIRD_TO_FIRST:
-        folded = re.sub(pattern, first, folded)
-    return _THIRD_PERSON_VERB.sub(
-        lambda m: f"i {m.group(1)}{_BASE_FORM.get(m.group(2), m.group(2))}", folded
-    )
 
 
 def sentences(text: str) -> list[str]:
@@ -334,6 +164,8 @@ def _status(
     inherent = bool(re.search(r"\b(myself|my|me|i|i'm)\b", m.group(0)))
     # A goodbye formula is the writer's own even when it is addressed to "you".
     inherent = inherent or (cue.kind == "goodbye" and not lead.strip())
+    if inherent and not re.search(r"\b(she|he|they|she's|he's|they're)\b", lead):
+        person = "first"  # "scratched my arms till they bled": the words name their subject
     if cue.kind == "someone_else" and person != "third":
         return "ignored"  # "I was suicidal" is read by the crisis patterns, not as another
     if person == "third":
@@ -346,7 +178,8 @@ def _status(
     speaker = max((p.end() for p in scopes["first"].finditer(lead)), default=0)
     if scopes["negator"].search(lead[speaker:]):
         return "negated"
-    if scopes["recovery"].search(clause) or (
+    relapse = re.search(r"\b(again|relaps\w*)\b", clause)
+    if (scopes["recovery"].search(clause) and not relapse) or (
         scopes["past"].search(clause) and not scopes["recent"].search(clause)
     ):
         return "past"
@@ -371,7 +204,7 @@ def read(text: str, *, normalised: bool = False, about_patient: bool = False) ->
     cues = [
         c
         for c in lex.crisis + lex.concern
-        if c.may_match(normalised_text) and c.pattern.search(normalised_text)
+        if c.may_match(normalised_text) and (c.anchored or c.pattern.search(normalised_text))
     ]
     findings = []
     if not cues:
@@ -397,19 +230,23 @@ def _lexical(
     findings = read(normalised, normalised=True, about_patient=about_patient)
     crisis_kinds = {c.kind for c in lex.crisis}
     named = any(f.cue.kind in crisis_kinds - {"anaphoric"} for f in findings)
+    # "I'm going to do it tonight" counts when crisis words are named anywhere, or with a
+    # time: where people speak of their distress that is a plan, unless the text names an
+    # everyday task it could be ("the gym opens at six"); then a human looks, no alert.
+    everyday = bool(lex.scopes["everyday"].search(normalised))
     present = [
         f
         for f in findings
         if f.status == "present"
         and f.cue.kind in crisis_kinds
-        and (f.cue.kind != "anaphoric" or named)
+        and (f.cue.kind != "anaphoric" or named or (f.timeframe and not everyday))
     ]
     concern = [f for f in findings if f.status == "present" and f.cue.kind not in crisis_kinds]
-    # "I'm going to do it tonight" with no crisis words anywhere: a human should look.
     concern += [
         f
         for f in findings
         if f.status == "present" and f.cue.kind == "anaphoric" and not named and f.timeframe
+        if everyday
     ]
     others = [f for f in findings if f.status in ("someone_else", "unclear")]
     past = [f for f in findings if f.status == "past" and f.cue.kind in crisis_kinds]
@@ -444,41 +281,6 @@ def _lexical(
     return tier, phrases, tuple(lines), turned_down
 
 
-@cache
-def _example_vectors() -> np.ndarray:
-    from tether.peers.embedding import embed_many
-
-    return embed_many(list(lexicon().examples))
-
-
-def gated_sentences(text: str) -> list[str]:
-    """Return the sentences of `text` worth the model's time: those with a gate word."""
-    gate = lexicon().scopes["gate"]
-    return [s for s in sentences(text) if gate.search(normalise(s)[0])]
-
-
-def semantic_similarity(texts: list[str]) -> list[tuple[float, str]]:
-    """For each text, the best cosine between one of its sentences that holds a gate word
-    and a crisis example; (0.0, "") when none does."""
-    from tether.peers.embedding import embed_many
-
-    split = [gated_sentences(t) for t in texts]
-    flat = [s for parts in split for s in parts]
-    if not flat:
-        return [(0.0, "") for _ in texts]
-    best_per_sentence = (embed_many(flat) @ _example_vectors().T).max(axis=1)
-    out, i = [], 0
-    for parts in split:
-        if not parts:
-            out.append((0.0, ""))
-            continue
-        chunk = best_per_sentence[i : i + len(parts)]
-        j = int(np.argmax(chunk))
-        out.append((float(chunk[j]), parts[j]))
-        i += len(parts)
-    return out
-
-
 def detect_many(
     texts: list[str], *, semantic: bool = True, about_patient: bool = False
 ) -> list[CrisisSignal]:
@@ -487,31 +289,55 @@ def detect_many(
     person's note), so "she", "he" and "they" are read as the patient, and what they are
     doing now is a crisis; the past, a denial, an idiom or fiction still turn it down."""
     lexical = [_lexical(t, about_patient) for t in texts]
-    sims: list[tuple[float, str]] = [(0.0, "")] * len(texts)
+    readings: list = [None] * len(texts)
     state = "skipped"
     # Texts the lists already call crisis need no model time.
     pending = [i for i, (tier, *_) in enumerate(lexical) if tier != CRISIS]
     asked = set(pending)
     if semantic and pending:
         try:
-            found = semantic_similarity([texts[i] for i in pending])
-            for i, sim in zip(pending, found, strict=True):
-                sims[i] = sim
+            from tether.crisis import language_model
+
+            found = language_model.read_semantic(
+                [texts[i] for i in pending], about_patient=about_patient
+            )
+            for i, reading in zip(pending, found, strict=True):
+                readings[i] = reading
             state = "checked"
         except Exception:
             # The lists' answer stands; a missing model must be seen, never silently passed.
-            log.exception("Crisis-language similarity failed; using the lists alone")
+            log.exception("Crisis-language model failed; using the lists alone")
             state = "failed"
     threshold = lexicon().threshold
     signals = []
-    for i, ((tier, phrases, reasons, turned_down), (similarity, sentence)) in enumerate(
-        zip(lexical, sims, strict=True)
+    for i, ((tier, phrases, reasons, turned_down), reading) in enumerate(
+        zip(lexical, readings, strict=True)
     ):
-        # The model cannot read "never", "used to" or "she": where the lists read listed
-        # words and turned them down, their reading stands.
-        if similarity >= threshold and tier != CRISIS and not turned_down:
-            tier = CONCERN
-            reasons = (*reasons, f"Reads like a crisis statement (similarity {similarity:.2f})")
+        similarity, sentence = 0.0, ""
+        if reading is not None:
+            from tether.crisis.language_model import classifier
+
+            model = classifier()
+            similarity, sentence = reading.similarity, reading.closest_sentence
+            # The model cannot read "never", "used to" or "she": where the lists read listed
+            # words and turned them down, their reading stands.
+            if tier != CRISIS and not turned_down:
+                if reading.probability >= model.lift_threshold:
+                    tier = CRISIS
+                    reasons = (
+                        *reasons,
+                        f"Reads like a crisis statement (model, P = {reading.probability:.2f})"
+                        f": “{reading.lifted_sentence[:80]}”",
+                    )
+                elif tier == NONE and (
+                    similarity >= threshold or reading.probability >= model.concern_threshold
+                ):
+                    tier = CONCERN
+                    reasons = (
+                        *reasons,
+                        f"Reads like a crisis statement (similarity {similarity:.2f}, "
+                        f"model P = {reading.probability:.2f})",
+                    )
         signals.append(
             CrisisSignal(
                 tier=tier,

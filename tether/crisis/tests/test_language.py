@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tether.crisis import language
+from tether.crisis import language, language_model
 from tether.crisis.language import CONCERN, CRISIS, DATA_FILE, NONE, detect, detect_many, lexicon
 
 
@@ -100,10 +100,60 @@ def test_a_past_clause_never_turns_down_a_present_one():
     assert detect("Five years ago I was suicidal. Today I want to kill myself.").flagged
 
 
-def test_intent_to_act_alone_needs_crisis_words_somewhere_in_the_text():
-    # With a time but no crisis words anywhere, a human should look; it raises no alert.
+def test_intent_to_act_needs_crisis_words_or_a_time_without_an_everyday_task():
+    assert detect("I'm going to do it tonight. I just wanted someone to know.").flagged
+    # An everyday task it could be: a human should look; it raises no alert.
     assert detect("I'm going to do it tonight, the gym opens at six").tier == CONCERN
     assert detect("I think I'll do it, the course looks fun").tier == NONE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She is saving up her pills and says she will take them all this weekend",
+        "He showed me the rope in his shed and said he'd use it tonight",
+        "They told me they want to die and have been cutting again",
+        "Sam said he's on the bridge now",
+    ],
+)
+def test_a_note_about_the_patient_reads_he_she_they_as_the_patient(text):
+    assert detect(text, about_patient=True).tier == CRISIS
+    assert detect(text).tier != CRISIS or "Sam" in text  # elsewhere: about someone else
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She used to cut herself but she is doing really well now",
+        "He said he would never hurt himself, he has the kids",
+        "She's killing herself at work lol, overtime again",
+        "We had coffee and a walk. She seemed brighter.",
+        "Years ago he took an overdose; today he is settled and working",
+    ],
+)
+def test_a_note_about_the_patient_still_respects_past_denial_and_idiom(text):
+    assert detect(text, about_patient=True).tier != CRISIS
+
+
+def test_the_model_lifts_a_first_person_sentence_to_crisis_and_says_so():
+    signal = detect("After tonight nobody has to carry me anymore.")
+
+    assert signal.tier == CRISIS
+    assert signal.semantic in ("checked", "skipped")
+
+
+def test_the_model_never_lifts_another_persons_words():
+    text = "My brother is ready to be gone for good, nothing is left for him."
+    assert detect(text).tier != CRISIS
+
+
+def test_the_model_coefficients_are_dated_and_name_their_training_data():
+    raw = json.loads(language_model.MODEL_FILE.read_text())
+
+    assert raw["trained_on"].startswith("evaluation/dev_set.csv only")
+    assert "fresh_set.csv was kept out" in raw["trained_on"]
+    assert len(raw["coef"]) == 384
+    assert 0.5 <= raw["lift_threshold"] < 1
 
 
 def test_the_model_raises_text_without_listed_words_to_concern_only():
@@ -132,7 +182,7 @@ def test_a_failing_model_falls_back_to_the_lists_and_is_logged(monkeypatch, capl
         raise RuntimeError("model weights missing")
 
     monkeypatch.setattr("tether.peers.embedding.embed_many", broken)
-    language._example_vectors.cache_clear()
+    language_model._example_vectors.cache_clear()
 
     with caplog.at_level(logging.ERROR, logger="tether.crisis.language"):
         signals = detect_many(["I'm so tired, I just want to be gone.", "I cant go on like this"])
@@ -141,7 +191,7 @@ def test_a_failing_model_falls_back_to_the_lists_and_is_logged(monkeypatch, capl
     assert signals[1].tier == CONCERN  # the lists still read what they know
     assert "using the lists alone" in caplog.text
     assert "model weights missing" in caplog.text
-    language._example_vectors.cache_clear()
+    language_model._example_vectors.cache_clear()
 
 
 def test_lists_are_enough_for_a_crisis_so_the_model_is_skipped(monkeypatch):
