@@ -276,6 +276,8 @@ def _lexical(
     lines = [f"{k}: " + ", ".join(f"“{w}”" for w in v[:3]) for k, v in reasons.items()]
     if tier != NONE and corrected:
         lines.append("Misspelling: " + ", ".join(corrected[:3]))
+    if tier != NONE and about_patient:
+        lines.append("Read as about the patient (he/she/they quoted as “I”/“my”)")
     phrases = tuple(dict.fromkeys(w for v in reasons.values() for w in v))
     turned_down = any(f.status not in ("present", "ignored") for f in findings)
     return tier, phrases, tuple(lines), turned_down
