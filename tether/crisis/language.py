@@ -328,8 +328,9 @@ def detect_many(
                     tier = CRISIS
                     reasons = (
                         *reasons,
-                        f"Reads like a crisis statement (model, P = {reading.probability:.2f})"
-                        f": “{reading.lifted_sentence[:80]}”",
+                        # One label before the colon, so reviews can count it as one reason.
+                        f"Reads like a crisis statement (model): “{reading.lifted_sentence[:80]}”"
+                        f" (P = {reading.probability:.2f})",
                     )
                 elif tier == NONE and (
                     similarity >= threshold or reading.probability >= model.concern_threshold
