@@ -232,3 +232,25 @@ def test_the_files_own_examples_behave_as_labelled():
 
     assert all(s.tier != NONE for s in detect_many(semantic["examples"]))
     assert not [s for s in detect_many(semantic["not_crisis_examples"]) if s.flagged]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to the gym tonight, wish me luck",
+        "My last day of school is friday!",
+        "I hope I don't wake up late tomorrow",
+        "I gave my old bike to my nephew because I won't need it now that I drive",
+        "Goodbye 2025, thank you for everything",
+        "I'm so done with this week, cannot wait for the weekend",
+        "I have a plan for the weekend: sleep and pizza",
+        "This is it, I finally booked my first therapy session!",
+        "If you don't hear from me this week it's because I'm camping",
+        "We picked a spot by the lake for the picnic tomorrow",
+        "I wish I could sleep forever on weekends haha",
+        "I'm going to the bridge club tonight",
+        "deadline is killing me, gonna die if i don't finish this",
+    ],
+)
+def test_the_concept_rules_leave_ordinary_plans_and_farewells_alone(text):
+    assert detect(text).tier != CRISIS
