@@ -14,11 +14,15 @@ lexicon.py): patterns by kind, the scopes that turn them down (negation, past ti
 else, fiction, idioms, denials), the spellings it normalises and the words it corrects with
 rapidfuzz. Scopes work per clause, so a past or denied clause never turns down a present one.
 A note about the patient (`about_patient=True`) is read as the patient's own words
-(language_person.py). The semantic part (language_model.py) embeds sentences that hold a gate
-word with all-MiniLM-L6-v2, locally: closeness to the file's crisis examples, or a calibrated
-classifier trained on the development set, can raise a text to *concern*; the classifier can
-raise a first-person sentence with no turned-down words to *crisis*. If the model fails, the
-lists' answer stands and the failure is logged.
+(language_person.py).
+
+The lists are read together with a learned classifier (language_classifier.py: a calibrated
+logistic regression on words and in-word characters, trained only on texts the team wrote,
+never on the held-out set). A text the classifier finds more likely crisis than not is
+*crisis*, with the words that weighed most as its reason; listed crisis words that the
+classifier reads as plainly ordinary (P <= 0.15: "this heat is killing me") become *concern*,
+so a human still looks; a text it finds possible (P >= 0.25) is at least *concern*. If the
+classifier fails, the lists' answer stands and the failure is logged.
 
 What it is for: putting a human's eyes on the text sooner. It never hides, delays or closes
 anything, and "none" never means "safe". Its measured quality is in docs/evaluation.md.
@@ -56,10 +60,9 @@ _MIN_SENTENCE_CHARS = 12  # shorter fragments ("ok.", "lol") carry no semantic s
 class CrisisSignal:
     tier: str  # CRISIS | CONCERN | NONE
     phrases: tuple[str, ...] = ()  # the words that matched, as normalised (evidence)
-    similarity: float = 0.0  # best cosine between a gated sentence and a crisis example
-    closest_sentence: str = ""
+    probability: float = 0.0  # the classifier's calibrated P(crisis); 0 when not asked
     reasons: tuple[str, ...] = ()  # shown to moderators and on alerts
-    semantic: str = "skipped"  # "checked", "skipped" (no gate word / not asked) or "failed"
+    learned: str = "skipped"  # the classifier: "checked", "skipped" (not asked) or "failed"
 
     @property
     def flagged(self) -> bool:
@@ -223,8 +226,8 @@ def read(text: str, *, normalised: bool = False, about_patient: bool = False) ->
 
 def _lexical(
     text: str, about_patient: bool = False
-) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
-    """Return (tier, phrases, reasons, whether listed words were read and turned down)."""
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """Return (tier, phrases, reasons) as the lists read the text."""
     lex = lexicon()
     normalised, corrected = normalise(text, about_patient=about_patient)
     findings = read(normalised, normalised=True, about_patient=about_patient)
@@ -279,79 +282,67 @@ def _lexical(
     if tier != NONE and about_patient:
         lines.append("Read as about the patient (he/she/they quoted as “I”/“my”)")
     phrases = tuple(dict.fromkeys(w for v in reasons.values() for w in v))
-    turned_down = any(f.status not in ("present", "ignored") for f in findings)
-    return tier, phrases, tuple(lines), turned_down
+    return tier, phrases, tuple(lines)
 
 
 def detect_many(
-    texts: list[str], *, semantic: bool = True, about_patient: bool = False
+    texts: list[str], *, learned: bool = True, about_patient: bool = False
 ) -> list[CrisisSignal]:
-    """Read each text; `semantic=False` uses the lists alone (faster, for measurement).
+    """Read each text; `learned=False` uses the lists alone (for measurement).
     `about_patient=True`: the texts are written about the patient by someone else (a trusted
     person's note), so "she", "he" and "they" are read as the patient, and what they are
     doing now is a crisis; the past, a denial, an idiom or fiction still turn it down."""
     lexical = [_lexical(t, about_patient) for t in texts]
     readings: list = [None] * len(texts)
     state = "skipped"
-    # Texts the lists already call crisis need no model time.
-    pending = [i for i, (tier, *_) in enumerate(lexical) if tier != CRISIS]
-    asked = set(pending)
-    if semantic and pending:
+    model = None
+    if learned and texts:
         try:
-            from tether.crisis import language_model
+            from tether.crisis.language_classifier import text_classifier
 
-            found = language_model.read_semantic(
-                [texts[i] for i in pending], about_patient=about_patient
-            )
-            for i, reading in zip(pending, found, strict=True):
-                readings[i] = reading
+            model = text_classifier()
+            # A note about the patient is read in the first person, as the model learned.
+            inputs = [normalise(t, about_patient=True)[0] if about_patient else t for t in texts]
+            readings = model.read_many(inputs)
             state = "checked"
         except Exception:
             # The lists' answer stands; a missing model must be seen, never silently passed.
-            log.exception("Crisis-language model failed; using the lists alone")
+            log.exception("Crisis-language classifier failed; using the lists alone")
+            readings = [None] * len(texts)
             state = "failed"
-    threshold = lexicon().threshold
-    signals = []
-    for i, ((tier, phrases, reasons, turned_down), reading) in enumerate(
-        zip(lexical, readings, strict=True)
-    ):
-        similarity, sentence = 0.0, ""
-        if reading is not None:
-            from tether.crisis.language_model import classifier
+    return [
+        _combine(lexical_reading, reading, model, state)
+        for lexical_reading, reading in zip(lexical, readings, strict=True)
+    ]
 
-            model = classifier()
-            similarity, sentence = reading.similarity, reading.closest_sentence
-            # The model cannot read "never", "used to" or "she": where the lists read listed
-            # words and turned them down, their reading stands.
-            if tier != CRISIS and not turned_down:
-                if reading.probability >= model.lift_threshold:
-                    tier = CRISIS
-                    reasons = (
-                        *reasons,
-                        # One label before the colon, so reviews can count it as one reason.
-                        f"Reads like a crisis statement (model): “{reading.lifted_sentence[:80]}”"
-                        f" (P = {reading.probability:.2f})",
-                    )
-                elif tier == NONE and (
-                    similarity >= threshold or reading.probability >= model.concern_threshold
-                ):
-                    tier = CONCERN
-                    reasons = (
-                        *reasons,
-                        f"Reads like a crisis statement (similarity {similarity:.2f}, "
-                        f"model P = {reading.probability:.2f})",
-                    )
-        signals.append(
-            CrisisSignal(
-                tier=tier,
-                phrases=phrases,
-                similarity=similarity,
-                closest_sentence=sentence,
-                reasons=reasons,
-                semantic=state if i in asked else "skipped",
-            )
+
+def _combine(lexical_reading, reading, model, state: str) -> CrisisSignal:
+    tier, phrases, reasons = lexical_reading
+    probability = 0.0
+    if reading is not None:
+        probability = reading.probability
+        weighed = ", ".join(f"“{w}”" for w in reading.evidence)
+        said = f"Reads like a crisis statement (P = {probability:.2f}" + (
+            f"; weighed most: {weighed})" if weighed else ")"
         )
-    return signals
+        if probability >= model.crisis_threshold:
+            if tier != CRISIS:
+                reasons = (*reasons, said)
+            tier = CRISIS
+        elif tier == CRISIS and probability <= model.overrule_below:
+            # Listed words in a sentence the classifier reads as plainly ordinary: a human
+            # still looks (concern), but nobody is paged.
+            tier = CONCERN
+            reasons = (
+                *reasons,
+                f"Read as ordinary speech by the classifier (P = {probability:.2f})",
+            )
+        elif tier == NONE and probability >= model.concern_threshold:
+            tier = CONCERN
+            reasons = (*reasons, said)
+    return CrisisSignal(
+        tier=tier, phrases=phrases, probability=probability, reasons=reasons, learned=state
+    )
 
 
 def detect(text: str, *, about_patient: bool = False) -> CrisisSignal:

@@ -46,8 +46,6 @@ class Lexicon:
     fuzzy_min_length: int
     fuzzy_cutoff: float
     scopes: dict[str, re.Pattern]
-    examples: tuple[str, ...]
-    threshold: float
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -83,7 +81,6 @@ def _fragments(pattern: str) -> tuple[str, ...]:
 @cache
 def lexicon(path: Path = DATA_FILE) -> Lexicon:
     raw = json.loads(path.read_text())
-    sem = raw["semantic"]
     return Lexicon(
         reviewed_on=raw["reviewed_on"],
         crisis=_cues(raw["crisis"]),
@@ -111,12 +108,9 @@ def lexicon(path: Path = DATA_FILE) -> Lexicon:
             "idiom": _any(raw["idioms"]),
             "supportive": re.compile(raw["supportive"]),
             "timeframe": re.compile(raw["timeframe"]),
-            "gate": _words(sem["gate_words"]),
             "topic": re.compile(raw["topic_words"]),
             "generic_lead": re.compile(raw["generic_lead"]),
             "everyday": re.compile(raw["everyday_context"]),
             "filler": re.compile(rf"(?<![\w'])(?:{raw['fillers']})(?![\w'])"),
         },
-        examples=tuple(sem["examples"]),
-        threshold=float(sem["threshold"]),
     )

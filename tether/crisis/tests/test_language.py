@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tether.crisis import language, language_model
+from tether.crisis import language, language_classifier
 from tether.crisis.language import CONCERN, CRISIS, DATA_FILE, NONE, detect, detect_many, lexicon
 
 
@@ -135,78 +135,80 @@ def test_a_note_about_the_patient_still_respects_past_denial_and_idiom(text):
     assert detect(text, about_patient=True).tier != CRISIS
 
 
-def test_the_model_lifts_a_first_person_sentence_to_crisis_and_says_so():
+def test_the_classifier_reads_crisis_without_listed_words_and_says_why():
     signal = detect("After tonight nobody has to carry me anymore.")
 
     assert signal.tier == CRISIS
-    assert signal.semantic in ("checked", "skipped")
+    assert signal.learned == "checked"
+    assert signal.probability >= 0.5
+    assert "Reads like a crisis statement (P = " in signal.reason
 
 
-def test_the_model_never_lifts_another_persons_words():
+def test_the_classifier_turns_listed_words_in_ordinary_speech_into_concern_not_an_alert():
+    # "killing me" is listed; about the weather the classifier reads it as ordinary.
+    signal = detect("this heat is killing me")
+
+    assert signal.tier != CRISIS
+
+
+def test_the_classifier_never_lifts_another_persons_words():
     text = "My brother is ready to be gone for good, nothing is left for him."
     assert detect(text).tier != CRISIS
 
 
-def test_the_model_coefficients_are_dated_and_name_their_training_data():
-    raw = json.loads(language_model.MODEL_FILE.read_text())
+def test_the_classifier_file_names_its_training_data_and_never_the_held_out_set():
+    raw = json.loads(language_classifier.MODEL_FILE.read_text())
 
-    assert raw["trained_on"].startswith("evaluation/dev_set.csv only")
-    assert "fresh_set.csv was kept out" in raw["trained_on"]
-    assert len(raw["coef"]) == 384
-    assert 0.5 <= raw["lift_threshold"] < 1
-
-
-def test_the_model_raises_text_without_listed_words_to_concern_only():
-    text = "There is nothing left for me here and I am ready to be gone for good."
-    signal = detect(text)
-
-    assert signal.semantic == "checked"
-    assert signal.similarity >= lexicon().threshold
-    assert signal.tier == CONCERN
-    assert "Reads like a crisis statement" in signal.reason
+    assert raw["never_trained_on"] == "evaluation/heldout_set.csv"
+    assert all("heldout" not in path for path in raw["trained_on"])
+    assert "evaluation/dev_set.csv" in raw["trained_on"]
+    assert (raw["overrule_below"], raw["concern_threshold"], raw["crisis_threshold"]) == (
+        0.15,
+        0.25,
+        0.5,
+    )
+    assert sum(bucket["texts"] for bucket in raw["reliability"]) == raw["texts"]
 
 
-def test_the_model_is_not_asked_about_text_without_a_gate_word(monkeypatch):
-    def fail(texts):
-        raise AssertionError("embedded an ordinary post")
+def test_the_classifier_is_calibrated_on_texts_it_did_not_see():
+    raw = json.loads(language_classifier.MODEL_FILE.read_text())
 
-    monkeypatch.setattr("tether.peers.embedding.embed_many", fail)
+    # Out-of-fold: among texts put at P >= 0.8, most are crisis; below 0.2, few are.
+    high = [b for b in raw["reliability"] if b["from"] >= 0.8]
+    low = [b for b in raw["reliability"] if b["from"] < 0.2]
+    assert all(b["share_crisis"] >= 0.8 for b in high)
+    assert all(b["share_crisis"] <= 0.2 for b in low)
 
-    signal = detect("Lovely walk with the dog this morning.")
 
-    assert (signal.tier, signal.semantic) == (NONE, "checked")
+def test_a_failing_classifier_falls_back_to_the_lists_and_is_logged(monkeypatch, caplog):
+    def broken(self, texts):
+        raise RuntimeError("model file missing")
 
-
-def test_a_failing_model_falls_back_to_the_lists_and_is_logged(monkeypatch, caplog):
-    def broken(texts):
-        raise RuntimeError("model weights missing")
-
-    monkeypatch.setattr("tether.peers.embedding.embed_many", broken)
-    language_model._example_vectors.cache_clear()
+    monkeypatch.setattr(language_classifier.TextClassifier, "read_many", broken)
 
     with caplog.at_level(logging.ERROR, logger="tether.crisis.language"):
-        signals = detect_many(["I'm so tired, I just want to be gone.", "I cant go on like this"])
+        signals = detect_many(["I want to die", "I cant go on like this"])
 
-    assert [s.semantic for s in signals] == ["failed", "failed"]
-    assert signals[1].tier == CONCERN  # the lists still read what they know
+    assert [s.learned for s in signals] == ["failed", "failed"]
+    assert signals[0].tier == CRISIS  # the lists still read what they know
+    assert signals[1].tier == CONCERN
     assert "using the lists alone" in caplog.text
-    assert "model weights missing" in caplog.text
-    language_model._example_vectors.cache_clear()
+    assert "model file missing" in caplog.text
 
 
-def test_lists_are_enough_for_a_crisis_so_the_model_is_skipped(monkeypatch):
-    monkeypatch.setattr("tether.peers.embedding.embed_many", lambda texts: 1 / 0)
+def test_lists_alone_when_asked(monkeypatch):
+    monkeypatch.setattr(language_classifier.TextClassifier, "read_many", lambda self, t: 1 / 0)
 
-    signal = detect("I want to die")
+    signal = detect_many(["I want to die"], learned=False)[0]
 
-    assert signal.flagged and signal.semantic == "skipped"
+    assert signal.flagged and signal.learned == "skipped"
 
 
 def test_detect_many_keeps_order_and_handles_empty_text():
     signals = detect_many(["", "I want to die", "Lovely walk today."])
 
     assert [s.tier for s in signals] == [NONE, CRISIS, NONE]
-    assert signals[0].similarity == 0.0 and signals[0].reason == ""
+    assert signals[0].reason == ""
 
 
 def test_clauses_split_on_but_and_a_new_time():
@@ -221,17 +223,9 @@ def test_the_data_file_is_dated_reviewable_and_first_person():
     lex = lexicon()
 
     assert raw["reviewed_on"] < raw["review_by"]
-    assert lex.crisis and lex.concern and lex.examples
+    assert lex.crisis and lex.concern
     assert all(c.reason for c in lex.crisis + lex.concern)
-    assert 0 < lex.threshold < 1
     assert detect("suicide").tier != CRISIS  # a topic word: helpers use it as much as anyone
-
-
-def test_the_files_own_examples_behave_as_labelled():
-    semantic = json.loads(DATA_FILE.read_text())["semantic"]
-
-    assert all(s.tier != NONE for s in detect_many(semantic["examples"]))
-    assert not [s for s in detect_many(semantic["not_crisis_examples"]) if s.flagged]
 
 
 @pytest.mark.parametrize(
@@ -252,5 +246,5 @@ def test_the_files_own_examples_behave_as_labelled():
         "deadline is killing me, gonna die if i don't finish this",
     ],
 )
-def test_the_concept_rules_leave_ordinary_plans_and_farewells_alone(text):
+def test_ordinary_plans_and_farewells_page_nobody(text):
     assert detect(text).tier != CRISIS
