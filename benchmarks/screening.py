@@ -8,12 +8,13 @@ app runs it, once with the detector replaced by a no-op that reads every text as
 so the service is measured whichever of them it calls). The difference of the medians is what
 screening costs a post.
 
-Three ~300-character texts, written here:
-- an ordinary post with no word that wakes the model (the lists alone read it);
-- an ordinary post with such a word (a grief post: "death"): the lists, then the model on
-  that sentence;
-- a crisis post: the lists decide, the model is skipped, and the post raises a risk alert and
-  notifies the moderator (that extra work is part of its "with detection" time).
+Every text is read by the lists and by the word-and-spelling classifier (there is no gate:
+the classifier reads the whole text in well under a millisecond). Three ~250-character texts,
+written here:
+- an ordinary post;
+- an ordinary post near crisis words (a grief post: "death"), read as none;
+- a crisis post, which also raises a risk alert, holds the post and notifies the moderator
+  (that extra work is part of its "with detection" time, so it is reported, not budgeted).
 Each post is dated a day after the previous one so the daily post limit never applies.
 """
 
@@ -34,18 +35,18 @@ WARMUP = 5
 ROUNDS = 60
 SEED = 20261128
 TEXTS = {
-    "ordinary, lists only": (
+    "ordinary": (
         "Small update from me. Went to the farmers market with my sister this morning and "
         "bought far too many tomatoes. The anxiety before leaving the house was loud but I "
         "used the breathing exercise from group and it settled. Does anyone have a good "
         "recipe for a big batch of sauce?"
     ),
-    "ordinary, lists + model": (
+    "ordinary, near crisis words": (
         "It's a year today since my dad's death. I thought I'd be a mess but I went to the "
         "park where he used to take us and it felt gentle. My therapist says grief comes in "
         "waves and that's okay. Thank you all for listening last month when it was hard."
     ),
-    "crisis (lists decide)": (
+    "crisis (alert included)": (
         "I don't know why I'm posting this. Things have been bad since I lost my job. I've "
         "been saving my pills for weeks and I think this weekend is when I'll take them all. "
         "I just wanted someone to know. Sorry to dump this on everyone here."
@@ -127,10 +128,10 @@ def measure(membership) -> int:
     import time
 
     from tether.crisis.language import detect
+    from tether.crisis.language_classifier import text_classifier
     from tether.peers import services
-    from tether.peers.embedding import encoder
 
-    encoder()  # load the weights first: their loading is start-up, not a post
+    text_classifier()  # load the classifier first: its loading is start-up, not a post
     rng = random.Random(SEED)
     day = [0]
 
@@ -148,7 +149,7 @@ def measure(membership) -> int:
         "without detection, in random order\n"
     )
     print(
-        f"{'text':26} {'chars':>5} {'tier':>8} {'with ms':>8} {'p95':>6} {'without ms':>10} "
+        f"{'text':28} {'chars':>5} {'tier':>8} {'with ms':>8} {'p95':>6} {'without ms':>10} "
         f"{'p95':>6} {'added ms':>8}"
     )
     worst = 0.0
@@ -170,7 +171,7 @@ def measure(membership) -> int:
         if not name.startswith("crisis"):
             worst = max(worst, added)
         print(
-            f"{name:26} {len(text):5} {tier:>8} {statistics.median(with_):8.1f} "
+            f"{name:28} {len(text):5} {tier:>8} {statistics.median(with_):8.1f} "
             f"{p95(with_):6.1f} {statistics.median(without):10.1f} {p95(without):6.1f} "
             f"{added:8.1f}"
         )

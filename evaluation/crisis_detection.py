@@ -2,7 +2,9 @@
 
 A user is flagged when any of their posts is. "In crisis" means labelled Ideation, Behavior
 or Attempt; the false-alarm rate is read on Supportive users (people who post to help
-others); Indicator users' flag rate is reported for context only.
+others); Indicator users' flag rate is reported for context only. Every post is read twice:
+as the app reads it (lists and classifier) and by the lists alone (what stands if the
+classifier fails).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 from evaluation.data import User
 from evaluation.metrics import flags_per_user, user_rates
-from tether.crisis import language, language_model
+from tether.crisis import language
 
 IN_CRISIS = ("Ideation", "Behavior", "Attempt")
 SUPPORTIVE = "Supportive"
@@ -22,6 +24,8 @@ BATCH_POSTS = 250
 # Figures of the detector before issue 10 (phrase list or similarity >= 0.62), measured
 # 2026-11-26 with this harness; kept so that every run prints the comparison.
 BEFORE = {"recall": 0.686, "false_alarm_rate": 0.444, "posts_flagged_per_user": 1.51}
+# How language.py words what the classifier did (its reasons start so).
+CLASSIFIER_REASONS = ("Reads like a crisis statement", "Read as ordinary speech")
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class PostSignals:
     user: list[int]
     tier: list[str]  # crisis / concern / none, as the app reads the post
     reasons: list[tuple[str, ...]]
-    similarity: list[float]
+    lists_tier: list[str]  # the same posts read by the lists alone (learned=False)
 
     @property
     def flagged(self) -> list[bool]:
@@ -48,33 +52,38 @@ def canonical_label(label: str) -> str:
 def detect_posts(
     users: Sequence[User], log: Callable[[str], None], batch_posts: int = BATCH_POSTS
 ) -> tuple[PostSignals, dict]:
-    """Run the app's detector over every post in batches; return signals and timing."""
+    """Run the app's detector over every post in batches; return signals and timing (the
+    seconds are the app's reading only; the lists-only reading is not timed)."""
     texts = [post for u in users for post in u.posts]
     owner = [i for i, u in enumerate(users) for _ in u.posts]
-    tier, reasons, similarity = [], [], []
-    embedded = 0
+    tier, reasons, lists_tier = [], [], []
+    failed = 0
+    seconds = 0.0
     log(f"crisis: {len(texts):,} posts from {len(users)} users")
     started = time.perf_counter()
     for start in range(0, len(texts), batch_posts):
         batch = texts[start : start + batch_posts]
+        timed = time.perf_counter()
         signals = language.detect_many(batch)
+        seconds += time.perf_counter() - timed
         tier += [s.tier for s in signals]
         reasons += [s.reasons for s in signals]
-        similarity += [s.similarity for s in signals]
-        embedded += sum(
-            len(language_model.gated_sentences(t))
-            for t, s in zip(batch, signals, strict=True)
-            if s.semantic == "checked"
-        )
+        failed += sum(1 for s in signals if s.learned != "checked")
+        lists_tier += [s.tier for s in language.detect_many(batch, learned=False)]
         done = start + len(batch)
         elapsed = time.perf_counter() - started
         log(
             f"  {done:>6,} / {len(texts):,} posts ({done / len(texts):4.0%}), "
             f"{elapsed:6.0f} s, {done / elapsed:5.1f} posts/s"
         )
-    seconds = time.perf_counter() - started
-    signals = PostSignals(texts, owner, tier, reasons, similarity)
-    return signals, {"texts": embedded, "seconds": seconds}
+    signals = PostSignals(texts, owner, tier, reasons, lists_tier)
+    timing = {
+        "posts": len(texts),
+        "seconds": seconds,
+        "ms_per_post": 1000 * seconds / len(texts) if texts else None,
+        "classifier_not_checked": failed,
+    }
+    return signals, timing
 
 
 def _summary(labels: Sequence[str], signals: PostSignals, post_flagged: Sequence[bool]) -> dict:
@@ -96,7 +105,8 @@ def reason_review(labels: Sequence[str], signals: PostSignals) -> list[dict]:
         if tier != language.CRISIS:
             continue
         for reason in reasons:
-            kind = reason.split(":")[0]
+            # "Plan with a timeframe: “tonight”", "Reads like a crisis statement (P = 0.91...)"
+            kind = reason.split(" (")[0].split(":")[0]
             reached.setdefault(kind, set()).add(signals.user[i])
             posts[kind] = posts.get(kind, 0) + 1
     rows = [
@@ -120,10 +130,19 @@ def evaluate(users: Sequence[User], log: Callable[[str], None]) -> dict:
     signals, timing = detect_posts(users, log)
     crisis = _summary(labels, signals, signals.flagged)
     seen = [t != language.NONE for t in signals.tier]
-    model_concern = [
-        t == language.CONCERN and any(r.startswith("Reads like") for r in rs)
-        for t, rs in zip(signals.tier, signals.reasons, strict=True)
+    lists_only = [t == language.CRISIS for t in signals.lists_tier]
+    # What the classifier changed: crisis where the lists said less ("Reads like a crisis
+    # statement" is added only then), crisis words overruled to concern, concern it raised.
+    said = [[r for r in rs if r.startswith(CLASSIFIER_REASONS)] for rs in signals.reasons]
+    lifted = [
+        t == language.CRISIS and any(r.startswith("Reads like") for r in rs)
+        for t, rs in zip(signals.tier, said, strict=True)
     ]
+    concern_raised = [
+        t == language.CONCERN and any(r.startswith("Reads like") for r in rs)
+        for t, rs in zip(signals.tier, said, strict=True)
+    ]
+    overruled = [any(r.startswith("Read as ordinary") for r in rs) for rs in said]
     by_label: dict[str, int] = {}
     for label in labels:
         by_label[label] = by_label.get(label, 0) + 1
@@ -151,15 +170,29 @@ def evaluate(users: Sequence[User], log: Callable[[str], None]) -> dict:
         "lexicon": {
             "crisis_patterns": len(lex.crisis),
             "concern_patterns": len(lex.concern),
-            "examples": len(lex.examples),
-            "similarity_threshold": lex.threshold,
             "reviewed_on": lex.reviewed_on,
         },
+        "classifier": classifier_facts(),
         "detectors": {
             "crisis": crisis,
             "crisis_or_concern": _summary(labels, signals, seen),
-            "concern_from_model": _summary(labels, signals, model_concern),
+            "lists_only": _summary(labels, signals, lists_only),
+            "crisis_lifted_by_classifier": _summary(labels, signals, lifted),
+            "concern_raised_by_classifier": _summary(labels, signals, concern_raised),
+            "overruled_to_concern": _summary(labels, signals, overruled),
         },
         "reasons": reason_review(labels, signals),
-        "embedding": timing,
+        "detection": timing,
     }
+
+
+def classifier_facts() -> dict:
+    """Return what the shipped classifier file says about itself (no weights)."""
+    import json
+
+    from tether.crisis.language_classifier import MODEL_FILE
+
+    raw = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    keys = ("trained_at", "texts", "crisis_texts", "C", "crisis_threshold")
+    keys += ("concern_threshold", "overrule_below", "out_of_fold")
+    return {k: raw.get(k) for k in keys}

@@ -1,10 +1,13 @@
-"""`make eval`: run both experiments on TETHER_EVAL_DIR and write eval-results.json.
+"""`make eval`: the crisis detector on the team's labelled sets, then both experiments on
+TETHER_EVAL_DIR, written to eval-results.json.
 
     TETHER_EVAL_DIR=/path/to/eval make eval
 
-The folder must hold counselchat/questions.csv and cssrs500/users.csv laid out like
-../shared/eval/ (see its README and docs/evaluation.md). When it is absent the run is skipped
-with a message and exits 0, writing nothing. A relative path is read from the project root.
+The labelled sets (evaluation/*_set.csv, evaluation/labelled_sets.py) need no outside data
+and are always measured and printed first. The folder must hold counselchat/questions.csv and
+cssrs500/users.csv laid out like ../shared/eval/ (see its README and docs/evaluation.md).
+When it is absent that part is skipped with a message and the run exits 0, writing nothing.
+A relative path is read from the project root.
 """
 
 from __future__ import annotations
@@ -58,9 +61,41 @@ def machine() -> dict:
     }
 
 
-def run(data_dir: Path, out_path: Path, log: Callable[[str], None]) -> dict:
+def labelled_sets() -> dict:
+    """Return the detector's figures on each of the team's labelled sets, as the app runs
+    and by the lists alone (what stands if the classifier fails)."""
+    from evaluation import labelled_sets as sets
+
+    results = {}
+    for name in sets.SETS:
+        rows = sets.read_set(name)
+        results[name] = {
+            "learned": sets.evaluate(rows),
+            "lists_only": sets.evaluate(rows, learned=False),
+        }
+    return results
+
+
+def labelled_report(results: dict) -> str:
+    from evaluation import labelled_sets as sets
+
+    parts = ["CRISIS LANGUAGE ON THE TEAM'S LABELLED SETS (python -m evaluation.labelled_sets)"]
+    for name, result in results.items():
+        lists = result["lists_only"]
+        parts.append(
+            sets.report(result["learned"], title=f"{name} ({sets.SETS[name].name})")
+            + f"\nlists alone: crisis recall {sets.fmt(lists['crisis_recall'])}, false alarms "
+            f"{sets.fmt(lists['hard_negative_false_alarms'])} / "
+            f"{sets.fmt(lists['ordinary_false_alarms'])}"
+        )
+    return "\n\n".join(parts)
+
+
+def run(
+    data_dir: Path, out_path: Path, log: Callable[[str], None], labelled: dict | None = None
+) -> dict:
     """Run both experiments, write the results to `out_path` and return them."""
-    from evaluation import crisis_detection, peer_matching
+    from evaluation import crisis_detection, labelled_sets, peer_matching
     from evaluation.data import QUESTIONS_FILE, USERS_FILE, read_questions, read_users
     from tether.peers.embedding import embed_many, encoder
 
@@ -74,8 +109,7 @@ def run(data_dir: Path, out_path: Path, log: Callable[[str], None]) -> dict:
     matching = peer_matching.evaluate(read_questions(data_dir / QUESTIONS_FILE), embed_many, log)
     crisis = crisis_detection.evaluate(read_users(data_dir / USERS_FILE), log)
     runtime = time.perf_counter() - started
-    texts = matching["embedding"]["texts"] + crisis["embedding"]["texts"]
-    seconds = matching["embedding"]["seconds"] + crisis["embedding"]["seconds"]
+    texts, seconds = matching["embedding"]["texts"], matching["embedding"]["seconds"]
     results = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "data_dir": str(data_dir),
@@ -86,7 +120,7 @@ def run(data_dir: Path, out_path: Path, log: Callable[[str], None]) -> dict:
             else None,
         },
         "runtime_seconds": runtime,
-        "embedding": {
+        "embedding": {  # peer matching only: the crisis detector embeds nothing
             "model": "all-MiniLM-L6-v2 (NumPy, tether.peers.embedding)",
             "texts": texts,
             "seconds": seconds,
@@ -94,6 +128,10 @@ def run(data_dir: Path, out_path: Path, log: Callable[[str], None]) -> dict:
         },
         "matching": matching,
         "crisis": crisis,
+        "labelled_sets": {
+            name: {mode: labelled_sets.summary(r) for mode, r in result.items()}
+            for name, result in (labelled or {}).items()
+        },
     }
     out_path.write_text(json.dumps(results, indent=2) + "\n")
     return results
@@ -102,13 +140,15 @@ def run(data_dir: Path, out_path: Path, log: Callable[[str], None]) -> dict:
 def report(results: dict) -> str:
     from evaluation.tables import crisis_report, matching_report
 
-    emb = results["embedding"]
+    emb, det = results["embedding"], results["crisis"]["detection"]
     return "\n\n".join(
         [
             matching_report(results["matching"]),
             crisis_report(results["crisis"]),
-            f"Runtime {results['runtime_seconds']:.0f} s; {emb['texts']:,} texts embedded in "
-            f"{emb['seconds']:.0f} s ({emb['per_second']:.1f} per second) on "
+            f"Runtime {results['runtime_seconds']:.0f} s; {emb['texts']:,} texts embedded for "
+            f"matching in {emb['seconds']:.0f} s ({emb['per_second']:.1f} per second); "
+            f"{det['posts']:,} posts read by the crisis detector in {det['seconds']:.0f} s "
+            f"({det['ms_per_post']:.1f} ms a post) on "
             f"{results['machine']['cpu']} x{results['machine']['cpus']} "
             f"(load average {results['machine']['load_average_at_start']} at start).",
         ]
@@ -117,10 +157,12 @@ def report(results: dict) -> str:
 
 def main(data_dir: Path | None = None, out_path: Path = RESULTS_FILE) -> int:
     data_dir = data_dir or data_dir_from_env()
+    labelled = labelled_sets()
+    print(labelled_report(labelled), end="\n\n", flush=True)
     missing = missing_files(data_dir)
     if missing:
         print(
-            f"make eval: skipped - no evaluation data at {data_dir} "
+            f"make eval: outside-data part skipped - no evaluation data at {data_dir} "
             f"(missing {', '.join(str(p) for p in missing)}). Set TETHER_EVAL_DIR to a folder "
             "laid out like ../shared/eval/ (see docs/evaluation.md). Nothing was written."
         )
@@ -129,7 +171,7 @@ def main(data_dir: Path | None = None, out_path: Path = RESULTS_FILE) -> int:
     def log(line: str) -> None:
         print(line, flush=True)
 
-    results = run(data_dir, out_path, log)
+    results = run(data_dir, out_path, log, labelled)
     print()
     print(report(results))
     print(f"\nWrote {out_path}")

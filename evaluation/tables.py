@@ -109,14 +109,16 @@ def matching_report(m: dict) -> str:
 
 def crisis_report(c: dict) -> str:
     n = c["n"]
-    lex = c["lexicon"]
+    lex, model = c["lexicon"], c["classifier"]
     labels = ", ".join(f"{k} {v}" for k, v in n["users_by_label"].items())
     out = [
-        f"CRISIS LANGUAGE  ({n['users']} users: {labels}; {n['posts']:,} posts; "
+        f"CRISIS LANGUAGE ON C-SSRS-500  ({n['users']} users: {labels}; {n['posts']:,} posts; "
         f"{n['rows_parsed_by_fallback']} rows parsed by the fallback)",
         f"(lexicon reviewed {lex['reviewed_on']}: {lex['crisis_patterns']} crisis and "
-        f"{lex['concern_patterns']} concern patterns, {lex['examples']} examples, threshold "
-        f"{lex['similarity_threshold']}; a user is flagged when any post is)",
+        f"{lex['concern_patterns']} concern patterns; classifier trained {model['trained_at']} "
+        f"on {model['texts']} texts, crisis at P >= {model['crisis_threshold']}, concern at "
+        f">= {model['concern_threshold']}, lists overruled at <= {model['overrule_below']}; "
+        "a user is flagged when any post is)",
         "",
     ]
     rows = []
@@ -137,7 +139,10 @@ def crisis_report(c: dict) -> str:
     for name, key in (
         ("crisis tier (alert)", "crisis"),
         ("crisis or concern", "crisis_or_concern"),
-        ("concern from the model", "concern_from_model"),
+        ("lists alone: crisis tier", "lists_only"),
+        ("crisis lifted by the classifier", "crisis_lifted_by_classifier"),
+        ("concern raised by the classifier", "concern_raised_by_classifier"),
+        ("crisis words overruled to concern", "overruled_to_concern"),
     ):
         d = c["detectors"][key]
         per = d["posts_flagged_per_user_by_group"]

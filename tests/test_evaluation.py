@@ -5,11 +5,12 @@ import json
 
 import pytest
 
-from evaluation import crisis_detection, dev_set, fresh_set, peer_matching
+from evaluation import crisis_detection, labelled_sets, peer_matching
 from evaluation.data import Question, parse_post_list, read_questions, read_users
 from evaluation.metrics import accuracy, flags_per_user, top_k_accuracy, user_rates
 from evaluation.run import main
 from evaluation.tables import table
+from tether.crisis import language
 
 
 def _question(text, topics, split="train"):
@@ -238,9 +239,9 @@ def test_it_counts_the_reasons_on_crisis_posts_by_label():
             ("Crisis words: “kill myself”",),
             ("Crisis words: “suicidal”", "Plan with a timeframe: “tonight”"),
             ("Can't go on: “can't go on”",),
-            ("Plan: “have a plan”",),
+            ("Reads like a crisis statement (P = 0.91; weighed most: “end it”)",),
         ],
-        similarity=[0.0, 0.0, 0.0, 0.0],
+        lists_tier=["crisis", "none", "concern", "crisis"],
     )
     labels = ["Ideation", "Supportive", "Attempt"]
 
@@ -248,64 +249,153 @@ def test_it_counts_the_reasons_on_crisis_posts_by_label():
 
     assert rows["Crisis words"]["users_in_crisis"] == 1
     assert rows["Crisis words"]["users_supportive"] == 1
-    assert rows["Plan"]["posts"] == 1
+    assert rows["Reads like a crisis statement"]["posts"] == 1
     assert "Can't go on" not in rows  # concern posts raise no alert
 
 
-# The development set (evaluation/dev_set.csv) and the floors issue 10 asks for
+# The team's labelled sets (evaluation/*_set.csv) and the floors issue 10 asks for
+
+# Floors per set, as the app runs (lists and classifier). dev and fresh are in the
+# classifier's training data, so theirs are regression floors; heldout_set.csv was never
+# trained or tuned on, and its floors sit just under what the detector achieves there
+# (docs/evaluation.md), never looser than the issue's aim (recall >= 0.90, false alarms
+# <= 0.10 on hard negatives, <= 0.05 on ordinary posts).
+FLOORS = {
+    "dev": {
+        "crisis_recall": 0.97,
+        "hard_negative_false_alarms": 0.02,
+        "ordinary_false_alarms": 0.0,
+    },
+    "fresh": {
+        "crisis_recall": 0.97,
+        "hard_negative_false_alarms": 0.02,
+        "ordinary_false_alarms": 0.0,
+        "trusted_note_recall": 0.90,
+        "trusted_note_false_alarms": 0.0,
+    },
+    "heldout": {
+        "crisis_recall": 0.93,
+        "hard_negative_false_alarms": 0.10,
+        "ordinary_false_alarms": 0.0,
+        "trusted_note_recall": 0.80,
+        "trusted_note_false_alarms": 0.10,
+    },
+}
+# By the lists alone (the classifier failed): what still stands.
+LISTS_ONLY_FLOORS = {
+    "dev": {"crisis_recall": 0.95, "hard_negative_false_alarms": 0.02},
+    "fresh": {"crisis_recall": 0.80, "hard_negative_false_alarms": 0.02},
+    "heldout": {"crisis_recall": 0.40, "hard_negative_false_alarms": 0.10},
+}
+SIZES = {"dev": 336, "fresh": 384, "heldout": 320}
 
 
-def test_the_dev_set_is_balanced_and_covers_every_category():
-    rows = dev_set.read_dev_set()
+@pytest.fixture(scope="module")
+def measured():
+    """Each set read once as the app runs and once by the lists alone."""
+    return {
+        (name, learned): labelled_sets.evaluate(labelled_sets.read_set(name), learned=learned)
+        for name in labelled_sets.SETS
+        for learned in (True, False)
+    }
+
+
+def _holds(result, floors):
+    for key, floor in floors.items():
+        if key.endswith("false_alarms"):
+            assert result[key] <= floor, (key, result[key])
+        else:
+            assert result[key] >= floor, (key, result[key])
+
+
+@pytest.mark.parametrize("name", ["dev", "fresh", "heldout"])
+def test_every_set_covers_every_category_with_its_labels(name):
+    rows = labelled_sets.read_set(name)
     categories = {r.category for r in rows}
 
-    assert len(rows) >= 300
-    assert categories == {
-        *dev_set.CRISIS_CATEGORIES,
-        *dev_set.HARD_NEGATIVES,
-        *dev_set.ORDINARY,
-        *dev_set.CONCERN,
+    assert len(rows) == SIZES[name]
+    assert categories >= {
+        *labelled_sets.CRISIS_CATEGORIES[:-1],  # "implicit" is not in the dev set
+        *labelled_sets.HARD_NEGATIVES,
+        *labelled_sets.ORDINARY,
+        *labelled_sets.CONCERN,
     }
     assert min(sum(1 for r in rows if r.category == c) for c in categories) >= 20
     assert {r.label for r in rows} == {"crisis", "concern", "none"}
-    assert {r.split for r in rows} == {"dev", "heldout"}
 
 
-def test_the_detector_meets_the_floors_on_the_dev_set():
-    result = dev_set.evaluate(dev_set.read_dev_set())
-
-    assert result["crisis_recall"] >= dev_set.FLOORS["crisis_recall"]
-    assert result["hard_negative_false_alarms"] <= dev_set.FLOORS["hard_negative_false_alarms"]
-    assert result["ordinary_false_alarms"] <= dev_set.FLOORS["ordinary_false_alarms"]
+@pytest.mark.parametrize("name", ["dev", "fresh", "heldout"])
+def test_the_detector_meets_its_floors(measured, name):
+    _holds(measured[name, True], FLOORS[name])
 
 
-def test_the_lists_alone_meet_the_floors_too_so_a_model_failure_stays_safe():
-    result = dev_set.evaluate(dev_set.read_dev_set(), semantic=False)
-
-    assert result["crisis_recall"] >= dev_set.FLOORS["crisis_recall"]
-    assert result["hard_negative_false_alarms"] <= dev_set.FLOORS["hard_negative_false_alarms"]
+@pytest.mark.parametrize("name", ["dev", "fresh", "heldout"])
+def test_the_lists_alone_hold_their_floors_so_a_classifier_failure_stays_safe(measured, name):
+    _holds(measured[name, False], LISTS_ONLY_FLOORS[name])
 
 
-def test_the_detector_meets_its_floors_on_the_fresh_set():
-    result = fresh_set.evaluate(fresh_set.read_fresh_set())
-    floors = fresh_set.FLOORS
+def test_the_held_out_floors_are_never_looser_than_the_issues_aim():
+    floors = FLOORS["heldout"]
 
-    assert result["n"] == 384
-    assert result["crisis_recall"] >= floors["crisis_recall"]
-    assert result["hard_negative_false_alarms"] <= floors["hard_negative_false_alarms"]
-    assert result["ordinary_false_alarms"] <= floors["ordinary_false_alarms"]
-    assert result["trusted_note_recall"] >= floors["trusted_note_recall"]
-    assert result["trusted_note_false_alarms"] <= floors["trusted_note_false_alarms"]
+    assert floors["crisis_recall"] >= 0.90
+    assert floors["hard_negative_false_alarms"] <= 0.10
+    assert floors["ordinary_false_alarms"] <= 0.05
 
 
-def test_the_lists_alone_hold_their_floors_on_the_fresh_set():
-    result = fresh_set.evaluate(fresh_set.read_fresh_set(), semantic=False)
+def test_it_reads_trusted_notes_about_the_patient_and_reports_them_by_label(tmp_path):
+    path = tmp_path / "set.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "label", "category"])
+        writer.writerow(["a note", "crisis", "trusted_note"])
+        writer.writerow(["a post", "crisis", "means"])
+        writer.writerow(["a calm note", "none", "trusted_note"])
+        writer.writerow(["an idiom", "none", "idiom"])
+    calls = []
 
-    assert result["crisis_recall"] >= fresh_set.LISTS_ONLY_FLOORS["crisis_recall"]
-    assert (
-        result["hard_negative_false_alarms"]
-        <= fresh_set.LISTS_ONLY_FLOORS["hard_negative_false_alarms"]
+    def fake_detect_many(texts, *, learned, about_patient):
+        calls.append((tuple(texts), learned, about_patient))
+        tiers = {
+            "a note": "crisis",
+            "a post": "concern",
+            "a calm note": "none",
+            "an idiom": "crisis",
+        }
+        return [
+            language.CrisisSignal(tier=tiers[t], reasons=(f"read {t}",), learned="checked")
+            for t in texts
+        ]
+
+    result = labelled_sets.evaluate(
+        labelled_sets.read_set(path), learned=False, detect_many=fake_detect_many
     )
+
+    assert calls == [
+        (("a post", "an idiom"), False, False),
+        (("a note", "a calm note"), False, True),
+    ]
+    assert result["trusted_note_recall"] == 1.0
+    assert result["trusted_note_false_alarms"] == 0.0
+    assert result["crisis_recall"] == 0.0
+    assert result["crisis_or_concern_recall"] == 1.0
+    assert result["hard_negative_false_alarms"] == 1.0
+    assert result["categories"]["means"]["concern_rate"] == 1.0
+    assert [(e["group"], e["tier"]) for e in result["errors"]] == [
+        ("means", "concern"),
+        ("idiom", "crisis"),
+    ]
+    printed = labelled_sets.report(result)
+    assert "| means | 1 | 0 | 1 | 0 | recall 0.00 | 1.00 |" in printed
+    assert "| trusted_note/crisis | 1 | 1 | 0 | 0 | recall 1.00 | 0.00 |" in printed
+    assert "errors" not in json.dumps(labelled_sets.summary(result)["categories"])
+
+
+def test_the_command_prints_one_set_and_its_errors(capsys):
+    assert labelled_sets.main(["dev", "--lists-only", "--errors"]) == 0
+
+    printed = capsys.readouterr().out
+    assert printed.startswith("## dev")
+    assert "lists only" in printed
 
 
 def test_it_pads_a_table():
@@ -347,7 +437,19 @@ def _write_eval_folder(root):
         writer.writerows(users)
 
 
-def test_it_runs_end_to_end_on_a_folder_laid_out_like_the_real_one(tmp_path, capsys):
+@pytest.fixture
+def tiny_sets(tmp_path, monkeypatch):
+    """Stand one small labelled set in for the team's three (their figures are tested above)."""
+    path = tmp_path / "tiny_set.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "label", "category"])
+        writer.writerow(["I want to kill myself tonight.", "crisis", "direct_ideation"])
+        writer.writerow(["Off to the market with my sister.", "none", "ordinary_post"])
+    monkeypatch.setattr(labelled_sets, "SETS", {"tiny": path})
+
+
+def test_it_runs_end_to_end_on_a_folder_laid_out_like_the_real_one(tmp_path, capsys, tiny_sets):
     data, out = tmp_path / "eval", tmp_path / "eval-results.json"
     _write_eval_folder(data)
 
@@ -361,23 +463,41 @@ def test_it_runs_end_to_end_on_a_folder_laid_out_like_the_real_one(tmp_path, cap
     assert len(results["matching"]["sweep"]["grid"]) == 15
     crisis = results["crisis"]
     assert set(crisis) >= {"recall", "false_alarm_rate", "posts_flagged_per_user"}
-    assert set(crisis["detectors"]) == {"crisis", "crisis_or_concern", "concern_from_model"}
+    assert set(crisis["detectors"]) == {
+        "crisis",
+        "crisis_or_concern",
+        "lists_only",
+        "crisis_lifted_by_classifier",
+        "concern_raised_by_classifier",
+        "overruled_to_concern",
+    }
+    assert crisis["detection"]["posts"] == 6
+    assert crisis["detection"]["classifier_not_checked"] == 0
+    assert crisis["classifier"]["crisis_threshold"] == 0.5
     assert crisis["n"]["users"] == 4
     assert crisis["n"]["rows_parsed_by_fallback"] == 1
     # u3's only complete post is a past attempt ("last year"), read as the past: not crisis.
     assert crisis["recall"] == 0.5
     assert crisis["before_issue_10"]["recall"] == 0.686
     assert results["embedding"]["per_second"] > 0
+    tiny = results["labelled_sets"]["tiny"]
+    assert tiny["learned"]["crisis_recall"] == 1.0
+    assert tiny["lists_only"]["ordinary_false_alarms"] == 0.0
+    assert "I want to kill myself" not in out.read_text()  # figures only, never text
     printed = capsys.readouterr().out
-    assert "PEER MATCHING" in printed
-    assert "CRISIS LANGUAGE" in printed
+    assert printed.index("LABELLED SETS") < printed.index("PEER MATCHING")
+    assert "CRISIS LANGUAGE ON C-SSRS-500" in printed
 
 
-def test_it_skips_with_a_message_when_the_data_is_absent(tmp_path, capsys, monkeypatch):
+def test_it_measures_the_labelled_sets_and_skips_the_rest_when_the_data_is_absent(
+    tmp_path, capsys, monkeypatch, tiny_sets
+):
     monkeypatch.setenv("TETHER_EVAL_DIR", str(tmp_path / "nowhere"))
     out = tmp_path / "eval-results.json"
 
     assert main(out_path=out) == 0
 
-    assert "skipped" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "tiny (tiny_set.csv)" in printed
+    assert "outside-data part skipped" in printed
     assert not out.exists()
