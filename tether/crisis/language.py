@@ -21,8 +21,10 @@ logistic regression on words and in-word characters, trained only on texts the t
 never on the held-out set). A text the classifier finds more likely crisis than not is
 *crisis*, with the words that weighed most as its reason; listed crisis words that the
 classifier reads as plainly ordinary (P <= 0.15: "this heat is killing me") become *concern*,
-so a human still looks; a text it finds possible (P >= 0.25) is at least *concern*. If the
-classifier fails, the lists' answer stands and the failure is logged.
+so a human still looks; a text it finds possible (P >= 0.25) is at least *concern*; a crisis
+reading by the classifier alone below P = 0.8 in a text naming an everyday task ("the gym")
+is *concern*. The classifier reads words, not who they are about: its known false alarms are
+in docs/evaluation.md. If it fails, the lists' answer stands and the failure is logged.
 
 What it is for: putting a human's eyes on the text sooner. It never hides, delays or closes
 anything, and "none" never means "safe". Its measured quality is in docs/evaluation.md.
@@ -226,8 +228,9 @@ def read(text: str, *, normalised: bool = False, about_patient: bool = False) ->
 
 def _lexical(
     text: str, about_patient: bool = False
-) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """Return (tier, phrases, reasons) as the lists read the text."""
+) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
+    """Return (tier, phrases, reasons, everyday) as the lists read the text; `everyday`: the
+    text names an everyday task ("the gym", "a meeting")."""
     lex = lexicon()
     normalised, corrected = normalise(text, about_patient=about_patient)
     findings = read(normalised, normalised=True, about_patient=about_patient)
@@ -282,7 +285,7 @@ def _lexical(
     if tier != NONE and about_patient:
         lines.append("Read as about the patient (he/she/they quoted as “I”/“my”)")
     phrases = tuple(dict.fromkeys(w for v in reasons.values() for w in v))
-    return tier, phrases, tuple(lines)
+    return tier, phrases, tuple(lines), everyday
 
 
 def detect_many(
@@ -317,7 +320,7 @@ def detect_many(
 
 
 def _combine(lexical_reading, reading, model, state: str) -> CrisisSignal:
-    tier, phrases, reasons = lexical_reading
+    tier, phrases, reasons, everyday = lexical_reading
     probability = 0.0
     if reading is not None:
         probability = reading.probability
@@ -328,7 +331,11 @@ def _combine(lexical_reading, reading, model, state: str) -> CrisisSignal:
         if probability >= model.crisis_threshold:
             if tier != CRISIS:
                 reasons = (*reasons, said)
-            tier = CRISIS
+            # The classifier reads "tonight" and "going to" without "the gym": when only it
+            # says crisis, not strongly, and the text names an everyday task, a human looks
+            # (concern) but nobody is paged.
+            lone = tier != CRISIS and everyday and probability < model.everyday_below
+            tier = CONCERN if lone else CRISIS
         elif tier == CRISIS and probability <= model.overrule_below:
             # Listed words in a sentence the classifier reads as plainly ordinary: a human
             # still looks (concern), but nobody is paged.
