@@ -194,5 +194,5 @@ def classifier_facts() -> dict:
 
     raw = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     keys = ("trained_at", "texts", "crisis_texts", "C", "crisis_threshold")
-    keys += ("concern_threshold", "overrule_below", "out_of_fold")
+    keys += ("concern_threshold", "overrule_below", "everyday_below", "out_of_fold")
     return {k: raw.get(k) for k in keys}
