@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from evaluation.data import User
 from evaluation.metrics import flags_per_user, user_rates
@@ -186,13 +187,17 @@ def evaluate(users: Sequence[User], log: Callable[[str], None]) -> dict:
     }
 
 
+@cache
 def classifier_facts() -> dict:
-    """Return what the shipped classifier file says about itself (no weights)."""
+    """Return what the shipped classifier file says about itself (no weights), read once and
+    at the moment the app's classifier is loaded, so the facts describe the model measured
+    even if the file is refitted during a run."""
     import json
 
-    from tether.crisis.language_classifier import MODEL_FILE
+    from tether.crisis.language_classifier import MODEL_FILE, text_classifier
 
     raw = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    text_classifier()
     keys = ("trained_at", "texts", "crisis_texts", "C", "crisis_threshold")
     keys += ("concern_threshold", "overrule_below", "everyday_below", "out_of_fold")
     return {k: raw.get(k) for k in keys}

@@ -156,7 +156,10 @@ def report(results: dict) -> str:
 
 
 def main(data_dir: Path | None = None, out_path: Path = RESULTS_FILE) -> int:
+    from evaluation.crisis_detection import classifier_facts
+
     data_dir = data_dir or data_dir_from_env()
+    classifier_facts()  # load the classifier with the facts that describe it
     labelled = labelled_sets()
     print(labelled_report(labelled), end="\n\n", flush=True)
     missing = missing_files(data_dir)
