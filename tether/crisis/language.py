@@ -22,8 +22,9 @@ never on the held-out set). A text the classifier finds more likely crisis than 
 *crisis*, with the words that weighed most as its reason; listed crisis words that the
 classifier reads as plainly ordinary (P <= 0.15: "this heat is killing me") become *concern*,
 so a human still looks; a text it finds possible (P >= 0.25) is at least *concern*; a crisis
-reading by the classifier alone below P = 0.8 in a text naming an everyday task ("the gym")
-is *concern*. The classifier reads words, not who they are about: its known false alarms are
+reading by the classifier alone below P = 0.9 is *concern* when the text names an everyday
+task ("the gym") or the lists read its words as an idiom, a denial, fiction or a supportive
+reply. The classifier reads words, not who they are about: its known false alarms are
 in docs/evaluation.md. If it fails, the lists' answer stands and the failure is logged.
 
 What it is for: putting a human's eyes on the text sooner. It never hides, delays or closes
@@ -46,6 +47,10 @@ from tether.crisis.lexicon import Cue, _fold, lexicon
 log = logging.getLogger(__name__)
 
 CRISIS, CONCERN, NONE = "crisis", "concern", "none"
+# How the lists read crisis words that are not a crisis: enough to keep the classifier's weaker
+# crisis readings from paging anyone ("the past" and "someone else" are not: the classifier is
+# right about those more often than the lists).
+ORDINARY_SPEECH = frozenset({"idiom", "negated", "fiction", "supportive"})
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+|\n+")
 # Clauses: a past or denied clause must not turn down the next one ("I used to cut, and
 # tonight I'm going to do it again").
@@ -229,8 +234,9 @@ def read(text: str, *, normalised: bool = False, about_patient: bool = False) ->
 def _lexical(
     text: str, about_patient: bool = False
 ) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
-    """Return (tier, phrases, reasons, everyday) as the lists read the text; `everyday`: the
-    text names an everyday task ("the gym", "a meeting")."""
+    """Return (tier, phrases, reasons, ordinary) as the lists read the text; `ordinary`: the
+    text names an everyday task ("the gym", "a meeting"), or the lists read crisis words in
+    it as an idiom, a denial, fiction or a supportive reply."""
     lex = lexicon()
     normalised, corrected = normalise(text, about_patient=about_patient)
     findings = read(normalised, normalised=True, about_patient=about_patient)
@@ -285,7 +291,8 @@ def _lexical(
     if tier != NONE and about_patient:
         lines.append("Read as about the patient (he/she/they quoted as “I”/“my”)")
     phrases = tuple(dict.fromkeys(w for v in reasons.values() for w in v))
-    return tier, phrases, tuple(lines), everyday
+    ordinary = everyday or any(f.status in ORDINARY_SPEECH for f in findings)
+    return tier, phrases, tuple(lines), ordinary
 
 
 def detect_many(
@@ -320,7 +327,7 @@ def detect_many(
 
 
 def _combine(lexical_reading, reading, model, state: str) -> CrisisSignal:
-    tier, phrases, reasons, everyday = lexical_reading
+    tier, phrases, reasons, ordinary = lexical_reading
     probability = 0.0
     if reading is not None:
         probability = reading.probability
@@ -331,10 +338,10 @@ def _combine(lexical_reading, reading, model, state: str) -> CrisisSignal:
         if probability >= model.crisis_threshold:
             if tier != CRISIS:
                 reasons = (*reasons, said)
-            # The classifier reads "tonight" and "going to" without "the gym": when only it
-            # says crisis, not strongly, and the text names an everyday task, a human looks
-            # (concern) but nobody is paged.
-            lone = tier != CRISIS and everyday and probability < model.everyday_below
+            # The classifier reads "tonight" without "the gym", and "die" without "deadline
+            # is killing me": when only it says crisis, not strongly, and the lists read the
+            # words as ordinary speech, a human looks (concern) but nobody is paged.
+            lone = tier != CRISIS and ordinary and probability < model.ordinary_below
             tier = CONCERN if lone else CRISIS
         elif tier == CRISIS and probability <= model.overrule_below:
             # Listed words in a sentence the classifier reads as plainly ordinary: a human

@@ -37,8 +37,8 @@ class TextClassifier:
     crisis_threshold: float  # P(crisis) at or above which a text is crisis
     concern_threshold: float  # ... at or above which it is at least concern
     overrule_below: float  # listed crisis words at or below this P are concern, not crisis
-    everyday_below: float  # a crisis reading of its own below this P, beside an everyday task,
-    # is concern
+    ordinary_below: float  # a crisis reading of its own below this P, in words the lists
+    # read as ordinary speech, is concern
     terms: tuple[str, ...]
 
     def read_many(self, texts: list[str]) -> list[TextReading]:
@@ -87,6 +87,6 @@ def text_classifier(path: Path = MODEL_FILE) -> TextClassifier:
         crisis_threshold=float(raw["crisis_threshold"]),
         concern_threshold=float(raw["concern_threshold"]),
         overrule_below=float(raw["overrule_below"]),
-        everyday_below=float(raw["everyday_below"]),
+        ordinary_below=float(raw["ordinary_below"]),
         terms=tuple(raw["words"]["terms"] + raw["chars"]["terms"]),
     )
