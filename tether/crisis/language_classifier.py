@@ -4,7 +4,7 @@ on texts the Tether team wrote (data/crisis_text_model.json says which; the held
 never among them). scikit-learn's own vectorizers rebuild the features from the stored
 vocabulary and IDF weights, so training and the app read text the same way.
 
-It reads a whole text in well under a millisecond. Its reasons name the words that weighed
+It reads a short text in a few milliseconds. Its reasons name the words that weighed
 most towards crisis, so a reviewer can see why.
 """
 
