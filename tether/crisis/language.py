@@ -22,10 +22,11 @@ never on the held-out set). A text the classifier finds more likely crisis than 
 *crisis*, with the words that weighed most as its reason; listed crisis words that the
 classifier reads as plainly ordinary (P <= 0.15: "this heat is killing me") become *concern*,
 so a human still looks; a text it finds possible (P >= 0.25) is at least *concern*; a crisis
-reading by the classifier alone below P = 0.9 is *concern* when the text names an everyday
-task ("the gym") or the lists read its words as an idiom, a denial, fiction or a supportive
-reply. The classifier reads words, not who they are about: its known false alarms are
-in docs/evaluation.md. If it fails, the lists' answer stands and the failure is logged.
+reading by the classifier alone is *concern* in a text of fewer than five words, or below
+P = 0.9 when the text names an everyday task ("the gym") or the lists read its words as an
+idiom, a denial, fiction or a supportive reply. The classifier reads words, not who they are
+about: its known false alarms are in docs/evaluation.md. If it fails, the lists' answer
+stands and the failure is logged.
 
 What it is for: putting a human's eyes on the text sooner. It never hides, delays or closes
 anything, and "none" never means "safe". Its measured quality is in docs/evaluation.md.
@@ -51,6 +52,9 @@ CRISIS, CONCERN, NONE = "crisis", "concern", "none"
 # crisis readings from paging anyone ("the past" and "someone else" are not: the classifier is
 # right about those more often than the lists).
 ORDINARY_SPEECH = frozenset({"idiom", "negated", "fiction", "supportive"})
+# Below this many words the classifier alone raises concern, never crisis: a short text gives
+# it one or two words to weigh ("one more thing"). Listed slang ("kms") is the lists' to read.
+MIN_WORDS_ALONE = 5
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+|\n+")
 # Clauses: a past or denied clause must not turn down the next one ("I used to cut, and
 # tonight I'm going to do it again").
@@ -321,14 +325,17 @@ def detect_many(
             readings = [None] * len(texts)
             state = "failed"
     return [
-        _combine(lexical_reading, reading, model, state)
-        for lexical_reading, reading in zip(lexical, readings, strict=True)
+        _combine(text.lower(), lexical_reading, reading, model, state)
+        for text, lexical_reading, reading in zip(texts, lexical, readings, strict=True)
     ]
 
 
-def _combine(lexical_reading, reading, model, state: str) -> CrisisSignal:
+def _combine(text: str, lexical_reading, reading, model, state: str) -> CrisisSignal:
     tier, phrases, reasons, ordinary = lexical_reading
     probability = 0.0
+    # A text of a few words gives the classifier one or two words to weigh ("one more
+    # thing"): on its own it moves such a text one step at most, and never to an alert.
+    short = len(_WORD.findall(text)) < MIN_WORDS_ALONE
     if reading is not None:
         probability = reading.probability
         weighed = ", ".join(f"“{w}”" for w in reading.evidence)
@@ -341,7 +348,7 @@ def _combine(lexical_reading, reading, model, state: str) -> CrisisSignal:
             # The classifier reads "tonight" without "the gym", and "die" without "deadline
             # is killing me": when only it says crisis, not strongly, and the lists read the
             # words as ordinary speech, a human looks (concern) but nobody is paged.
-            lone = tier != CRISIS and ordinary and probability < model.ordinary_below
+            lone = tier != CRISIS and (short or (ordinary and probability < model.ordinary_below))
             tier = CONCERN if lone else CRISIS
         elif tier == CRISIS and probability <= model.overrule_below:
             # Listed words in a sentence the classifier reads as plainly ordinary: a human
@@ -351,7 +358,7 @@ def _combine(lexical_reading, reading, model, state: str) -> CrisisSignal:
                 *reasons,
                 f"Read as ordinary speech by the classifier (P = {probability:.2f})",
             )
-        elif tier == NONE and probability >= model.concern_threshold:
+        elif tier == NONE and probability >= model.concern_threshold and not short:
             tier = CONCERN
             reasons = (*reasons, said)
     return CrisisSignal(

@@ -251,11 +251,16 @@ def test_ordinary_plans_and_farewells_page_nobody(text):
         "I gave my old bike to my nephew because I won't need it now that I drive",
         "I'm going to do it tonight, the gym opens at six",
         "My brother is ready to be gone for good, nothing is left for him.",
-        "suicide",  # a topic word alone: helpers use it as much as anyone
     ],
 )
 def test_known_false_alarms(text):
     assert detect(text).tier != CRISIS
+
+
+def test_a_topic_word_alone_is_not_an_alert():
+    # Helpers use the word as much as anyone; a text this short is the lists' to read.
+    assert detect("suicide").tier != CRISIS
+    assert detect("one more thing").tier != CRISIS
 
 
 def test_skill_myself_is_not_an_alert():
