@@ -27,13 +27,9 @@ from django.utils import timezone
 
 from tether.accounts.models import Patient, User
 from tether.crisis import language
+from tether.crisis.language import CONCERN, CRISIS, NONE
 from tether.crisis.models import RiskAlert, ScreenedText
 from tether.crisis.services import raise_risk_alert
-
-try:
-    from tether.crisis.language import CONCERN, CRISIS, NONE
-except ImportError:  # the detector before it had tiers: flagged or not
-    CRISIS, CONCERN, NONE = "crisis", "concern", "none"
 
 # Routes where a peer supporter reads the text in a moderation queue; the care team sees
 # the post itself on the alert page, so the alert does not quote it.
@@ -63,14 +59,6 @@ class Screening:
 
 
 NOTHING = Screening(tier=NONE, reasons=(), alert=None, screened=None)
-
-
-def tier_of(signal: language.CrisisSignal) -> str:
-    """Return the detector's tier for `signal` (a detector without tiers: crisis or none)."""
-    tier = getattr(signal, "tier", None)
-    if tier is None:
-        return CRISIS if signal.flagged else NONE
-    return tier
 
 
 def detect(text: str, *, about_patient: bool = False) -> language.CrisisSignal:
@@ -116,7 +104,7 @@ def screen_text(
         signal = detect(text, about_patient=True)  # "she", "he", "they" are the patient
     elif signal is None:
         signal = detect(text)
-    tier = tier_of(signal)
+    tier = signal.tier
     if tier not in _STORED_TIER:
         return Screening(tier=NONE, reasons=tuple(signal.reasons), alert=None, screened=None)
     at = at or timezone.now()

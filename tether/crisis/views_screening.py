@@ -16,28 +16,27 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tether.access import get_screened_text_for_staff, visible_screened_texts
-from tether.crisis import services as crisis_services
 from tether.crisis.models import RiskAlert, ScreenedText
+from tether.crisis.patient_message import patient_message_after_alert
 from tether.crisis.screening import MODERATED_ROUTES, Screening, mark_screened_text_seen
 from tether.lib.decorators import care_staff_required
 
 PAGE_SIZE = 25
 
-# Said when the crisis service has no wording of its own for what happens after an alert.
-# It promises only what is true: the care team will see the words; nobody "has been reached".
-AFTER_ALERT_FALLBACK = (
+
+def after_alert_message(alert: RiskAlert | None) -> str:
+    """Return what the patient is told after their words raised (or added to) `alert`: what
+    will actually happen, and when (crisis.patient_message)."""
+    if alert is None:
+        return AFTER_NO_ALERT
+    return patient_message_after_alert(alert)
+
+
+# A crisis result always comes with an alert; this is said only should one ever not.
+AFTER_NO_ALERT = (
     "Your care team will see what you wrote. If you feel you might act on these thoughts, "
     "please call or text a crisis line now: you don't have to wait for us."
 )
-
-
-def after_alert_message(alert: RiskAlert | None) -> str:
-    """Return what the patient is told after their words raised (or added to) `alert`."""
-    if alert is None:
-        return AFTER_ALERT_FALLBACK
-    # Wording owned by the crisis service, when it has it: what will actually happen, and when.
-    message_for = getattr(crisis_services, "patient_message_after_alert", None)
-    return message_for(alert) if message_for else AFTER_ALERT_FALLBACK
 
 
 def help_first(request: HttpRequest, *, screening: Screening, back: str) -> HttpResponse:

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from tether.crisis import screening
 from tether.crisis.models import ScreenedText
-from tether.crisis.screening import Screening, screen_text, tier_of
+from tether.crisis.screening import Screening, screen_text
 from tether.notifications.services import notify
 from tether.peers.errors import PeerInvalid
 from tether.peers.models import POST_MAX_CHARS, Membership, Post, PostReport
@@ -91,10 +91,10 @@ def create_post(
         )
     if parent is not None and (parent.group_id != membership.group_id or parent.parent_id):
         raise PeerInvalid({"parent": "You can reply only to a post in this group."})
-    # Detect before the transaction (the embedding takes a few milliseconds), and before the
+    # Detect before the transaction (reading takes a few milliseconds), and before the
     # rate limit: a post that may show someone in crisis is never refused.
     signal = screening.detect(body)
-    crisis = tier_of(signal) == screening.CRISIS
+    crisis = signal.tier == screening.CRISIS
     if not crisis:
         _check_rate(membership, now)
     group = membership.group
