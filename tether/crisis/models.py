@@ -174,6 +174,7 @@ class ScreenedText(models.Model):
         BELONGING = "belonging", "Peer group belonging comment"
         HELP_WANTED = "help_wanted", "What they would like help with"
         TRUSTED_NOTE = "trusted_note", "Trusted person's check-in note"
+        SUPPORT_DETAILS = "support_details", "Notes on someone in their support map"
         MESSAGE = "message", "Message"
         OTHER = "other", "Other text"
 

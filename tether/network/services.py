@@ -151,7 +151,7 @@ def add_support(
         country=patient.practice.country,
         needs_reach=False,
     )
-    return SupportContact.objects.create(
+    contact = SupportContact.objects.create(
         patient=patient,
         kind=kind,
         name=name,
@@ -161,6 +161,24 @@ def add_support(
         details=(details or "").strip()[:300],
         state=state,
         created_by=by,
+    )
+    _screen_details(contact, by=by)
+    return contact
+
+
+def _screen_details(contact: SupportContact, *, by: User) -> None:
+    # What the patient writes about a support passes the one screening, in this transaction:
+    # crisis words raise an alert (and every page then shows the crisis lines first). Staff
+    # notes are not screened.
+    from tether.crisis.screening import screen_text
+
+    if by.pk != contact.patient.user_id or not contact.details:
+        return
+    screen_text(
+        patient=contact.patient,
+        text=contact.details,
+        route=ScreenedText.Route.SUPPORT_DETAILS,
+        written_by=by,
     )
 
 
@@ -204,6 +222,7 @@ def update_support(
     contact.name, contact.phone, contact.email = name, phone, email
     contact.relationship = new_relationship if contact.is_trusted_person else ""
     contact.state = new_state
+    details_changed = details is not None and details.strip()[:300] != contact.details
     if details is not None:
         contact.details = details.strip()[:300]
     contact.save(
@@ -217,6 +236,8 @@ def update_support(
             "updated_at",
         ]
     )
+    if details_changed:
+        _screen_details(contact, by=by)
     return contact
 
 
