@@ -50,18 +50,21 @@ def record_risk_screen(
     at = at or timezone.now()
     high = level == triage.HIGH
     detail = f"Columbia screener answered yes ({triage.summary(checked)}), triage {level}."
-    paged = False
-    if alert is None and triage.is_positive(checked):
-        alert = raise_risk_alert(
+
+    def signal(*, urgent: bool) -> RiskAlert:
+        return raise_risk_alert(
             patient=patient,
             reason=RiskAlert.Reason.CSSRS_POSITIVE,
             raised_by=entered_by,
             detail=detail,
             at=at,
             triage=level,
-            urgent=high,
+            urgent=urgent,
         )
-        paged = True
+
+    paged = False
+    if alert is None and triage.is_positive(checked):
+        alert, paged = signal(urgent=high), True
     screen = RiskScreen.objects.create(
         patient=patient,
         alert=alert,
@@ -73,15 +76,7 @@ def record_risk_screen(
     if alert is not None:
         became_high = _set_triage(alert, level=level, screen=screen, by=entered_by, at=at)
         if became_high and not paged:
-            raise_risk_alert(
-                patient=patient,
-                reason=RiskAlert.Reason.CSSRS_POSITIVE,
-                raised_by=entered_by,
-                detail=detail,
-                at=at,
-                triage=level,
-                urgent=True,
-            )
+            signal(urgent=True)
     return screen
 
 
