@@ -55,7 +55,6 @@ ORDINARY_SPEECH = frozenset({"idiom", "negated", "fiction", "supportive"})
 # Below this many words the classifier alone raises concern, never crisis: a short text gives
 # it one or two words to weigh ("one more thing"). Listed slang ("kms") is the lists' to read.
 MIN_WORDS_ALONE = 5
-_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+|\n+")
 # Clauses: a past or denied clause must not turn down the next one ("I used to cut, and
 # tonight I'm going to do it again").
 _CLAUSE_BREAK = re.compile(
@@ -64,7 +63,6 @@ _CLAUSE_BREAK = re.compile(
     r"|,\s*(?=(?:now|today|tonight|these days|lately|this \w+|nowadays|currently|i|i'm|i've)\b))\s*"
 )
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-_MIN_SENTENCE_CHARS = 12  # shorter fragments ("ok.", "lol") carry no semantic signal
 
 
 @dataclass(frozen=True)
@@ -125,12 +123,6 @@ def normalise(text: str, *, about_patient: bool = False) -> tuple[str, tuple[str
     if about_patient:
         folded = as_first_person(folded)
     return re.sub(r"[ \t]{2,}", " ", folded), tuple(dict.fromkeys(corrected))
-
-
-def sentences(text: str) -> list[str]:
-    parts = [s.strip() for s in _SENTENCE_END.split(text or "")]
-    kept = [s for s in parts if len(s) >= _MIN_SENTENCE_CHARS]
-    return kept or ([text.strip()] if text and text.strip() else [])
 
 
 def clauses(normalised: str) -> list[str]:
