@@ -106,18 +106,6 @@ class Patient(models.Model):
         """Return the name the patient asked to be called by."""
         return self.preferred_name or self.first_name
 
-    def treating_clinician(self) -> "User | None":
-        """Return the active clinician who joined the patient's care team first, if any."""
-        member = (
-            self.care_team.filter(
-                team_role=CareTeamMember.TeamRole.CLINICIAN, staff__is_active=True
-            )
-            .select_related("staff")
-            .order_by("added_at", "pk")
-            .first()
-        )
-        return member.staff if member else None
-
 
 class CareTeamMember(models.Model):
     """One staff member on one patient's care team."""

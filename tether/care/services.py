@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tether.accounts.models import Patient, Practice, Role, User
+from tether.accounts.selectors import treating_clinician
 from tether.care.models import CaseReview, Recommendation, TreatmentEpisode
 from tether.lib.errors import PleaseCheck
 from tether.notifications.services import notify
@@ -82,11 +83,6 @@ def review_for_week(*, practice: Practice, day: date, consultant: User) -> CaseR
         practice=practice, week_of=week_of(day), defaults={"consultant": consultant}
     )
     return review
-
-
-def treating_clinician(patient: Patient) -> User | None:
-    """Return the patient's treating clinician (see Patient.treating_clinician)."""
-    return patient.treating_clinician()
 
 
 @transaction.atomic

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 
-from tether.accounts.models import Practice, Role, User
+from tether.accounts.models import Practice, User
+from tether.accounts.selectors import practice_admins
 from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert
 from tether.notifications.services import absolute, notify, queue_sms
 
@@ -50,13 +51,6 @@ def on_call_at(practice: Practice, at: datetime) -> OnCallShift | None:
     )
 
 
-def practice_admins(practice: Practice) -> list[User]:
-    """Return the practice's active admins, oldest account first."""
-    return list(
-        User.objects.filter(practice=practice, role=Role.ADMIN, is_active=True).order_by("pk")
-    )
-
-
 def _active(*users: User | None) -> list[User]:
     """The active users among `users`, each once, in order."""
     seen: set[int] = set()
@@ -80,7 +74,7 @@ def whole_chain(alert: RiskAlert, *, now: datetime) -> list[User]:
         current.backup if current else None,
         raised_in.clinician if raised_in else None,
         raised_in.backup if raised_in else None,
-        *practice_admins(practice),
+        *practice_admins(practice.pk),
     )
 
 
@@ -98,7 +92,7 @@ def current_holders(alert: RiskAlert) -> list[User]:
         people = _active(shift.backup)
     else:
         people = []
-    return people or practice_admins(alert.patient.practice)
+    return people or list(practice_admins(alert.patient.practice_id))
 
 
 def _ack_limit(practice: Practice) -> timedelta:
@@ -204,7 +198,11 @@ def start_escalation(alert: RiskAlert, *, at: datetime, urgent: bool = False) ->
         level, recipients, kind = LEVEL_BACKUP, backup, AlertEvent.Kind.ESCALATED
         note = ON_CALL_INACTIVE
     else:
-        level, recipients, kind = LEVEL_ADMIN, practice_admins(practice), AlertEvent.Kind.ESCALATED
+        level, recipients, kind = (
+            LEVEL_ADMIN,
+            list(practice_admins(practice.pk)),
+            AlertEvent.Kind.ESCALATED,
+        )
         note = NOBODY_ON_CALL if shift is None else NOBODY_ACTIVE_ON_CALL
         if not recipients:
             note = f"{note} {NO_ADMIN}"
@@ -301,7 +299,7 @@ def escalate_alert(
         to_level, recipients = LEVEL_BACKUP, backup
         next_at = now + _ack_limit(practice)
     else:
-        to_level, recipients = LEVEL_ADMIN, practice_admins(practice)
+        to_level, recipients = LEVEL_ADMIN, list(practice_admins(practice.pk))
         next_at = now + _repage_every(practice)
         if from_level == LEVEL_ON_CALL:
             note = NO_BACKUP

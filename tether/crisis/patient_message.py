@@ -4,7 +4,8 @@ when, never that someone was reached when nobody was. Shared by the web pages an
 from datetime import datetime
 
 from tether.accounts.models import Practice
-from tether.crisis.escalation import PAGE_KINDS, on_call_at, practice_admins
+from tether.accounts.selectors import practice_admins
+from tether.crisis.escalation import PAGE_KINDS, on_call_at
 from tether.crisis.models import RiskAlert
 from tether.crisis.resources import resources_for
 
@@ -76,7 +77,7 @@ def can_page_now(practice: Practice, *, now: datetime) -> bool:
         u is not None and u.is_active for u in (shift.clinician, shift.backup)
     ):
         return True
-    return bool(practice_admins(practice))
+    return practice_admins(practice.pk).exists()
 
 
 def help_page_promise(practice: Practice, *, now: datetime) -> str:

@@ -30,7 +30,6 @@ from tether.crisis.escalation import (
     escalate_alert,
     escalate_unacknowledged_alerts,
     on_call_at,
-    practice_admins,
     send_alert_notice,
     text_after_hours_contact,
 )
@@ -63,7 +62,6 @@ __all__ = [
     "on_call_at",
     "open_alert_of",
     "patient_message_after_alert",
-    "practice_admins",
     "practice_paging_problems",
     "raise_risk_alert",
     "remove_shift",

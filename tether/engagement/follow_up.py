@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 
 from tether.accounts.models import User
+from tether.accounts.selectors import coordinator_or_admin, treating_clinician
 from tether.engagement.models import OutreachTask
 
 FOLLOW_UP_MIN_HOURS, FOLLOW_UP_MAX_HOURS = 24, 72
@@ -20,13 +21,10 @@ def follow_up_hours(hours: int) -> int:
 def follow_up_owner(patient) -> tuple[User | None, str]:
     """Return (who, route) for an alert follow-up: the patient's active treating clinician,
     else their coordinator (who falls back to the practice admin)."""
-    from tether.care.services import treating_clinician
-    from tether.engagement.services import coordinator_of
-
     clinician = treating_clinician(patient)
     if clinician is not None and clinician.is_active:
         return clinician, OutreachTask.Route.CLINICIAN
-    return coordinator_of(patient), OutreachTask.Route.COORDINATOR
+    return coordinator_or_admin(patient), OutreachTask.Route.COORDINATOR
 
 
 @transaction.atomic

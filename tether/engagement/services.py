@@ -27,7 +27,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from tether.accounts.models import CareTeamMember, Patient, Role, User
+from tether.accounts.models import Patient, Role, User
+from tether.accounts.selectors import coordinator_or_admin, practice_admins, treating_clinician
 from tether.crisis.selectors import has_active_alert
 from tether.engagement.models import (
     Appointment,
@@ -108,7 +109,7 @@ def book_intake_call(
         patient=enrollment.patient,
         kind=AppointmentKind.INTAKE_CALL,
         mode=mode,
-        staff=staff or coordinator_of(enrollment.patient),
+        staff=staff or coordinator_or_admin(enrollment.patient),
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=duration_minutes),
         booked_by=booked_by,
@@ -310,26 +311,6 @@ def claim_missed(*, appointment_id, at: datetime) -> OutreachTask | None:
 # --- Outreach --------------------------------------------------------------------------------
 
 
-def coordinator_of(patient: Patient) -> User | None:
-    """Return the patient's care coordinator, else the practice admin."""
-    member = (
-        CareTeamMember.objects.filter(
-            patient=patient, team_role=CareTeamMember.TeamRole.COORDINATOR
-        )
-        .select_related("staff")
-        .first()
-    )
-    if member is not None and member.staff.is_active:
-        return member.staff
-    return practice_admins(patient.practice_id).first()
-
-
-def practice_admins(practice_id):
-    return User.objects.filter(practice_id=practice_id, role=Role.ADMIN, is_active=True).order_by(
-        "date_joined"
-    )
-
-
 def trusted_person_for_missed_session(patient: Patient) -> SupportContact | None:
     """Return the trusted person the patient asked to be told of a missed session, if they
     accepted and can be emailed."""
@@ -385,7 +366,7 @@ def set_peer_outreach(*, patient: Patient, peer_supporter: User | None) -> None:
 
 def clinician_for_urgent_outreach(patient: Patient) -> User | None:
     """Return the treating clinician, else the coordinator (else the practice admin)."""
-    return patient.treating_clinician() or coordinator_of(patient)
+    return treating_clinician(patient) or coordinator_or_admin(patient)
 
 
 @transaction.atomic
@@ -407,9 +388,9 @@ def open_outreach_task(*, appointment: Appointment, at: datetime) -> tuple[Outre
         if peer is not None:
             owner, route = peer, OutreachTask.Route.PEER_SUPPORTER
         elif trusted is not None:
-            owner, route = coordinator_of(patient), OutreachTask.Route.TRUSTED_PERSON
+            owner, route = coordinator_or_admin(patient), OutreachTask.Route.TRUSTED_PERSON
         else:
-            owner, route = coordinator_of(patient), OutreachTask.Route.COORDINATOR
+            owner, route = coordinator_or_admin(patient), OutreachTask.Route.COORDINATOR
         due_at = next_business_day_at(at, patient.practice.time_zone)
     try:
         with transaction.atomic():
