@@ -17,7 +17,8 @@ Rules:
   staff who may see the patient (coordinators, clinicians, admins); never by peer supporters,
   nor by the patient as a review item;
 - practice outcome figures (care/outcomes.py) are aggregates over the whole practice for its
-  clinicians and admins; they never return a patient, so they read episodes directly;
+  clinicians and admins (can_see_outcomes; everyone else, coordinators included, gets a 404);
+  they never return a patient, so they read episodes directly;
 - a trusted person sees only what the patient consents to, through a signed single-purpose
   link that stops working the moment consent is withdrawn, and never scores or answers;
 - consent belongs to the patient: only the patient's own account may grant or widen what a
@@ -404,6 +405,19 @@ def get_membership_for_care_team(user: User, membership_id: object) -> Membershi
 
 
 # --- Measurement-based care -------------------------------------------------------------------
+
+OUTCOME_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
+
+
+def can_see_outcomes(user: User) -> bool:
+    """Return whether `user` may see their practice's outcome figures: its active clinicians
+    and admins only."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in OUTCOME_ROLES
+        and user.practice_id is not None
+    )
 
 
 def get_episode(user: User, episode_id: object) -> TreatmentEpisode:

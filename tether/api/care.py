@@ -29,7 +29,7 @@ from tether.api.schemas import Error
 from tether.assessments.models import Assessment
 from tether.care.contact import last_human_contact
 from tether.care.models import TreatmentEpisode, thresholds_for
-from tether.care.outcomes import can_see_outcomes, practice_outcomes
+from tether.care.outcomes import practice_outcomes
 from tether.care.registry import RegistryRow, registry, registry_patients
 from tether.care.services import CareInvalid, end_episode, start_episode
 from tether.care.targets import (
@@ -301,7 +301,7 @@ def get_outcomes(request: HttpRequest, filters: Query[OutcomeFilters]):
     admins only, aggregates only: a group smaller than the practice's small-cohort size shows
     counts only."""
     user = request.auth
-    if not can_see_outcomes(user):
+    if not access.can_see_outcomes(user):
         raise Http404("Not found.")
     today = timezone.localdate(timezone=ZoneInfo(user.practice.time_zone))
     end = filters.end or today

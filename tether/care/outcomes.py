@@ -37,14 +37,14 @@ from zoneinfo import ZoneInfo
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
-from tether.accounts.models import Role, User
+from tether.access import can_see_outcomes
+from tether.accounts.models import User
 from tether.assessments.models import Assessment
 from tether.care.models import TreatmentEpisode, thresholds_for
 from tether.care.statistics import Effect, Rate, hedges_g_between, hedges_g_pre_post, wilson
 from tether.care.targets import Progress, Score, Thresholds, episode_scores, progress
 from tether.engagement.models import Appointment, Enrollment, Program
 
-OUTCOME_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
 INSTRUMENTS = (("phq9", "PHQ-9"), ("gad7", "GAD-7"))
 # PHQ-9 severity bands (Kroenke 2001) for the caseload's distribution.
 PHQ9_BANDS = (
@@ -204,10 +204,6 @@ class _Episode:
     scores: dict[str, list[Score]] = field(default_factory=lambda: {"phq9": [], "gad7": []})
     last_contact: date | None = None
     progress: dict[str, Progress] = field(default_factory=dict)
-
-
-def can_see_outcomes(user: User) -> bool:
-    return user.is_authenticated and user.role in OUTCOME_ROLES and user.practice_id is not None
 
 
 def practice_outcomes(

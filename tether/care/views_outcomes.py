@@ -1,6 +1,6 @@
 """The practice's outcomes page: /staff/outcomes/?start=YYYY-MM-DD&end=YYYY-MM-DD&program=<uuid>.
 
-Clinicians and admins only (outcomes.can_see_outcomes); everyone else, coordinators included,
+Clinicians and admins only (access.can_see_outcomes); everyone else, coordinators included,
 gets a 404. A bad date or an unknown program never fails the page: it says what was wrong and
 uses the default (the last 12 months, every program)."""
 
@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tether.access import can_see_outcomes
 from tether.care.outcome_charts import caseload_chart, dropout_chart, response_chart
-from tether.care.outcomes import can_see_outcomes, practice_outcomes
+from tether.care.outcomes import practice_outcomes
 from tether.engagement.models import Program
 
 DEFAULT_DAYS = 365
