@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from tether.assessments.scoring import (
 )
 from tether.crisis.models import RiskAlert
 from tether.crisis.services import raise_risk_alert
+from tether.lib.urls import absolute_url
 from tether.notifications.services import queue_email
 
 
@@ -129,7 +129,7 @@ def _send_intake_summary(patient: Patient) -> None:
     """Tell the coordinator and clinicians that the intake summary is ready. Email is not a
     safe place for health data, so the message holds no name, score or answer: only a link
     that asks them to sign in."""
-    link = settings.SITE_URL.rstrip("/") + reverse("intake_summary", args=[patient.pk])
+    link = absolute_url(reverse("intake_summary", args=[patient.pk]))
     team = CareTeamMember.objects.filter(patient=patient, staff__is_active=True).select_related(
         "staff"
     )

@@ -14,8 +14,8 @@ from tether.assessments.models import Assessment
 from tether.crisis.escalation import URGENT, page_again_for_signal, start_escalation
 from tether.crisis.models import AlertEvent, RiskAlert
 from tether.crisis.resources import resources_for
+from tether.lib.urls import absolute_url
 from tether.network.links import make_patient_plan_token
-from tether.network.services import site_url
 from tether.notifications.services import notify, queue_email
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ def _add_further_signal(
 def safety_plan_link(patient: Patient) -> str:
     """Return the patient's own link to their safety plan, which opens it without signing in
     for the next 24 hours."""
-    return site_url(reverse("safety_plan_by_link", args=[make_patient_plan_token(patient)]))
+    return absolute_url(reverse("safety_plan_by_link", args=[make_patient_plan_token(patient)]))
 
 
 def _email_safety_plan_link(patient: Patient) -> None:

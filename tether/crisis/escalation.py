@@ -17,7 +17,8 @@ from django.urls import reverse
 from tether.accounts.models import Practice, User
 from tether.accounts.selectors import practice_admins
 from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert
-from tether.notifications.services import absolute, notify, queue_sms
+from tether.lib.urls import absolute_url
+from tether.notifications.services import notify, queue_sms
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ def text_after_hours_contact(alert: RiskAlert, *, at: datetime) -> bool:
             alert=alert, kind=AlertEvent.Kind.NOTE, at=at, note=NO_AFTER_HOURS
         )
         return False
-    link = absolute(reverse("alert_detail", args=[alert.pk]))
+    link = absolute_url(reverse("alert_detail", args=[alert.pk]))
     body = (
         f"Tether: {practice.name} has a risk alert that nobody on its on-call rota has "
         f"acknowledged. Please follow the practice's after-hours procedure now and reach a "

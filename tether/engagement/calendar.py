@@ -18,6 +18,7 @@ from icalendar import Calendar, Event
 
 from tether.accounts.models import Patient
 from tether.engagement.models import Appointment
+from tether.lib.urls import absolute_url
 from tether.notifications.models import CalendarFeed
 
 SALT = "tether.calendar"
@@ -84,7 +85,7 @@ def make_feed_token(patient: Patient) -> str:
 
 def feed_url(patient: Patient) -> str:
     path = reverse("calendar_feed", args=[make_feed_token(patient)])
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def reset_feed(patient: Patient) -> CalendarFeed:

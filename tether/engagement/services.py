@@ -41,8 +41,8 @@ from tether.engagement.models import (
     Program,
 )
 from tether.engagement.schedule import Invalid, next_business_day_at, occurrences, zone
+from tether.lib.urls import absolute_url
 from tether.network.models import ConsentScope, SupportContact
-from tether.network.services import site_url
 from tether.notifications.services import queue_email
 
 EngagementInvalid = Invalid
@@ -489,7 +489,7 @@ def escalate_outreach(*, task_id, at: datetime) -> bool:
             body=(
                 f"The follow-up after {task.patient.full_name}'s {after} was due "
                 f"{task.due_at:%Y-%m-%d %H:%M} UTC and is not done. It is with {owner}.\n\n"
-                f"Outreach queue: {site_url(reverse('outreach_queue'))}\n"
+                f"Outreach queue: {absolute_url(reverse('outreach_queue'))}\n"
             ),
             purpose="outreach-escalated",
             patient=task.patient,

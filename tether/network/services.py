@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -17,6 +16,7 @@ from tether.accounts.models import Patient, User
 from tether.crisis.models import ScreenedText
 from tether.crisis.resources import resources_for
 from tether.lib.errors import Invalid
+from tether.lib.urls import absolute_url
 from tether.network.links import Purpose, make_trusted_token
 from tether.network.models import (
     Consent,
@@ -53,10 +53,6 @@ class OnlyThePatientShares(NetworkError):
             "Only the patient can choose what a trusted person sees or is told. You can "
             "suggest it, and they confirm it on their support page."
         )
-
-
-def site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 # --- Safety plan -------------------------------------------------------------------------
@@ -322,7 +318,7 @@ def trusted_link(contact: SupportContact, purpose: str) -> str:
         Purpose.CHECK_IN: "trusted_check_in",
         Purpose.SAFETY_PLAN: "trusted_safety_plan",
     }
-    return site_url(reverse(names[purpose], args=[make_trusted_token(contact, purpose)]))
+    return absolute_url(reverse(names[purpose], args=[make_trusted_token(contact, purpose)]))
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tether.accounts.models import Patient, User
 from tether.lib.errors import Invalid
+from tether.lib.urls import absolute_url
 from tether.network.validation import normalise_phone
 from tether.notifications.models import (
     MAX_ATTEMPTS,
@@ -246,12 +247,6 @@ class Notified:
     deliveries: list[Delivery] = field(default_factory=list)
 
 
-def absolute(link: str) -> str:
-    if not link or link.startswith(("http://", "https://")):
-        return link
-    return settings.SITE_URL.rstrip("/") + link
-
-
 def notify(
     *,
     user: User,
@@ -276,7 +271,7 @@ def notify(
             result.notification = Notification.objects.create(
                 user=user, text=subject[:300], link=link, purpose=purpose
             )
-        url = absolute(link)
+        url = absolute_url(link)
         if "email" in channels and preference.email_enabled and user.email:
             text = f"{body}\n\n{url}\n" if url else f"{body}\n"
             result.deliveries.append(

@@ -9,13 +9,13 @@ a unique row or a conditional UPDATE is claimed before anything is sent.
 from datetime import datetime, time, timedelta
 from functools import partial
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tether.accounts.models import STAFF_ROLES, Patient, User
+from tether.lib.urls import absolute_url
 from tether.notifications.models import (
     AppointmentReminder,
     Delivery,
@@ -36,7 +36,7 @@ def _site_link(url_name: str) -> str:
         path = reverse(url_name)
     except NoReverseMatch:
         path = "/"
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 REMINDER_AHEAD = timedelta(hours=24)
