@@ -182,12 +182,14 @@ def seed_not_due_tasks(postgres: bool, coordinator) -> None:
         cursor.execute(
             f"""
             INSERT INTO engagement_outreachtask
-              (id, appointment_id, patient_id, assigned_to_id, route, status, due_at, created_at)
-            SELECT {uuid}, a.id, a.patient_id, %s, 'coordinator', 'open', %s, %s
+              (id, appointment_id, patient_id, assigned_to_id, route, status, due_at, created_at,
+               kind, urgent)
+            SELECT {uuid}, a.id, a.patient_id, %s, 'coordinator', 'open', %s, %s,
+                   'missed_session', %s
             FROM engagement_appointment a WHERE a.ends_at > %s
             ORDER BY a.ends_at LIMIT %s
             """,  # noqa: S608 (no user input: a fixed expression chosen by backend)
-            [coordinator.pk, due, NOW, NOW, NOT_DUE_TASKS],
+            [coordinator.pk, due, NOW, False, NOW, NOT_DUE_TASKS],
         )
 
 
