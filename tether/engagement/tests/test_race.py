@@ -1,5 +1,6 @@
 """Two sweeps racing on real connections still create exactly one outreach task each. Runs
-on PostgreSQL (and on SQLite, whose writers serialise)."""
+on PostgreSQL only: SQLite's in-memory test database is not shared between threads, so there
+the test is skipped (its writers serialise anyway)."""
 
 import threading
 from datetime import timedelta
