@@ -4,7 +4,7 @@ raw query time on the same indexes in the same run.
 Run with `make bench` (after benchmarks/caseload.py and benchmarks/sweeps.py). In one process
 this script:
 
-1. loads the real model (all-MiniLM-L6-v2 in NumPy, tether/peers/embedding.py) and times
+1. loads the real model (all-MiniLM-L6-v2 in NumPy, tether/lib/embedding.py) and times
    `embed()` on 50 varied patient descriptions written below, after warm-up calls;
 2. for each scale (1,000 groups / 100,000 profiles, then 10,000 / 1,000,000) makes synthetic
    vectors with a fixed seed and times `matching.build_index` on them, the call
@@ -193,7 +193,7 @@ def index_mb(index) -> float:
     """FAISS storage plus the arrays MatchIndex keeps (tags' frozensets not counted)."""
     import faiss
 
-    from tether.peers.embedding import DIMENSIONS
+    from tether.lib.embedding import DIMENSIONS
 
     total = index.group_index.ntotal * DIMENSIONS * 4 + index.centroids.nbytes
     total += index.member_group.nbytes
@@ -217,7 +217,7 @@ def describe(index) -> str:
 
 def time_embed() -> tuple[np.ndarray, list[float]]:
     """Embed each description after warm-up calls. Return (vectors, milliseconds each)."""
-    from tether.peers.embedding import embed
+    from tether.lib.embedding import embed
 
     for text in DESCRIPTIONS[:WARMUP]:
         embed(text)
@@ -232,8 +232,8 @@ def time_embed() -> tuple[np.ndarray, list[float]]:
 def time_requests(index, queries, query_tags, real_tags) -> dict[str, list[float]]:
     """Milliseconds per query of rank() and of FAISS's raw searches, interleaved so both see
     the same machine; then embed + rank for the real descriptions."""
+    from tether.lib.embedding import embed
     from tether.peers import matching
-    from tether.peers.embedding import embed
 
     n_groups, n_members = index.size
     k_groups = min(matching.CANDIDATE_GROUPS, n_groups)
@@ -551,7 +551,7 @@ def main() -> int:
     )
 
     say("loading the model and timing embed() on 50 descriptions")
-    from tether.peers.embedding import embed
+    from tether.lib.embedding import embed
 
     load_ms = timed(lambda: embed("warming up"))
     topics, embedding = time_embed()

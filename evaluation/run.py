@@ -97,7 +97,7 @@ def run(
     """Run both experiments, write the results to `out_path` and return them."""
     from evaluation import crisis_detection, labelled_sets, peer_matching
     from evaluation.data import QUESTIONS_FILE, USERS_FILE, read_questions, read_users
-    from tether.peers.embedding import embed_many, encoder
+    from tether.lib.embedding import embed_many, encoder
 
     started = time.perf_counter()
     info = machine()
@@ -121,7 +121,7 @@ def run(
         },
         "runtime_seconds": runtime,
         "embedding": {  # peer matching only: the crisis detector embeds nothing
-            "model": "all-MiniLM-L6-v2 (NumPy, tether.peers.embedding)",
+            "model": "all-MiniLM-L6-v2 (NumPy, tether.lib.embedding)",
             "texts": texts,
             "seconds": seconds,
             "per_second": texts / seconds if seconds else None,

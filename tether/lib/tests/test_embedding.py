@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tether.peers.embedding import DIMENSIONS, MiniLM, embed, embed_many
+from tether.lib.embedding import DIMENSIONS, MiniLM, embed, embed_many
 
-REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference_embeddings.json"
+REFERENCE = Path(__file__).resolve().parent / "reference_embeddings.json"
 
 
 @pytest.fixture(scope="module")

