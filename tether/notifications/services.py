@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from tether.accounts.models import Patient, User
 from tether.lib.errors import Invalid
+from tether.lib.phones import normalise_phone
 from tether.lib.urls import absolute_url
-from tether.network.validation import normalise_phone
 from tether.notifications.models import (
     MAX_ATTEMPTS,
     RETRY_BACKOFF,
