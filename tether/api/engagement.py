@@ -23,8 +23,9 @@ from tether.access import (
     visible_outreach_tasks,
     visible_programs,
 )
+from tether.accounts.zones import patient_zone
 from tether.api.schemas import Error
-from tether.engagement.models import Appointment, Enrollment, OutreachAttempt, patient_zone
+from tether.engagement.models import Appointment, Enrollment, OutreachAttempt
 from tether.engagement.selectors import outreach_queue
 from tether.engagement.services import (
     EngagementInvalid,

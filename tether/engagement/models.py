@@ -11,11 +11,6 @@ from django.db.models import F, Q
 from tether.accounts.models import Patient, Practice
 
 
-def patient_zone(patient: Patient) -> str:
-    """Return the IANA zone a patient's times are shown in: their own, else the practice's."""
-    return patient.time_zone or patient.practice.time_zone
-
-
 class Program(models.Model):
     """A digital program a practice offers, e.g. "8-week guided CBT for depression"."""
 

@@ -23,6 +23,7 @@ from tether.access import (
     visible_outreach_tasks,
 )
 from tether.accounts.models import Patient, Role, User
+from tether.accounts.zones import patient_zone
 from tether.engagement.forms import (
     AppointmentForm,
     AttemptForm,
@@ -32,7 +33,7 @@ from tether.engagement.forms import (
     IntakeCallForm,
     SeriesForm,
 )
-from tether.engagement.models import Appointment, Enrollment, patient_zone
+from tether.engagement.models import Appointment, Enrollment
 from tether.engagement.selectors import outreach_queue, upcoming_appointments
 from tether.engagement.services import (
     EngagementInvalid,

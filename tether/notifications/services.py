@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tether.accounts.models import Patient, User
+from tether.accounts.zones import patient_zone
 from tether.lib.errors import Invalid
 from tether.lib.phones import normalise_phone
 from tether.lib.urls import absolute_url
@@ -174,7 +175,7 @@ def user_zone(user: User) -> ZoneInfo:
     patient = Patient.objects.filter(user=user).select_related("practice").first()
     name = ""
     if patient is not None:
-        name = patient.time_zone or patient.practice.time_zone
+        name = patient_zone(patient)
     elif user.practice_id:
         name = user.practice.time_zone
     try:
