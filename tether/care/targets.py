@@ -112,6 +112,15 @@ class Score:
         return (self.on, self.at.timestamp() if self.at else 0.0)
 
 
+def is_severe(instrument: str, total: int, t: Thresholds = DEFAULTS) -> bool:
+    """Return whether a score is severe: PHQ-9 of 20 or more, GAD-7 of 15 or more."""
+    if instrument == "phq9":
+        return total >= t.prompt_phq9_from
+    if instrument == "gad7":
+        return total >= t.prompt_gad7_from
+    return False
+
+
 def needs_prompt_contact(
     instrument: str, total: int | None, item9: int | None, thresholds: Thresholds = DEFAULTS
 ) -> bool:
@@ -120,11 +129,7 @@ def needs_prompt_contact(
     0 is a risk alert, and the crisis panel shows instead.)"""
     if total is None or (item9 or 0) > 0:
         return False
-    if instrument == "phq9":
-        return total >= thresholds.prompt_phq9_from
-    if instrument == "gad7":
-        return total >= thresholds.prompt_gad7_from
-    return False
+    return is_severe(instrument, total, thresholds)
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,13 @@ def progress(scores: Sequence[Score], thresholds: Thresholds = DEFAULTS) -> Prog
     )
 
 
+def treatment_targets(phq9: Progress, gad7: Progress) -> tuple[Progress, ...]:
+    """Return the instruments being treated to target: those with a baseline of 10 or more,
+    or whichever have a baseline when neither is that high (none without a baseline)."""
+    measured = tuple(p for p in (phq9, gad7) if p.has_baseline)
+    return tuple(p for p in measured if p.is_target) or measured
+
+
 @dataclass(frozen=True)
 class EpisodeStatus:
     started_on: date
@@ -203,10 +215,91 @@ class EpisodeStatus:
 
     @property
     def targets(self) -> tuple[Progress, ...]:
-        """The instruments being treated to target: those with a baseline of 10 or more, or
-        whichever have a baseline when neither is that high."""
-        measured = tuple(p for p in (self.phq9, self.gad7) if p.has_baseline)
-        return tuple(p for p in measured if p.is_target) or measured
+        """The instruments being treated to target (see `treatment_targets`)."""
+        return treatment_targets(self.phq9, self.gad7)
+
+
+# --- The named rules episode_status applies, one sentence of the definitions each ----------
+
+
+def is_not_improving(
+    targets: Sequence[Progress], *, days_in_treatment: int, t: Thresholds = DEFAULTS
+) -> bool:
+    """Return whether, 8 weeks or more into the episode, a target instrument shows neither a
+    response nor remission (remission counts as improvement even with a drop under 50%, and
+    a target with no score since baseline has shown no improvement)."""
+    if days_in_treatment < t.not_improving_days:
+        return False
+    return any(not p.response and not p.remission for p in targets)
+
+
+def needs_plan_change(
+    *, not_improving: bool, days_in_treatment: int, t: Thresholds = DEFAULTS
+) -> bool:
+    """Return whether the plan should change: still not improving at 10 weeks or later."""
+    return not_improving and days_in_treatment >= t.change_plan_days
+
+
+def latest_score_on(measured: Sequence[Progress]) -> date | None:
+    """Return the day of the latest score of any measured instrument, or None."""
+    return max((p.latest.on for p in measured if p.latest is not None), default=None)
+
+
+def reassessment_due_on(
+    *, started_on: date, latest_on: date | None, t: Thresholds = DEFAULTS
+) -> date:
+    """Return when the next score is due: 2 weeks after the latest, or at once (the
+    episode's start) when there is no baseline yet."""
+    if latest_on is None:
+        return started_on
+    return latest_on + timedelta(days=t.reassess_due_days)
+
+
+def is_reassessment_overdue(
+    *, latest_on: date | None, today: date, t: Thresholds = DEFAULTS
+) -> bool:
+    """Return whether more than 4 weeks have passed since the latest score (an episode with
+    no score at all has no baseline instead)."""
+    if latest_on is None:
+        return False
+    return today > latest_on + timedelta(days=t.reassess_overdue_days)
+
+
+def is_reassessment_due(*, latest_on: date | None, today: date, t: Thresholds = DEFAULTS) -> bool:
+    """Return whether a reassessment is due and not yet overdue: from 2 weeks after the
+    latest score up to 4 weeks after it."""
+    if latest_on is None or is_reassessment_overdue(latest_on=latest_on, today=today, t=t):
+        return False
+    return today >= latest_on + timedelta(days=t.reassess_due_days)
+
+
+def first_contact_due_by(started_on: date, t: Thresholds = DEFAULTS) -> date:
+    """Return the day the first follow-up contact is due by: 4 weeks after the start."""
+    return started_on + timedelta(days=t.first_contact_days)
+
+
+def is_contact_overdue(
+    *, started_on: date, today: date, last_contact_on: date | None, t: Thresholds = DEFAULTS
+) -> bool:
+    """Return whether contact is overdue: no contact in the episode by 4 weeks after its
+    start, or none for more than 4 weeks since the last (a contact before the start does
+    not count)."""
+    if last_contact_on is None or last_contact_on < started_on:
+        return today > first_contact_due_by(started_on, t)
+    return today > last_contact_on + timedelta(days=t.contact_overdue_days)
+
+
+def has_severe_latest_score(*, phq9: Progress, gad7: Progress, t: Thresholds = DEFAULTS) -> bool:
+    """Return whether the latest PHQ-9 or GAD-7 of the episode is severe."""
+    return any(
+        p.latest is not None and is_severe(instrument, p.latest.total, t)
+        for instrument, p in (("phq9", phq9), ("gad7", gad7))
+    )
+
+
+def is_relapsing(measured: Sequence[Progress]) -> bool:
+    """Return whether any measured instrument is back at 10 or more after remission."""
+    return any(p.relapse for p in measured)
 
 
 def episode_status(
@@ -220,49 +313,29 @@ def episode_status(
     missed_session: bool = False,
     thresholds: Thresholds = DEFAULTS,
 ) -> EpisodeStatus:
-    """Every rule for one episode on `today`. Scores before `started_on` are ignored, except
-    the latest intake score within `baseline_before_days` before it (the baseline); a contact
-    before the start is ignored."""
-    phq = progress(
-        episode_scores(phq9, started_on=started_on, today=today, t=thresholds), thresholds
-    )
-    gad = progress(
-        episode_scores(gad7, started_on=started_on, today=today, t=thresholds), thresholds
-    )
+    """Return every rule for one episode on `today`. Scores before `started_on` are ignored,
+    except the latest intake score within `baseline_before_days` before it (the baseline); a
+    contact before the start is ignored."""
+    t = thresholds
+    phq = progress(episode_scores(phq9, started_on=started_on, today=today, t=t), t)
+    gad = progress(episode_scores(gad7, started_on=started_on, today=today, t=t), t)
     days = (today - started_on).days
     measured = [p for p in (phq, gad) if p.has_baseline]
-    targets = [p for p in measured if p.is_target] or measured
-    # Not improving on any target instrument, once 8 weeks have passed. Remission is
-    # improvement even when the drop is under 50% (a baseline of 7 down to 4).
-    behind = [p for p in targets if not p.response and not p.remission]
-    not_improving = days >= thresholds.not_improving_days and bool(behind)
-    change_plan = not_improving and days >= thresholds.change_plan_days
-
-    latest_on = max((p.latest.on for p in measured), default=None)
-    if latest_on is None:
-        due_on = started_on  # no baseline: due now
-    else:
-        due_on = latest_on + timedelta(days=thresholds.reassess_due_days)
-    overdue_on = (latest_on or started_on) + timedelta(days=thresholds.reassess_overdue_days)
-    reassessment_overdue = latest_on is not None and today > overdue_on
-    reassessment_due = not reassessment_overdue and today >= due_on and latest_on is not None
-
-    first_contact_by = started_on + timedelta(days=thresholds.first_contact_days)
-    contact = last_contact_on if last_contact_on and last_contact_on >= started_on else None
-    if contact is None:
-        contact_overdue = today > first_contact_by
-    else:
-        contact_overdue = today > contact + timedelta(days=thresholds.contact_overdue_days)
-
-    severe = (phq.latest is not None and phq.latest.total >= thresholds.prompt_phq9_from) or (
-        gad.latest is not None and gad.latest.total >= thresholds.prompt_gad7_from
+    not_improving = is_not_improving(treatment_targets(phq, gad), days_in_treatment=days, t=t)
+    change_plan = needs_plan_change(not_improving=not_improving, days_in_treatment=days, t=t)
+    latest_on = latest_score_on(measured)
+    reassessment_overdue = is_reassessment_overdue(latest_on=latest_on, today=today, t=t)
+    reassessment_due = is_reassessment_due(latest_on=latest_on, today=today, t=t)
+    contact_overdue = is_contact_overdue(
+        started_on=started_on, today=today, last_contact_on=last_contact_on, t=t
     )
     present = {
         Flag.OPEN_ALERT: open_alert,
-        Flag.SEVERE_SCORE: severe,
+        Flag.SEVERE_SCORE: has_severe_latest_score(phq9=phq, gad7=gad, t=t),
         Flag.CHANGE_PLAN: change_plan,
+        # "Change the plan" is the stronger flag and replaces "not improving".
         Flag.NOT_IMPROVING: not_improving and not change_plan,
-        Flag.RELAPSE: any(p.relapse for p in measured),
+        Flag.RELAPSE: is_relapsing(measured),
         Flag.REASSESSMENT_OVERDUE: reassessment_overdue,
         Flag.NO_BASELINE: not measured,
         Flag.CONTACT_OVERDUE: contact_overdue,
@@ -276,10 +349,10 @@ def episode_status(
         gad7=gad,
         not_improving=not_improving,
         change_plan=change_plan,
-        reassessment_due_on=due_on,
+        reassessment_due_on=reassessment_due_on(started_on=started_on, latest_on=latest_on, t=t),
         reassessment_overdue=reassessment_overdue,
         reassessment_due=reassessment_due,
-        first_contact_by=first_contact_by,
+        first_contact_by=first_contact_due_by(started_on, t),
         contact_overdue=contact_overdue,
         flags=tuple(f for f in NEED_ORDER if present[f]),
     )
