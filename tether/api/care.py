@@ -18,6 +18,7 @@ from tether import access
 from tether.access import get_patient, is_care_staff, visible_patients, visible_programs
 from tether.accounts.models import Role, User
 from tether.api.care_schemas import (
+    CaseloadRow,
     EpisodeEndIn,
     EpisodeIn,
     EpisodeOut,
@@ -25,12 +26,13 @@ from tether.api.care_schemas import (
     OutcomesOut,
     RegistryRowOut,
 )
-from tether.api.schemas import Error
+from tether.api.errors import INVALID, Error, invalid, require_care_staff
 from tether.assessments.models import Assessment
 from tether.care.contact import last_human_contact
 from tether.care.models import TreatmentEpisode, thresholds_for
 from tether.care.outcomes import practice_outcomes
 from tether.care.registry import RegistryRow, registry, registry_patients
+from tether.care.selectors import caseload, last_contact
 from tether.care.services import CareInvalid, end_episode, start_episode
 from tether.care.targets import (
     DEFAULTS,
@@ -41,21 +43,9 @@ from tether.care.targets import (
     Score,
     episode_status,
 )
+from tether.network.selectors import coverage_summaries
 
 router = Router(tags=["care"])
-
-INVALID = {400: Error, 404: Error}
-
-
-def _invalid(error: CareInvalid) -> Status:
-    problems = [f"{field}: {message}" for field, message in error.problems.items()]
-    return Status(400, {"detail": str(error), "problems": problems})
-
-
-def _require_care_staff(user: User) -> None:
-    # Like a record one may not see, a staff-only endpoint answers 404 to everyone else.
-    if not is_care_staff(user):
-        raise Http404("Not found.")
 
 
 def _get_episode(user: User, episode_id: UUID) -> TreatmentEpisode:
@@ -161,12 +151,12 @@ def create_episode(request: HttpRequest, patient_id: UUID, payload: EpisodeIn):
     """Start a treatment episode (care staff). Its baseline is the first PHQ-9/GAD-7 on or
     after `started_on`. One open episode per patient."""
     patient = get_patient(request.auth, patient_id)
-    _require_care_staff(request.auth)
+    require_care_staff(request.auth, hide=True)
     program = None
     if payload.program_id is not None:
         program = visible_programs(request.auth).filter(pk=payload.program_id).first()
         if program is None:
-            return _invalid(CareInvalid({"program_id": "No such program."}))
+            return invalid(CareInvalid({"program_id": "No such program."}))
     try:
         episode = start_episode(
             patient=patient,
@@ -176,21 +166,21 @@ def create_episode(request: HttpRequest, patient_id: UUID, payload: EpisodeIn):
             today=timezone.localdate(timezone=ZoneInfo(patient.practice.time_zone)),
         )
     except CareInvalid as error:
-        return _invalid(error)
+        return invalid(error)
     return Status(201, _episode(episode))
 
 
 @router.post("/episodes/{episode_id}/end", response={200: EpisodeOut, **INVALID})
 def end_episode_endpoint(request: HttpRequest, episode_id: UUID, payload: EpisodeEndIn):
     """End an open episode (care staff): `ended_on` and a `reason`."""
-    _require_care_staff(request.auth)
+    require_care_staff(request.auth, hide=True)
     episode = _get_episode(request.auth, episode_id)
     try:
         end_episode(
             episode=episode, ended_on=payload.ended_on, reason=payload.reason, by=request.auth
         )
     except CareInvalid as error:
-        return _invalid(error)
+        return invalid(error)
     return _episode(episode)
 
 
@@ -266,7 +256,7 @@ def get_registry(request: HttpRequest, filters: Query[RegistryFilters]):
     registry page: `program` (id), `clinician` and `coordinator` (user ids), `flag`. A
     coordinator sees their own caseload unless they name another coordinator."""
     user = request.auth
-    _require_care_staff(user)
+    require_care_staff(user, hide=True)
     program = None
     if filters.program is not None:
         program = visible_programs(user).filter(pk=filters.program).first()
@@ -315,5 +305,65 @@ def get_outcomes(request: HttpRequest, filters: Query[OutcomeFilters]):
         if program is None:
             problems["program"] = "No such program."
     if problems:
-        return _invalid(CareInvalid(problems))
+        return invalid(CareInvalid(problems))
     return practice_outcomes(user, start=start, end=end, program=program, today=today)
+
+
+# --- The caseload -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/caseload",
+    response={200: list[CaseloadRow], 403: Error},
+    tags=["caseload"],
+    # The operation id it had in api.py before that was split by domain.
+    operation_id="tether_api_api_get_caseload",
+)
+@paginate(LimitOffsetPagination)
+def get_caseload(request: HttpRequest):
+    """The caller's caseload: patients with an unresolved alert first."""
+    require_care_staff(request.auth)
+    return _CaseloadRows(caseload(request.auth))
+
+
+class _CaseloadRows:
+    """Adapts the caseload queryset to API rows while keeping pagination's slicing lazy."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        rows = list(self.queryset[window])
+        # One go for the whole slice: a constant number of queries whatever its length.
+        coverage = coverage_summaries([row.pk for row in rows])
+        return [_caseload_row(row, network=coverage[row.pk]) for row in rows]
+
+
+def _score(row, code: str) -> dict | None:
+    total = getattr(row, f"{code}_total")
+    if total is None:
+        return None
+    previous = getattr(row, f"{code}_previous")
+    return {
+        "total": total,
+        "severity": getattr(row, f"{code}_severity"),
+        "change": None if previous is None else total - previous,
+    }
+
+
+def _caseload_row(row, *, network: str) -> dict:
+    return {
+        "patient_id": row.pk,
+        "name": row.full_name,
+        "has_active_alert": row.has_active_alert,
+        "phq9": _score(row, "phq9"),
+        "gad7": _score(row, "gad7"),
+        "network": network,
+        "last_contact": last_contact(row),
+    }

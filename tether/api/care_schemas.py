@@ -1,10 +1,10 @@
 """Request and response shapes for /api/v1 measurement-based care."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from tether.care.models import TreatmentEpisode
@@ -184,3 +184,23 @@ class OutcomesOut(Schema):
     @staticmethod
     def resolve_program_id(outcomes) -> UUID | None:
         return outcomes.program.pk if outcomes.program else None
+
+
+class ScoreSummary(Schema):
+    total: int
+    severity: str
+    change: int | None = Field(None, description="Change since the previous score.")
+
+
+class CaseloadRow(Schema):
+    patient_id: UUID
+    name: str
+    has_active_alert: bool
+    phq9: ScoreSummary | None
+    gad7: ScoreSummary | None
+    network: str = Field(
+        ...,
+        description='Support network coverage, e.g. "3/5 layers, 1 single point": layers '
+        "held out of five, and layers held by only one support.",
+    )
+    last_contact: datetime | None

@@ -1,17 +1,43 @@
-"""/api/v1/me/not-safe and /api/v1/me/screener: the patient's own crisis routes, doing what
-the web's button and screener page do, through the same services."""
+"""/api/v1 for the crisis layer: the patient's own routes (/me/not-safe, /me/screener), doing
+what the web's button and screener page do; risk alerts for the care staff who may see them;
+the practice's on-call rota and alert response times. Through the same services as the web."""
 
-from django.http import HttpRequest
+from uuid import UUID
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
 
-from tether.access import get_own_patient
-from tether.accounts.models import Patient
-from tether.api.schemas import AlertRaisedOut, Error, ScreenIn, ScreenOut
+from tether.access import get_alert_for_staff, get_own_patient
+from tether.accounts.models import Patient, Practice, Role, User
+from tether.api.crisis_schemas import (
+    AlertOut,
+    AlertRaisedOut,
+    ResolveIn,
+    ResponseTimesOut,
+    ScreenIn,
+    ScreenOut,
+    ShiftIn,
+    ShiftOut,
+)
+from tether.api.errors import Error, require_care_staff
 from tether.crisis import triage
-from tether.crisis.models import RiskAlert
+from tether.crisis.models import OnCallShift, RiskAlert
 from tether.crisis.resources import resources_for
 from tether.crisis.screener import call_first, record_risk_screen
-from tether.crisis.services import open_alert_of, patient_message_after_alert, raise_risk_alert
+from tether.crisis.selectors import alert_queue, response_times, rota
+from tether.crisis.services import (
+    ShiftInvalid,
+    acknowledge_alert,
+    add_shift,
+    open_alert_of,
+    patient_message_after_alert,
+    raise_risk_alert,
+    remove_shift,
+    resolve_alert,
+)
 
 router = Router(tags=["crisis"])
 
@@ -73,3 +99,123 @@ def screener(request: HttpRequest, payload: ScreenIn):
             "crisis": support,
         },
     )
+
+
+# --- Risk alerts ------------------------------------------------------------------------------
+# Operation ids keep the names these endpoints had in api.py before it was split by domain:
+# clients generated from the OpenAPI document call them by these names.
+
+
+@router.get(
+    "/alerts", response=list[AlertOut], tags=["alerts"], operation_id="tether_api_api_list_alerts"
+)
+@paginate(LimitOffsetPagination)
+def list_alerts(request: HttpRequest):
+    """Unresolved risk alerts the caller may see: unacknowledged first, newest at the top."""
+    return alert_queue(request.auth)
+
+
+@router.post(
+    "/alerts/{alert_id}/acknowledge",
+    response={200: AlertOut, 404: Error, 409: Error},
+    tags=["alerts"],
+    operation_id="tether_api_api_acknowledge",
+)
+def acknowledge(request: HttpRequest, alert_id: UUID):
+    """Record that you have seen the alert and are acting on it."""
+    alert = get_alert_for_staff(request.auth, alert_id)
+    return acknowledge_alert(alert=alert, by=request.auth)
+
+
+@router.post(
+    "/alerts/{alert_id}/resolve",
+    response={200: AlertOut, 400: Error, 404: Error, 409: Error},
+    tags=["alerts"],
+    operation_id="tether_api_api_resolve",
+)
+def resolve(request: HttpRequest, alert_id: UUID, payload: ResolveIn):
+    """Close the alert with a note of what was done."""
+    alert = get_alert_for_staff(request.auth, alert_id)
+    if not payload.note.strip():
+        raise HttpError(400, "Please write a note saying what was done before resolving.")
+    return resolve_alert(alert=alert, by=request.auth, note=payload.note)
+
+
+# --- On-call rota and alert response times ----------------------------------------------------
+
+
+def _staff_practice(request: HttpRequest) -> Practice:
+    require_care_staff(request.auth)
+    if request.auth.practice is None:
+        raise HttpError(403, "Only staff of a practice may do this.")
+    return request.auth.practice
+
+
+def _practice_user(practice: Practice, user_id: int | None, what: str) -> User | None:
+    if user_id is None:
+        return None
+    user = User.objects.filter(pk=user_id, practice=practice).first()
+    if user is None:
+        raise ShiftInvalid(f"The {what} must be a clinician of this practice.")
+    return user
+
+
+@router.get(
+    "/on-call",
+    response={200: list[ShiftOut], 403: Error},
+    operation_id="tether_api_api_list_on_call",
+)
+def list_on_call(request: HttpRequest):
+    """The practice's on-call rota: shifts running now or starting in the next 14 days."""
+    return list(rota(_staff_practice(request), now=timezone.now()))
+
+
+@router.post(
+    "/on-call",
+    response={201: ShiftOut, 400: Error, 403: Error},
+    operation_id="tether_api_api_create_on_call_shift",
+)
+def create_on_call_shift(request: HttpRequest, payload: ShiftIn):
+    """Add a shift (practice admin only). Times must carry a time zone; the end must come
+    after the start; clinician and backup must be clinicians of the practice."""
+    practice = _staff_practice(request)
+    if request.auth.role != Role.ADMIN:
+        raise HttpError(403, "Only the practice admin can change the on-call rota.")
+    shift = add_shift(
+        practice=practice,
+        by=request.auth,
+        clinician=_practice_user(practice, payload.clinician_id, "on-call clinician"),
+        backup=_practice_user(practice, payload.backup_id, "backup"),
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+    )
+    return Status(201, shift)
+
+
+@router.delete(
+    "/on-call/{shift_id}",
+    response={204: None, 403: Error, 404: Error},
+    operation_id="tether_api_api_delete_on_call_shift",
+)
+def delete_on_call_shift(request: HttpRequest, shift_id: UUID):
+    """Remove a shift (practice admin only)."""
+    practice = _staff_practice(request)
+    shift = OnCallShift.objects.filter(pk=shift_id, practice=practice).first()
+    if shift is None:
+        raise Http404("No such shift.")
+    try:
+        remove_shift(shift=shift, by=request.auth)
+    except ShiftInvalid as error:
+        raise HttpError(403, str(error)) from None
+    return Status(204, None)
+
+
+@router.get(
+    "/alerts/response-times",
+    response={200: ResponseTimesOut, 403: Error},
+    operation_id="tether_api_api_alert_response_times",
+)
+def alert_response_times(request: HttpRequest):
+    """Time from alert to acknowledgement for alerts raised this month (practice time zone):
+    median, 90th percentile and longest, in seconds."""
+    return response_times(_staff_practice(request), now=timezone.now())

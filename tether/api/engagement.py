@@ -2,16 +2,13 @@
 the access module and changes data only through tether.engagement.services. Bad input is 400
 with {detail, problems} and nothing saved."""
 
-from datetime import date, datetime, time
-from typing import Literal
+from datetime import datetime
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
-from ninja.errors import HttpError
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
 
 from tether.access import (
     get_appointment_for_staff,
@@ -19,13 +16,26 @@ from tether.access import (
     get_enrollment_for_staff,
     get_outreach_task,
     get_patient,
-    is_care_staff,
     visible_outreach_tasks,
     visible_programs,
 )
 from tether.accounts.zones import patient_zone
-from tether.api.schemas import Error
-from tether.engagement.models import Appointment, Enrollment, OutreachAttempt
+from tether.api.engagement_schemas import (
+    AppointmentIn,
+    AppointmentOut,
+    AttemptIn,
+    AttendanceIn,
+    EnrollIn,
+    EnrollmentOut,
+    IntakeBookingIn,
+    IntakeIn,
+    OutreachOut,
+    ProgramOut,
+    SeriesIn,
+    SeriesOut,
+)
+from tether.api.errors import INVALID, NOT_FOUND, Error, invalid, require_care_staff
+from tether.engagement.models import Appointment, Enrollment
 from tether.engagement.selectors import outreach_queue
 from tether.engagement.services import (
     EngagementInvalid,
@@ -39,135 +49,6 @@ from tether.engagement.services import (
 )
 
 router = Router(tags=["engagement"])
-
-NOT_FOUND = {404: Error}
-INVALID = {400: Error, 404: Error}
-
-Kind = Literal[tuple(Appointment.Kind.values)]  # type: ignore[valid-type]
-Mode = Literal[tuple(Appointment.Mode.values)]  # type: ignore[valid-type]
-Attendance = Literal[tuple(v for v in Appointment.Attendance.values if v != "pending")]  # type: ignore[valid-type]
-
-
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AppointmentIn(_Input):
-    kind: Kind
-    mode: Mode
-    starts_at: datetime
-    ends_at: datetime
-
-
-class AppointmentOut(Schema):
-    id: UUID
-    patient_id: UUID
-    kind: str
-    mode: str
-    staff_id: int | None
-    starts_at: datetime
-    ends_at: datetime
-    starts_local: str
-    time_zone: str
-    attendance: str
-    series_id: UUID | None
-    enrollment_id: UUID | None
-
-
-class AttendanceIn(_Input):
-    attendance: Attendance
-
-
-class SeriesIn(_Input):
-    mode: Mode
-    every_weeks: int
-    first_date: date
-    local_start_time: time
-    duration_minutes: int
-    time_zone: str
-    count: int | None = None
-    until: date | None = None
-
-
-class SeriesOut(Schema):
-    id: UUID
-    every_weeks: int
-    time_zone: str
-    appointments: list[AppointmentOut]
-
-
-class ProgramOut(Schema):
-    id: UUID
-    name: str
-    description: str
-    guided: bool
-
-
-class EnrollIn(_Input):
-    program_id: UUID
-
-
-class EnrollmentOut(Schema):
-    id: UUID
-    patient_id: UUID
-    program: ProgramOut
-    status: str
-    unlocked: bool
-    enrolled_at: datetime
-    intake_at: datetime | None
-    intake_duration_minutes: int | None
-
-
-class IntakeBookingIn(_Input):
-    starts_at: datetime
-    duration_minutes: int = 30
-    mode: Mode = "phone"
-
-
-class IntakeIn(_Input):
-    at: datetime
-    duration_minutes: int
-    outcome: str
-    appointment_id: UUID | None = None
-
-
-class AttemptIn(_Input):
-    method: Literal[tuple(OutreachAttempt.Method.values)]  # type: ignore[valid-type]
-    outcome: Literal[tuple(OutreachAttempt.Outcome.values)]  # type: ignore[valid-type]
-    note: str = ""
-
-
-class AttemptOut(Schema):
-    method: str
-    outcome: str
-    at: datetime
-    note: str
-
-
-class OutreachOut(Schema):
-    id: UUID
-    kind: str
-    urgent: bool
-    patient_id: UUID
-    appointment_id: UUID | None
-    risk_alert_id: UUID | None
-    assigned_to_id: int | None
-    route: str
-    status: str
-    due_at: datetime
-    overdue: bool
-    escalated_at: datetime | None
-    attempts: list[AttemptOut]
-
-
-def _invalid(error: EngagementInvalid) -> Status:
-    problems = [f"{field}: {message}" for field, message in error.problems.items()]
-    return Status(400, {"detail": str(error), "problems": problems})
-
-
-def _require_care_staff(request: HttpRequest) -> None:
-    if not is_care_staff(request.auth):
-        raise HttpError(403, "Only care coordinators, clinicians and practice admins may do this.")
 
 
 def _appointment(a: Appointment) -> dict:
@@ -211,13 +92,13 @@ def list_appointments(request: HttpRequest, patient_id: UUID):
 def create_appointment(request: HttpRequest, patient_id: UUID, payload: AppointmentIn):
     """Book one appointment with the caller (care staff). Times carry their UTC offset."""
     patient = get_patient(request.auth, patient_id)
-    _require_care_staff(request)
+    require_care_staff(request.auth)
     try:
         appointment = book_appointment(
             patient=patient, staff=request.auth, booked_by=request.auth, **payload.dict()
         )
     except EngagementInvalid as error:
-        return _invalid(error)
+        return invalid(error)
     return Status(201, _appointment(appointment))
 
 
@@ -237,13 +118,13 @@ def create_appointment_series(request: HttpRequest, patient_id: UUID, payload: S
     """Book recurring check-ins every 1, 2 or 4 weeks at a local time in a named IANA zone,
     for `count` occurrences or `until` a date. All occurrences are saved, or none."""
     patient = get_patient(request.auth, patient_id)
-    _require_care_staff(request)
+    require_care_staff(request.auth)
     try:
         series = create_series(
             patient=patient, staff=request.auth, created_by=request.auth, **payload.dict()
         )
     except EngagementInvalid as error:
-        return _invalid(error)
+        return invalid(error)
     appointments = series.appointments.select_related("patient__practice").order_by("starts_at")
     return Status(
         201,
@@ -279,14 +160,14 @@ def list_enrollments(request: HttpRequest, patient_id: UUID):
 def create_enrollment(request: HttpRequest, patient_id: UUID, payload: EnrollIn):
     """Enroll the patient. The program stays locked until the intake call is recorded."""
     patient = get_patient(request.auth, patient_id)
-    _require_care_staff(request)
+    require_care_staff(request.auth)
     program = visible_programs(request.auth).filter(pk=payload.program_id).first()
     if program is None:
-        return _invalid(EngagementInvalid({"program_id": "No such program."}))
+        return invalid(EngagementInvalid({"program_id": "No such program."}))
     try:
         enrollment = enroll_patient(patient=patient, program=program, by=request.auth)
     except EngagementInvalid as error:
-        return _invalid(error)
+        return invalid(error)
     return Status(201, enrollment)
 
 
@@ -299,7 +180,7 @@ def book_intake(request: HttpRequest, enrollment_id: UUID, payload: IntakeBookin
             enrollment=enrollment, booked_by=request.auth, **payload.dict()
         )
     except EngagementInvalid as error:
-        return _invalid(error)
+        return invalid(error)
     return Status(201, _appointment(appointment))
 
 
@@ -321,7 +202,7 @@ def record_intake(request: HttpRequest, enrollment_id: UUID, payload: IntakeIn):
             appointment=appointment,
         )
     except EngagementInvalid as error:
-        return _invalid(error)
+        return invalid(error)
 
 
 # --- Outreach --------------------------------------------------------------------------------
@@ -332,7 +213,7 @@ def record_intake(request: HttpRequest, enrollment_id: UUID, payload: IntakeIn):
 def list_outreach(request: HttpRequest):
     """Open outreach tasks the caller may work: urgent first, then overdue, then by due
     time. A follow-up after a risk alert has no appointment."""
-    _require_care_staff(request)
+    require_care_staff(request.auth)
     now = timezone.now()
     return [_task(t, now) for t in outreach_queue(visible_outreach_tasks(request.auth), now=now)]
 
@@ -345,5 +226,5 @@ def create_attempt(request: HttpRequest, task_id: UUID, payload: AttemptIn):
     try:
         record_outreach_attempt(task=task, by=request.auth, **payload.dict())
     except EngagementInvalid as error:
-        return _invalid(error)
+        return invalid(error)
     return Status(201, _task(task, timezone.now()))

@@ -12,6 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from tether.access import get_patient, get_support
 from tether.accounts.models import Role
+from tether.api.errors import INVALID, NOT_FOUND, Error
 from tether.api.network_schemas import (
     ConsentIn,
     ContactIn,
@@ -25,7 +26,6 @@ from tether.api.network_schemas import (
     StepOut,
     SuggestionIn,
 )
-from tether.api.schemas import Error
 from tether.network.models import Consent, SafetyPlan, SupportContact
 from tether.network.selectors import NetworkView, network_for
 from tether.network.services import (
@@ -42,8 +42,6 @@ from tether.network.sharing import OnlyStaffSuggest, share_suggested, suggest_sh
 
 router = Router(tags=["network"])
 
-NOT_FOUND = {404: Error}
-INVALID = {400: Error, 404: Error}
 FORBIDDEN = {400: Error, 403: Error, 404: Error}
 
 

@@ -25,6 +25,7 @@ from tether.access import (
     my_memberships,
 )
 from tether.accounts.models import Patient, Practice, Role, User
+from tether.api.errors import INVALID, NOT_FOUND, Error, invalid
 from tether.api.peers_schemas import (
     BelongingAnswerOut,
     BelongingCheckOut,
@@ -45,7 +46,6 @@ from tether.api.peers_schemas import (
     SuggestionOut,
     TagOut,
 )
-from tether.api.schemas import Error
 from tether.crisis.resources import resources_for
 from tether.crisis.screening import Screening
 from tether.crisis.views_screening import after_alert_message
@@ -70,8 +70,6 @@ from tether.peers.services import (
 
 router = Router(tags=["peers"])
 
-NOT_FOUND = {404: Error}
-INVALID = {400: Error, 404: Error}
 
 # Shown with the crisis resources after words that may show someone in crisis. The words
 # are saved; this puts help in front of them at once, and says honestly who will see them.
@@ -88,14 +86,6 @@ EXPERIENCE_SUPPORT_MESSAGE = (
 
 # The services name a few problems after the model field; the API names the field sent.
 _REQUEST_FIELDS = {"parent": "parent_id", "tags": "tag_ids"}
-
-
-def _invalid(error: PeerInvalid) -> Status:
-    problems = [
-        f"{_REQUEST_FIELDS.get(field, field)}: {message}"
-        for field, message in error.problems.items()
-    ]
-    return Status(400, {"detail": str(error), "problems": problems})
 
 
 def _require_moderator(user: User) -> None:
@@ -148,7 +138,7 @@ def put_experience(request: HttpRequest, payload: ExperienceIn):
     try:
         saved = save_experience(patient=patient, **payload.model_dump())
     except PeerInvalid as error:
-        return _invalid(error)
+        return invalid(error, fields=_REQUEST_FIELDS)
     support = _crisis_support(patient.practice, saved.screening, EXPERIENCE_SUPPORT_MESSAGE)
     profile = saved.profile
     return {
@@ -179,7 +169,7 @@ def join(request: HttpRequest, group_id: UUID, payload: JoinIn):
     try:
         membership = join_group(patient=patient, group=group, **payload.model_dump())
     except PeerInvalid as error:
-        return _invalid(error)
+        return invalid(error, fields=_REQUEST_FIELDS)
     return Status(201, membership)
 
 
@@ -244,7 +234,7 @@ def create_group_post(request: HttpRequest, group_id: UUID, payload: PostIn):
         parent = _parent(request.auth, payload.parent_id)
         result = create_post(membership=membership, body=payload.body, parent=parent)
     except PeerInvalid as error:
-        return _invalid(error)
+        return invalid(error, fields=_REQUEST_FIELDS)
     support = _crisis_support(membership.group.practice, result.screening, SUPPORT_MESSAGE)
     return Status(201, {"post": result.post, **support})
 
@@ -257,7 +247,7 @@ def report(request: HttpRequest, post_id: UUID, payload: ReportIn):
     try:
         saved = report_post(post=post, reporter=reporter, reason=payload.reason)
     except PeerInvalid as error:
-        return _invalid(error)
+        return invalid(error, fields=_REQUEST_FIELDS)
     return {"post_id": post.pk, "reason": saved.reason, "reported_at": saved.created_at}
 
 
@@ -282,7 +272,7 @@ def moderate_post(request: HttpRequest, post_id: UUID, payload: ModerationIn):
     try:
         return moderate(post=post, by=request.auth, **payload.model_dump())
     except PeerInvalid as error:
-        return _invalid(error)
+        return invalid(error, fields=_REQUEST_FIELDS)
 
 
 # --- Belonging -------------------------------------------------------------------------------
@@ -317,7 +307,7 @@ def answer_belonging_check(request: HttpRequest, check_id: int, payload: Belongi
     try:
         answered = answer_belonging(check=check, **payload.model_dump())
     except PeerInvalid as error:
-        return _invalid(error)
+        return invalid(error, fields=_REQUEST_FIELDS)
     low = is_low(answered.score)
     suggestions = _suggestions(get_own_patient(request.auth)) if low else []
     return {"low": low, "suggestions": suggestions}

@@ -1,5 +1,5 @@
-"""Request and response shapes for /api/v1. The instrument definitions drive the parts of the
-schema that describe questionnaires, so the OpenAPI document cannot drift from scoring."""
+"""Request and response shapes for /api/v1's questionnaires. The instrument definitions drive
+the parts of the schema that describe them, so the OpenAPI document cannot drift from scoring."""
 
 from datetime import datetime
 from typing import Any
@@ -7,9 +7,8 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from tether.api.peers_schemas import CrisisResourceOut
+from tether.api.crisis_schemas import CrisisSupportOut
 from tether.assessments.instruments import INSTRUMENTS
-from tether.crisis import triage
 from tether.crisis.models import RiskAlert
 
 _ITEM_COUNTS = sorted({len(i.items) for i in INSTRUMENTS.values()})
@@ -121,19 +120,6 @@ class AssessmentOut(Schema):
             return None
 
 
-class CrisisSupportOut(Schema):
-    crisis_resources: list[CrisisResourceOut] = Field(
-        ...,
-        description="The practice's crisis resources (the same list the web shows), to show "
-        "at once.",
-    )
-    support_message: str = Field(
-        ...,
-        description="What to tell the patient with them: what will actually happen, and when "
-        "to call a crisis line.",
-    )
-
-
 class AssessmentCreatedOut(AssessmentOut):
     """The answer to a submission: `alert_id` and `crisis` come from what the submission did
     (set on the assessment by the endpoint), since with an alert already open the answer is
@@ -155,88 +141,3 @@ class AssessmentCreatedOut(AssessmentOut):
     @staticmethod
     def resolve_crisis(obj) -> dict | None:
         return getattr(obj, "answer_crisis", None)
-
-
-class AlertRaisedOut(CrisisSupportOut):
-    alert_id: UUID = Field(
-        ..., description="The alert raised, or the one already open that this was added to."
-    )
-
-
-_SCREEN_KEYS = {q.key: f"{q.number}. {q.text}" for q in triage.QUESTIONS}
-
-
-class ScreenIn(Schema):
-    # Typed loosely on purpose: triage.validate_screen names every problem in plain words.
-    answers: dict[str, Any] = Field(
-        ...,
-        description="Columbia screener (C-SSRS, past month), question key -> true (yes) or "
-        "false (no). Always: wish_dead, thoughts, behavior. Only after thoughts=true: method, "
-        "intent, plan. Only after behavior=true: behavior_recent. A skipped question is "
-        "left out or null. Questions: "
-        + "; ".join(f"{key}: {text}" for key, text in _SCREEN_KEYS.items()),
-        json_schema_extra={
-            "properties": {key: {"type": "boolean", "nullable": True} for key in _SCREEN_KEYS},
-            "additionalProperties": False,
-        },
-    )
-
-
-class ScreenOut(Schema):
-    id: UUID
-    triage: str = Field(..., json_schema_extra={"enum": [triage.LOW, triage.MODERATE, triage.HIGH]})
-    answers: dict[str, bool]
-    alert_id: UUID | None = Field(
-        ..., description="The alert whose triage this screen set; null after all no on its own."
-    )
-    completed_at: datetime
-    call_first: str | None = Field(
-        None,
-        description="High triage only: a tel: link to the practice's crisis line, to show "
-        "first and largest.",
-    )
-    crisis: CrisisSupportOut
-
-
-class AlertOut(Schema):
-    id: UUID
-    patient_id: UUID
-    reason: str
-    status: str
-    triage: str = Field(
-        ..., description='Columbia screener triage: low, moderate, high; "" until screened.'
-    )
-    detail: str
-    created_at: datetime
-    acknowledged_at: datetime | None
-    resolved_at: datetime | None
-    resolution_note: str
-
-
-class ResolveIn(Schema):
-    note: str = Field(..., description="What was done. Required.")
-
-
-class ScoreSummary(Schema):
-    total: int
-    severity: str
-    change: int | None = Field(None, description="Change since the previous score.")
-
-
-class CaseloadRow(Schema):
-    patient_id: UUID
-    name: str
-    has_active_alert: bool
-    phq9: ScoreSummary | None
-    gad7: ScoreSummary | None
-    network: str = Field(
-        ...,
-        description='Support network coverage, e.g. "3/5 layers, 1 single point": layers '
-        "held out of five, and layers held by only one support.",
-    )
-    last_contact: datetime | None
-
-
-class Error(Schema):
-    detail: str
-    problems: list[str] = []

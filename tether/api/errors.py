@@ -1,0 +1,116 @@
+"""How /api/v1 says no: one error shape, {"detail": "...", "problems": [...]}, for bad input
+(400), not signed in (401), a role that may not (403), a record one may not see (404) and a
+state conflict (409); the helpers the endpoints raise or return it with; and the exception
+handlers that turn the services' errors into it."""
+
+from collections.abc import Mapping
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from tether import access
+from tether.accounts.models import User
+from tether.assessments.scoring import AnswersInvalid
+from tether.crisis.services import AlertStateError, ShiftInvalid
+from tether.crisis.triage import ScreenInvalid
+from tether.lib.errors import Invalid
+from tether.network.services import NetworkError, SafetyPlanInvalid
+from tether.network.validation import ContactInvalid
+
+
+class Error(Schema):
+    detail: str
+    problems: list[str] = []
+
+
+# The error answers most endpoints declare beside their success.
+NOT_FOUND = {404: Error}
+INVALID = {400: Error, 404: Error}
+
+
+def problem_lines(error: Invalid, *, fields: Mapping[str, str] | None = None) -> list[str]:
+    """Return the error's problems as "field: message" lines; `fields` renames a field the
+    service names after the model to the one the request sent."""
+    fields = fields or {}
+    return [f"{fields.get(field, field)}: {message}" for field, message in error.problems.items()]
+
+
+def invalid(error: Invalid, *, fields: Mapping[str, str] | None = None) -> Status:
+    """Return the 400 answer for input a service refused (nothing was saved)."""
+    return Status(400, {"detail": str(error), "problems": problem_lines(error, fields=fields)})
+
+
+def require_care_staff(user: User, *, hide: bool = False) -> None:
+    """Raise unless `user` is care staff (a coordinator, clinician or practice admin): 403
+    saying so, or with `hide` the 404 of a record one may not see, for the endpoints that do
+    not reveal that they exist."""
+    if access.is_care_staff(user):
+        return
+    if hide:
+        raise Http404("Not found.")
+    raise HttpError(403, "Only care coordinators, clinicians and practice admins may do this.")
+
+
+def _readable(error: dict) -> str:
+    loc = list(error.get("loc", ()))
+    if loc[:2] == ["body", "payload"]:  # ninja's own prefix, not a field called "body"
+        loc = loc[2:]
+    where = ".".join(str(part) for part in loc)
+    return f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", "invalid")
+
+
+def add_exception_handlers(api: NinjaAPI) -> None:
+    """Answer the services' errors and django-ninja's own in the one error shape."""
+
+    def answer(request: HttpRequest, status: int, detail: str, problems=()) -> HttpResponse:
+        body = {"detail": detail, "problems": list(problems)}
+        return api.create_response(request, body, status=status)
+
+    @api.exception_handler(ValidationError)
+    def on_invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        problems = [_readable(e) for e in exc.errors]
+        return answer(request, 400, "The request is not valid: " + "; ".join(problems), problems)
+
+    @api.exception_handler(AnswersInvalid)
+    def on_invalid_answers(request: HttpRequest, exc: AnswersInvalid) -> HttpResponse:
+        return answer(request, 400, str(exc), exc.problems)
+
+    @api.exception_handler(ScreenInvalid)
+    def on_invalid_screen(request: HttpRequest, exc: ScreenInvalid) -> HttpResponse:
+        return answer(request, 400, str(exc), exc.problems)
+
+    @api.exception_handler(AlertStateError)
+    def on_alert_state(request: HttpRequest, exc: AlertStateError) -> HttpResponse:
+        return answer(request, 409, str(exc))
+
+    @api.exception_handler(ShiftInvalid)
+    def on_invalid_shift(request: HttpRequest, exc: ShiftInvalid) -> HttpResponse:
+        return answer(request, 400, str(exc))
+
+    @api.exception_handler(ContactInvalid)
+    @api.exception_handler(SafetyPlanInvalid)
+    def on_invalid_network_input(
+        request: HttpRequest, exc: ContactInvalid | SafetyPlanInvalid
+    ) -> HttpResponse:
+        return answer(request, 400, str(exc), problem_lines(exc))
+
+    @api.exception_handler(NetworkError)
+    def on_network_rule(request: HttpRequest, exc: NetworkError) -> HttpResponse:
+        return answer(request, 400, str(exc))
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        # One fixed message: an unknown record and a forbidden one must read the same.
+        return answer(request, 404, "Not found.")
+
+    @api.exception_handler(AuthenticationError)
+    def on_not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return answer(request, 401, "Sign in, or send Authorization: Bearer <token>.")
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        detail = str(exc)
+        if detail.startswith("Cannot parse request body"):
+            detail = "The request body is not valid JSON."
+        return answer(request, exc.status_code, detail)
