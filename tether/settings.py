@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tether.engagement",
     "tether.peers",
     "tether.audit",
+    "tether.scheduling",
     "django_tasks",
     "django_tasks_db",
     "tether.api",
@@ -172,7 +173,7 @@ TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
 # demo needs nothing but SQLite and production runs any number of `db_worker`s on PostgreSQL.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Periodic sweeps: idempotent `sweep(*, now) -> int` functions that `manage.py run_scheduler`
-# enqueues every minute (tether/tasks.py). A path that does not import stops the scheduler.
+# enqueues every minute (tether/scheduling/). A path that does not import stops the scheduler.
 SWEEPS = [
     "tether.crisis.sweeps.escalate_unacknowledged_alerts",
     "tether.engagement.sweeps.sweep_missed_appointments",

@@ -244,24 +244,3 @@ class OnCallShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clinician} on call {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
-
-
-class SweepRun(models.Model):
-    """One periodic sweep enqueued for one minute. The unique constraint is what stops two
-    schedulers (or a restarted one) from enqueueing the same sweep twice for the same minute.
-    It lives here because the crisis app owns the engine's first sweep; it may move to an
-    app of its own."""
-
-    path = models.CharField(max_length=200)
-    minute = models.DateTimeField()
-    task_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["path", "minute"], name="one_sweep_run_per_minute")
-        ]
-        indexes = [models.Index(fields=["minute"])]
-
-    def __str__(self) -> str:
-        return f"{self.path} at {self.minute:%Y-%m-%d %H:%M}"

@@ -1,4 +1,4 @@
-"""The crisis layer's periodic sweeps (listed in settings.SWEEPS, run by tether.tasks).
+"""The crisis layer's periodic sweeps (listed in settings.SWEEPS, run by tether.scheduling).
 
 - escalate_unacknowledged_alerts: the next step of every open alert that is due.
 - email_rota_gaps: each practice's admins hear once a day about gaps in the next 14 days'

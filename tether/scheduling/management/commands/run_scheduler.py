@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from tether.tasks import enqueue_sweeps, load_sweeps
+from tether.scheduling.tasks import enqueue_sweeps, load_sweeps
 
 
 class Command(BaseCommand):

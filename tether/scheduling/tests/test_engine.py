@@ -13,11 +13,12 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from tests.factories import make_patient
-from tether import tasks
 from tether.crisis import escalation, services
-from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert, SweepRun
+from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert
 from tether.crisis.services import raise_risk_alert
 from tether.notifications.models import Notification
+from tether.scheduling import tasks
+from tether.scheduling.models import SweepRun
 
 T0 = datetime(2026, 11, 10, 14, 0, 20, tzinfo=UTC)
 LIMIT = timedelta(minutes=5)
@@ -148,7 +149,7 @@ def test_db_worker_runs_an_enqueued_sweep_end_to_end(people):
     with time_machine.travel(T0 + LIMIT, tick=False):
         tasks.enqueue_sweeps(now=T0 + LIMIT)
         _run_worker()
-    results = DBTaskResult.objects.filter(task_path="tether.tasks.run_sweep")
+    results = DBTaskResult.objects.filter(task_path="tether.scheduling.tasks.run_sweep")
     assert {r.status for r in results} == {"SUCCESSFUL"}
     escalated = results.get(args_kwargs__args=[ESCALATE])
     assert escalated.return_value == 1

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from tether.scheduling.models import SweepRun
+
 log = logging.getLogger(__name__)
 
 Sweep = Callable[..., int]
@@ -50,8 +52,6 @@ def minute_of(now: datetime) -> datetime:
 def enqueue_sweeps(*, now: datetime) -> list[str]:
     """Enqueue every sweep once for the minute of `now`; return the paths enqueued. A sweep
     already enqueued for this minute (by this or another scheduler) is skipped."""
-    from tether.crisis.models import SweepRun
-
     minute = minute_of(now)
     enqueued = []
     for path in load_sweeps():
