@@ -8,7 +8,7 @@ from tether.lib.phones import normalise_phone
 
 @admin.register(User)
 class TetherUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Tether", {"fields": ("practice", "role")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Tether", {"fields": ("practice", "role")}))
     list_display = ("username", "first_name", "last_name", "role", "practice", "is_active")
     list_filter = ("role", "practice", "is_active")
 

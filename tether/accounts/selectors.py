@@ -5,6 +5,8 @@ Active accounts only, always in the same order (oldest account first, then id), 
 paged for an alert and "the admin" told of overdue outreach are the same person.
 """
 
+from uuid import UUID
+
 from django.db.models import QuerySet
 
 from tether.accounts.models import CareTeamMember, Patient, Role, User
@@ -14,7 +16,7 @@ STAFF_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.CLINICIAN, Role.PEER_SUPPORTER
 CARE_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.CLINICIAN)
 
 
-def practice_staff(practice_id: int | None, *roles: str) -> QuerySet[User]:
+def practice_staff(practice_id: UUID, *roles: str) -> QuerySet[User]:
     """Return the active staff of the practice with any of `roles` (every staff role when none
     is given), oldest account first."""
     return User.objects.filter(
@@ -22,12 +24,12 @@ def practice_staff(practice_id: int | None, *roles: str) -> QuerySet[User]:
     ).order_by("date_joined", "pk")
 
 
-def practice_admins(practice_id: int | None) -> QuerySet[User]:
+def practice_admins(practice_id: UUID) -> QuerySet[User]:
     """Return the practice's active admins, oldest account first."""
     return practice_staff(practice_id, Role.ADMIN)
 
 
-def first_admin(practice_id: int | None) -> User | None:
+def first_admin(practice_id: UUID) -> User | None:
     """Return the practice's longest-serving active admin, if it has one."""
     return practice_admins(practice_id).first()
 

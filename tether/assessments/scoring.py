@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from tether.assessments.instruments import Band, Instrument
 
@@ -25,7 +26,7 @@ class Score:
         return bool(self.risk_reasons)
 
 
-def _is_whole_number(value: object) -> bool:
+def _is_whole_number(value: object) -> TypeGuard[int]:
     # bool is an int subclass in Python; True must not pass as the answer 1.
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -56,7 +57,7 @@ def _read(
                 (False, f"{where}: {value!r} is not one of the options ({allowed_text}).")
             )
         else:
-            values.append(int(value))  # type: ignore[call-overload]
+            values.append(int(value))
     return values, problems
 
 
@@ -110,7 +111,7 @@ def validate_difficulty(instrument: Instrument, difficulty: object) -> int | Non
         raise AnswersInvalid(
             [f"The difficulty question: {difficulty!r} is not one of the options ({allowed})."]
         )
-    return int(difficulty)  # type: ignore[call-overload]
+    return int(difficulty)
 
 
 def subscale_means(instrument: Instrument, answers: Sequence[int]) -> dict[str, float]:

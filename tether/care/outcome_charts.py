@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from tether.care.outcomes import Band, Month, Proportion
+from tether.care.statistics import Rate
 
 BAR = "#1a4f8b"
 PALE = "#c9d8ea"
@@ -18,6 +19,14 @@ SECOND = "#5b8c3a"
 
 def _percent(value: float) -> str:
     return f"{100 * value:.0f}%"
+
+
+def _shown(share: Proportion) -> tuple[int, Rate] | None:
+    """Return the count and rate to draw, or None when the group shows its size only: too few
+    patients to show (suppressed), or nobody in it (no rate)."""
+    if share.suppressed or share.count is None or share.rate is None:
+        return None
+    return share.count, share.rate
 
 
 def _svg(
@@ -92,27 +101,32 @@ def response_chart(months: Sequence[Month]) -> SafeString:
             f'<text x="{x + step / 2:.1f}" y="{height - bottom + 28}" text-anchor="middle" '
             f'class="tick">n={month.eligible}</text>'
         )
-        if month.response.suppressed:
+        response, remission = _shown(month.response), _shown(month.remission)
+        if response is None or remission is None:
             body.append(
                 f'<text x="{x + step / 2:.1f}" y="{top + plot_h - 6}" text-anchor="middle" '
                 f'class="tick">counts only</text>'
             )
             described.append(f"{label}: {month.eligible} eligible, counts only")
             continue
-        for j, (name, share, fill) in enumerate(
-            (("responded", month.response, BAR), ("remitted", month.remission, SECOND))
+        for j, (name, (count, rate), total, fill) in enumerate(
+            (
+                ("responded", response, month.response.total, BAR),
+                ("remitted", remission, month.remission.total, SECOND),
+            )
         ):
-            h = plot_h * share.rate.value
+            h = plot_h * rate.value
             bx = x + step * (0.12 + 0.38 * j)
             body.append(
                 f'<rect x="{bx:.1f}" y="{top + plot_h - h:.1f}" width="{step * 0.36:.1f}" '
-                f'height="{h:.1f}" fill="{fill}"><title>{escape(label)}: {share.count} of '
-                f"{share.total} {name} ({_percent(share.rate.value)})</title></rect>"
+                f'height="{h:.1f}" fill="{fill}"><title>{escape(label)}: {count} of '
+                f"{total} {name} ({_percent(rate.value)})</title></rect>"
             )
+        (responded, response_rate), (remitted, remission_rate) = response, remission
         described.append(
-            f"{label}: {month.response.count} of {month.eligible} responded "
-            f"({_percent(month.response.rate.value)}), {month.remission.count} remitted "
-            f"({_percent(month.remission.rate.value)})"
+            f"{label}: {responded} of {month.eligible} responded "
+            f"({_percent(response_rate.value)}), {remitted} remitted "
+            f"({_percent(remission_rate.value)})"
         )
     body.append(
         f'<rect x="{width - 190}" y="2" width="10" height="10" fill="{BAR}"/>'
@@ -148,21 +162,23 @@ def dropout_chart(*, intake: Proportion, no_intake: Proportion) -> SafeString:
             f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{PALE}">'
             f"<title>{escape(label)}: {group.total} ended episodes</title></rect>"
         )
-        if group.suppressed:
+        shown = _shown(group)
+        if shown is None:
             text = f"{group.total} ended; counts only"
             described.append(f"{label}: {group.total} ended episodes, counts only")
         else:
-            dw = plot_w * group.count / most
+            count, rate = shown
+            dw = plot_w * count / most
             body.append(
                 f'<rect x="{left}" y="{y}" width="{dw:.1f}" height="{bar_h}" fill="{BAR}">'
-                f"<title>{escape(label)}: {group.count} of {group.total} dropped out</title>"
+                f"<title>{escape(label)}: {count} of {group.total} dropped out</title>"
                 "</rect>"
             )
-            text = f"{group.count} of {group.total} ({_percent(group.rate.value)})"
+            text = f"{count} of {group.total} ({_percent(rate.value)})"
             described.append(
-                f"{label}: {group.count} of {group.total} ended episodes dropped out "
-                f"({_percent(group.rate.value)}, 95% CI {_percent(group.rate.low)} to "
-                f"{_percent(group.rate.high)})"
+                f"{label}: {count} of {group.total} ended episodes dropped out "
+                f"({_percent(rate.value)}, 95% CI {_percent(rate.low)} to "
+                f"{_percent(rate.high)})"
             )
         body.append(
             f'<text x="{left + w + 6:.1f}" y="{y + bar_h / 2 + 4:.1f}">{escape(text)}</text>'

@@ -38,12 +38,16 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from tether.crisis.language_person import as_first_person
 from tether.crisis.lexicon import DATA_FILE as DATA_FILE  # re-exported: callers read it here
 from tether.crisis.lexicon import Cue, _fold, lexicon
+
+if TYPE_CHECKING:
+    from tether.crisis.language_classifier import TextClassifier, TextReading
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +98,7 @@ def _respell(word: str) -> str | None:
     hit = process.extractOne(
         word, lex.fuzzy_words, scorer=fuzz.ratio, score_cutoff=lex.fuzzy_cutoff
     )
-    return hit[0] if hit else None
+    return str(hit[0]) if hit else None
 
 
 def normalise(text: str, *, about_patient: bool = False) -> tuple[str, tuple[str, ...]]:
@@ -104,7 +108,7 @@ def normalise(text: str, *, about_patient: bool = False) -> tuple[str, tuple[str
     person ("she is saving her pills") is read as the patient's own first person."""
     corrected: list[str] = []
 
-    def swap(m: re.Match) -> str:
+    def swap(m: re.Match[str]) -> str:
         word = m.group(0)
         new = _respell(word)
         if new is None or new == word:
@@ -212,7 +216,7 @@ def read(text: str, *, normalised: bool = False, about_patient: bool = False) ->
         for c in lex.crisis + lex.concern
         if c.may_match(normalised_text) and (c.anchored or c.pattern.search(normalised_text))
     ]
-    findings = []
+    findings: list[Finding] = []
     if not cues:
         return findings
     for sentence in re.split(r"[.!?\n]+", normalised_text):
@@ -227,9 +231,11 @@ def read(text: str, *, normalised: bool = False, about_patient: bool = False) ->
     return findings
 
 
-def _lexical(
-    text: str, about_patient: bool = False
-) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
+# (tier, phrases, reasons, ordinary): what the lists alone make of a text.
+LexicalReading = tuple[str, tuple[str, ...], tuple[str, ...], bool]
+
+
+def _lexical(text: str, about_patient: bool = False) -> LexicalReading:
     """Return (tier, phrases, reasons, ordinary) as the lists read the text; `ordinary`: the
     text names an everyday task ("the gym", "a meeting"), or the lists read crisis words in
     it as an idiom, a denial, fiction or a supportive reply."""
@@ -299,9 +305,9 @@ def detect_many(
     person's note), so "she", "he" and "they" are read as the patient, and what they are
     doing now is a crisis; the past, a denial, an idiom or fiction still turn it down."""
     lexical = [_lexical(t, about_patient) for t in texts]
-    readings: list = [None] * len(texts)
+    readings: list[TextReading | None] = [None] * len(texts)
     state = "skipped"
-    model = None
+    model: TextClassifier | None = None
     if learned and texts:
         try:
             from tether.crisis.language_classifier import text_classifier
@@ -309,7 +315,7 @@ def detect_many(
             model = text_classifier()
             # A note about the patient is read in the first person, as the model learned.
             inputs = [normalise(t, about_patient=True)[0] if about_patient else t for t in texts]
-            readings = model.read_many(inputs)
+            readings = list(model.read_many(inputs))
             state = "checked"
         except Exception:
             # The lists' answer stands; a missing model must be seen, never silently passed.
@@ -322,13 +328,20 @@ def detect_many(
     ]
 
 
-def _combine(text: str, lexical_reading, reading, model, state: str) -> CrisisSignal:
+def _combine(
+    text: str,
+    lexical_reading: LexicalReading,
+    reading: TextReading | None,
+    model: TextClassifier | None,
+    state: str,
+) -> CrisisSignal:
     tier, phrases, reasons, ordinary = lexical_reading
     probability = 0.0
     # A text of a few words gives the classifier one or two words to weigh ("one more
     # thing"): on its own it moves such a text one step at most, and never to an alert.
     short = len(_WORD.findall(text)) < MIN_WORDS_ALONE
-    if reading is not None:
+    # A reading exists only when the model loaded and read the text.
+    if reading is not None and model is not None:
         probability = reading.probability
         weighed = ", ".join(f"“{w}”" for w in reading.evidence)
         said = f"Reads like a crisis statement (P = {probability:.2f}" + (

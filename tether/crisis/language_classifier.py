@@ -14,8 +14,12 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 MODEL_FILE = Path(__file__).parent / "data" / "crisis_text_model.json"
 
@@ -28,8 +32,8 @@ class TextReading:
 
 @dataclass(frozen=True)
 class TextClassifier:
-    words: object  # fitted sklearn TfidfVectorizer
-    chars: object
+    words: TfidfVectorizer  # fitted
+    chars: TfidfVectorizer
     coef: np.ndarray
     intercept: float
     platt_a: float
@@ -60,7 +64,7 @@ class TextClassifier:
         return readings
 
 
-def _vectorizer(part: dict):
+def _vectorizer(part: dict[str, Any]) -> TfidfVectorizer:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(

@@ -15,7 +15,8 @@ from tether.network.selectors import NetworkView, network_for
 from tether.network.services import current_safety_plan, trusted_link
 
 LAYER_KIND = {layer: kind for kind, layer in KIND_LAYER.items()}
-ADD_LABEL = {
+# Keyed by kind value: a SupportContact.Kind member is the str it stands for.
+ADD_LABEL: dict[str, str] = {
     SupportContact.Kind.CRISIS_RESOURCE: "Save a crisis line",
     SupportContact.Kind.TRUSTED_PERSON: "Add a person you trust",
     SupportContact.Kind.PEER_GROUP: "Add a peer group",

@@ -8,7 +8,8 @@ from tether.network.models import ConsentScope, SupportContact
 from tether.network.services import CHECK_IN_SCHEDULES
 from tether.network.steps import SAFETY_PLAN_STEPS
 
-NAME_HELP = {
+# Keyed by kind value: a SupportContact.Kind member is the str it stands for.
+NAME_HELP: dict[str, str] = {
     SupportContact.Kind.TRUSTED_PERSON: "The name you call them, e.g. Maria.",
     SupportContact.Kind.PEER_GROUP: "e.g. Tuesday evening anxiety group.",
     SupportContact.Kind.PROFESSIONAL: "e.g. Dr. Chen, my GP.",
