@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tether.access import get_own_patient, get_patient, visible_patients
+from tether.access.decorators import care_staff_required, patient_required
 from tether.assessments.forms import AssessmentForm
 from tether.assessments.instruments import INSTRUMENTS, Instrument
 from tether.assessments.models import Assessment
@@ -13,7 +14,6 @@ from tether.assessments.scoring import AnswersInvalid
 from tether.assessments.services import submit_assessment
 from tether.care.targets import needs_prompt_contact
 from tether.crisis.services import open_alert_of, patient_message_after_alert
-from tether.lib.decorators import care_staff_required, patient_required
 
 
 def _instrument(code: str) -> Instrument:

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tether.access import get_own_patient, get_patient
+from tether.access.decorators import care_staff_required, patient_required
 from tether.accounts.models import Patient
 from tether.assessments.charts import score_chart
 from tether.assessments.instruments import GAD7, INSTRUMENTS, PHQ9
@@ -17,7 +18,6 @@ from tether.care.views_registry import crisis_file_warning, episode_context
 from tether.crisis.forms import RaiseAlertForm
 from tether.crisis.models import RiskAlert
 from tether.engagement.selectors import needs_attention
-from tether.lib.decorators import care_staff_required, patient_required
 from tether.peers.selectors import patient_peer_summary
 
 CASELOAD_PAGE_SIZE = 25

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from tether.access import get_own_patient
+from tether.access.decorators import patient_required
 from tether.assessments.charts import score_chart
 from tether.assessments.instruments import GAD7, PHQ9, Instrument
 from tether.care.models import thresholds_for
 from tether.care.selectors import prompt_contact
 from tether.care.targets import DEFAULTS, Progress, Score, Thresholds, episode_scores, progress
-from tether.lib.decorators import patient_required
 
 NOT_YET = (
     "Your score hasn't come down yet. That's common early on, and it's something your care "

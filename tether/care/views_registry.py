@@ -20,6 +20,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from tether.access import get_patient, visible_programs
+from tether.access.decorators import care_staff_required
 from tether.accounts.models import Patient, Role, User
 from tether.care.models import TreatmentEpisode
 from tether.care.registry import (
@@ -30,7 +31,6 @@ from tether.care.services import CareInvalid, end_episode, start_episode
 from tether.care.targets import FLAG_LABELS, EpisodeStatus, Flag, Progress
 from tether.crisis.resources import stale_resources_warning
 from tether.engagement.models import Program
-from tether.lib.decorators import care_staff_required
 
 REGISTRY_PAGE_SIZE = 25
 FLAG_VALUES = frozenset(f.value for f in Flag)

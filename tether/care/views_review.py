@@ -22,12 +22,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tether.access import get_episode_for_staff, get_recommendation, visible_patients
+from tether.access.decorators import care_staff_required
 from tether.accounts.models import Role, User
 from tether.care import services
 from tether.care.models import CaseReview, Recommendation
 from tether.care.registry import RegistryRow, registry
 from tether.care.targets import Flag, Progress
-from tether.lib.decorators import care_staff_required
 
 # The flags that bring a patient to the case review, in the order they are discussed:
 # changing the plan is the stronger form of not improving, so it comes first.

@@ -14,6 +14,7 @@ from tether.access import (
     get_patient,
     visible_screened_texts,
 )
+from tether.access.decorators import care_staff_required, patient_required
 from tether.accounts.models import Role, User
 from tether.crisis.forms import RaiseAlertForm, ResolveForm
 from tether.crisis.models import OnCallShift, RiskAlert
@@ -37,7 +38,6 @@ from tether.crisis.services import (
     resolve_alert,
     rota_gaps,
 )
-from tether.lib.decorators import care_staff_required, patient_required
 from tether.peers.selectors import posts_for_alert
 
 

@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tether.access import get_own_patient, get_patient
+from tether.access.decorators import care_staff_required, patient_required
 from tether.crisis import triage
 from tether.crisis.models import RiskScreen
 from tether.crisis.resources import resources_for
 from tether.crisis.screener import ScreenInvalid, call_first, record_risk_screen
 from tether.crisis.services import open_alert_of, patient_message_after_alert
-from tether.lib.decorators import care_staff_required, patient_required
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

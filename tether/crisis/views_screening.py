@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tether.access import get_screened_text_for_staff, visible_screened_texts
+from tether.access.decorators import care_staff_required
 from tether.crisis.models import RiskAlert, ScreenedText
 from tether.crisis.patient_message import patient_message_after_alert
 from tether.crisis.screening import MODERATED_ROUTES, Screening, mark_screened_text_seen
-from tether.lib.decorators import care_staff_required
 
 PAGE_SIZE = 25
 

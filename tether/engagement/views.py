@@ -2,12 +2,10 @@
 (/staff/...). Each looks up through the access module, calls a service, and redirects."""
 
 from datetime import timedelta
-from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,8 +17,12 @@ from tether.access import (
     get_outreach_task,
     get_own_patient,
     get_patient,
-    is_care_staff,
     visible_outreach_tasks,
+)
+from tether.access.decorators import (
+    care_staff_required,
+    outreach_worker_required,
+    patient_required,
 )
 from tether.accounts.models import Patient, Role, User
 from tether.accounts.zones import patient_zone
@@ -47,20 +49,6 @@ from tether.engagement.services import (
     record_outreach_attempt,
     set_peer_outreach,
 )
-from tether.lib.decorators import care_staff_required, patient_required
-
-
-def outreach_worker_required(view):
-    """Care staff, and peer supporters for the tasks routed to them; others get a 404."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not (is_care_staff(request.user) or request.user.role == Role.PEER_SUPPORTER):
-            raise Http404("Not found.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _times(appointments, patient: Patient) -> list[dict]:

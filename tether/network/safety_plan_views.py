@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tether.access import get_own_patient, get_patient, get_patient_by_plan_link
+from tether.access.decorators import care_staff_required, patient_required
 from tether.accounts.models import Patient, Role, User
 from tether.crisis.resources import resources_for
-from tether.lib.decorators import care_staff_required, patient_required
 from tether.network.display import page_url
 from tether.network.forms import SafetyPlanForm
 from tether.network.models import SafetyPlan, SupportContact

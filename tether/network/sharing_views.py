@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tether.access import get_own_patient, get_support
-from tether.lib.decorators import care_staff_required, patient_required
+from tether.access.decorators import care_staff_required, patient_required
 from tether.network.models import ConsentScope, SupportContact
 from tether.network.services import NetworkError
 from tether.network.sharing import set_suggestions_aside, share_suggested, suggest_sharing

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tether.access import get_own_patient, get_patient, get_support
+from tether.access.decorators import care_staff_required, patient_required
 from tether.accounts.models import Patient
 from tether.crisis.resources import resources_for
 from tether.crisis.views_screening import help_first
-from tether.lib.decorators import care_staff_required, patient_required
 from tether.network.display import ADD_LABEL, LAYER_KIND, network_context, page_url
 from tether.network.forms import CrisisLineChoiceForm, HelpWantedForm, SharingForm, SupportForm
 from tether.network.layers import LAYER_ORDER

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tether.access import get_own_patient, visible_patients
+from tether.access.decorators import care_staff_required, patient_required
 from tether.accounts.models import Role
 from tether.engagement.calendar import BadFeedLink, calendar_for, feed_url, patient_for_token
 from tether.engagement.calendar import reset_feed as reset_calendar_feed
-from tether.lib.decorators import care_staff_required, patient_required
 from tether.notifications.forms import PreferenceForm
 from tether.notifications.models import Delivery, Notification, NotificationPreference
 from tether.notifications.services import (

@@ -28,9 +28,9 @@ from tether.access import (
     my_memberships,
     my_open_belonging_checks,
 )
+from tether.access.decorators import patient_required
 from tether.accounts.zones import patient_zone
 from tether.crisis.views_screening import after_alert_message, help_first
-from tether.lib.decorators import patient_required
 from tether.peers.forms import BelongingForm, ExperienceForm, JoinForm, PostForm
 from tether.peers.models import ExperienceProfile, Membership
 from tether.peers.selectors import member_threads

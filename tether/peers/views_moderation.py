@@ -2,13 +2,11 @@
 moderate, and the practice admin for every group of the practice (and only the admin creates
 or changes a group). Members appear by pseudonym only: nothing here says who a patient is."""
 
-from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from tether.access import get_moderated_group, get_post_for_moderator, moderated_groups
+from tether.access.decorators import admin_required, moderator_required
 from tether.accounts.models import Role
 from tether.peers.models import ModerationAction, Post
 from tether.peers.moderation_forms import GroupForm, ModerateForm
@@ -46,26 +45,6 @@ DONE_HELD = {
     ModerationAction.Kind.ESCALATE: "Escalated to the member's care team. The post is still "
     "held: keep it or hide it when you're ready.",
 }
-
-
-def _role_required(*roles: Role):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            user = request.user
-            if not user.is_active or user.role not in roles or user.practice_id is None:
-                raise Http404("Not found.")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-# Peer supporters (their own groups) and admins (all the practice's groups); others get 404.
-moderator_required = _role_required(Role.PEER_SUPPORTER, Role.ADMIN)
-admin_required = _role_required(Role.ADMIN)
 
 
 def _zone(request: HttpRequest) -> ZoneInfo:

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tether.access import get_membership_for_care_team
-from tether.lib.decorators import care_staff_required
+from tether.access.decorators import care_staff_required
 from tether.peers.services import reveal_member
 
 

@@ -1,0 +1,80 @@
+"""Programs, appointments, enrollments and outreach."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tether.access.lookup import one_or_404
+from tether.access.patients import is_care_staff, visible_patients
+from tether.accounts.models import Role, User
+from tether.engagement.models import Appointment, Enrollment, OutreachTask, Program
+
+# Who works outreach tasks: care staff, and peer supporters for the tasks routed to them.
+OUTREACH_ROLES = (Role.COORDINATOR, Role.CLINICIAN, Role.ADMIN, Role.PEER_SUPPORTER)
+
+
+def visible_appointments(user: User) -> QuerySet[Appointment]:
+    """Return the appointments of the patients `user` may see."""
+    return Appointment.objects.filter(patient__in=visible_patients(user))
+
+
+def get_appointment(user: User, appointment_id: object) -> Appointment:
+    """Return an appointment of a patient `user` may see, else raise Http404."""
+    appointments = visible_appointments(user).select_related("patient", "patient__practice")
+    return one_or_404(appointments, appointment_id, "appointment")
+
+
+def get_appointment_for_staff(user: User, appointment_id: object) -> Appointment:
+    """Return an appointment `user` may change (record attendance), else raise Http404. Only
+    care staff change appointments."""
+    if not is_care_staff(user):
+        raise Http404("No such appointment.")
+    return get_appointment(user, appointment_id)
+
+
+def visible_enrollments(user: User) -> QuerySet[Enrollment]:
+    """Return the program enrollments of the patients `user` may see."""
+    return Enrollment.objects.filter(patient__in=visible_patients(user))
+
+
+def get_enrollment(user: User, enrollment_id: object) -> Enrollment:
+    """Return an enrollment of a patient `user` may see, else raise Http404."""
+    enrollments = visible_enrollments(user).select_related(
+        "program", "patient", "patient__practice"
+    )
+    return one_or_404(enrollments, enrollment_id, "enrollment")
+
+
+def get_enrollment_for_staff(user: User, enrollment_id: object) -> Enrollment:
+    """Return an enrollment `user` may act on (record the intake call), else raise Http404."""
+    if not is_care_staff(user):
+        raise Http404("No such enrollment.")
+    return get_enrollment(user, enrollment_id)
+
+
+def visible_outreach_tasks(user: User) -> QuerySet[OutreachTask]:
+    """Return the outreach tasks `user` works: care staff, for patients they may see; a peer
+    supporter, only the tasks the patient consented to route to them (never the record)."""
+    if not user.is_authenticated or not user.is_active:
+        return OutreachTask.objects.none()
+    if user.role == Role.PEER_SUPPORTER and user.practice_id is not None:
+        return OutreachTask.objects.filter(
+            assigned_to=user,
+            route=OutreachTask.Route.PEER_SUPPORTER,
+            patient__practice_id=user.practice_id,
+        )
+    if not is_care_staff(user):
+        return OutreachTask.objects.none()
+    return OutreachTask.objects.filter(patient__in=visible_patients(user))
+
+
+def get_outreach_task(user: User, task_id: object) -> OutreachTask:
+    """Return an outreach task `user` may work on, else raise Http404."""
+    tasks = visible_outreach_tasks(user).select_related("patient__practice")
+    return one_or_404(tasks, task_id, "outreach task")
+
+
+def visible_programs(user: User) -> QuerySet[Program]:
+    """Return the programs of `user`'s practice."""
+    if not user.is_authenticated or not user.is_active or user.practice_id is None:
+        return Program.objects.none()
+    return Program.objects.filter(practice_id=user.practice_id)
