@@ -14,6 +14,7 @@ from tether.assessments.models import Assessment
 from tether.crisis.escalation import URGENT, page_again_for_signal, start_escalation
 from tether.crisis.models import AlertEvent, RiskAlert
 from tether.crisis.resources import resources_for
+from tether.crisis.signals import FollowUpPlanned, alert_resolved
 from tether.lib.urls import absolute_url
 from tether.network.links import make_patient_plan_token
 from tether.notifications.services import notify, queue_email
@@ -204,10 +205,9 @@ def acknowledge_alert(*, alert: RiskAlert, by: User, note: str = "") -> RiskAler
 def resolve_alert(*, alert: RiskAlert, by: User, note: str) -> RiskAlert:
     """Close the alert with a note of what was done. An open alert is acknowledged on the way,
     so the history always shows both steps. In the same transaction a follow-up contact is
-    planned (an outreach task within the practice's 24–72 hours) and the patient is invited
-    to look at their safety plan with their care team."""
-    from tether.engagement.follow_up import plan_alert_follow_up  # engagement imports crisis
-
+    planned (an outreach task within the practice's 24–72 hours, by the alert_resolved
+    receiver engagement connects) and the patient is invited to look at their safety plan
+    with their care team."""
     note = note.strip()
     if not note:
         raise AlertStateError("Please write a note saying what was done before resolving.")
@@ -238,18 +238,24 @@ def resolve_alert(*, alert: RiskAlert, by: User, note: str) -> RiskAlert:
     AlertEvent.objects.create(
         alert=alert, kind=AlertEvent.Kind.RESOLVED, actor=by, at=now, note=note
     )
-    task = plan_alert_follow_up(alert=alert, now=now)
-    owner = task.assigned_to.display_name if task.assigned_to else "nobody (no active staff)"
-    due = task.due_at.astimezone(ZoneInfo(alert.patient.practice.time_zone))
+    # send(), not send_robust(): a receiver that fails rolls the resolution back with it.
+    for _receiver, planned in alert_resolved.send(sender=RiskAlert, alert=alert, at=now):
+        if isinstance(planned, FollowUpPlanned):
+            _record_follow_up(alert, planned, at=now)
+    _invite_safety_plan_review(alert.patient)
+    return alert
+
+
+def _record_follow_up(alert: RiskAlert, planned: FollowUpPlanned, *, at: datetime) -> None:
+    owner = planned.owner.display_name if planned.owner else "nobody (no active staff)"
+    due = planned.due_at.astimezone(ZoneInfo(alert.patient.practice.time_zone))
     AlertEvent.objects.create(
         alert=alert,
         kind=AlertEvent.Kind.FOLLOW_UP,
-        at=now,
-        recipient=task.assigned_to,
+        at=at,
+        recipient=planned.owner,
         note=f"Follow-up contact by {owner}, due {due:%Y-%m-%d %H:%M}.",
     )
-    _invite_safety_plan_review(alert.patient)
-    return alert
 
 
 def _invite_safety_plan_review(patient: Patient) -> None:

@@ -1,8 +1,8 @@
 """System checks for the crisis layer: `manage.py check` (and every command that runs the
 checks, e.g. runserver and migrate) warns about each practice that a risk alert could fail
-to reach a person at."""
+to reach a person at, and fails when nothing would plan the follow-up after an alert."""
 
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 from django.db import DatabaseError
 
 PAGING_CHECK_ID = "tether.W001"
@@ -29,4 +29,24 @@ def check_practices_can_page(app_configs=None, **kwargs) -> list[Warning]:
         )
         for practice, problems in found
         if problems
+    ]
+
+
+FOLLOW_UP_CHECK_ID = "tether.E001"
+
+
+@register()
+def check_follow_up_is_planned(app_configs=None, **kwargs) -> list[Error]:
+    """Return an error when nothing receives alert_resolved: resolving a risk alert would then
+    plan no follow-up contact (crisis.signals)."""
+    from tether.crisis.signals import alert_resolved
+
+    if alert_resolved.has_listeners():
+        return []
+    return [
+        Error(
+            "Nothing plans the follow-up contact after a risk alert is resolved.",
+            hint="Install tether.engagement, whose ready() connects crisis.signals.alert_resolved.",
+            id=FOLLOW_UP_CHECK_ID,
+        )
     ]

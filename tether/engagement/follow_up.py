@@ -1,6 +1,8 @@
 """The follow-up contact after a risk alert is resolved: a human reaches out to the patient
 within the practice's 24–72 hours (the follow-up call is the evidence-based part of safety
-planning; Stanley et al. 2018). Called by crisis.alerts.resolve_alert in its transaction."""
+planning; Stanley et al. 2018). Planned when crisis.alerts.resolve_alert sends alert_resolved
+inside its transaction (connected in EngagementConfig.ready), so engagement depends on crisis
+and never the other way round."""
 
 from datetime import datetime, timedelta
 
@@ -8,6 +10,8 @@ from django.db import IntegrityError, transaction
 
 from tether.accounts.models import User
 from tether.accounts.selectors import coordinator_or_admin, treating_clinician
+from tether.crisis.models import RiskAlert
+from tether.crisis.signals import FollowUpPlanned
 from tether.engagement.models import OutreachTask
 
 FOLLOW_UP_MIN_HOURS, FOLLOW_UP_MAX_HOURS = 24, 72
@@ -28,7 +32,7 @@ def follow_up_owner(patient) -> tuple[User | None, str]:
 
 
 @transaction.atomic
-def plan_alert_follow_up(*, alert, now: datetime) -> OutreachTask:
+def plan_alert_follow_up(*, alert: RiskAlert, now: datetime) -> OutreachTask:
     """Return the alert's follow-up outreach task, creating it the first time: assigned to
     the treating clinician (else the coordinator), due `follow_up_hours` after `now` (the
     moment the alert was resolved). One per alert, by a unique constraint."""
@@ -53,3 +57,12 @@ def plan_alert_follow_up(*, alert, now: datetime) -> OutreachTask:
     except IntegrityError:
         # Created by someone else between our read and our insert: theirs stands.
         return OutreachTask.objects.get(risk_alert=alert)
+
+
+def plan_follow_up_for_resolved_alert(
+    sender: object, *, alert: RiskAlert, at: datetime, **kwargs: object
+) -> FollowUpPlanned:
+    """Receiver of crisis.signals.alert_resolved: plan the follow-up contact and return who
+    makes it and by when, for the alert's history."""
+    task = plan_alert_follow_up(alert=alert, now=at)
+    return FollowUpPlanned(owner=task.assigned_to, due_at=task.due_at)

@@ -1,0 +1,28 @@
+"""What the crisis layer tells apps above it, without importing them.
+
+`alert_resolved` is sent by crisis.alerts.resolve_alert inside its transaction, after the
+alert is marked resolved. A receiver plans the follow-up contact (engagement connects
+`engagement.follow_up.plan_follow_up_for_resolved_alert` in EngagementConfig.ready) and
+returns a `FollowUpPlanned`, which the alert's history records. Receivers run in the same
+transaction: one that raises rolls the resolution back, so an alert is never resolved
+without its follow-up. A project without a receiver fails `manage.py check` (crisis.checks).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.dispatch import Signal
+
+from tether.accounts.models import User
+
+# Sent with keyword arguments alert (RiskAlert) and at (when it was resolved).
+alert_resolved = Signal()
+
+
+@dataclass(frozen=True)
+class FollowUpPlanned:
+    """A follow-up contact planned for a resolved alert: who makes it (None when the practice
+    has no active staff) and by when."""
+
+    owner: User | None
+    due_at: datetime
