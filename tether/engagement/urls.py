@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tether.engagement import views
+from tether.engagement import views, views_calendar
 
 urlpatterns = [
     path("me/appointments/", views.my_appointments, name="my_appointments"),
@@ -41,4 +41,11 @@ urlpatterns = [
         views.staff_record_intake,
         name="staff_record_intake",
     ),
+    # The calendar link is shown on the notifications page, so its reset lives beside it.
+    path(
+        "me/notifications/calendar/reset/",
+        views_calendar.calendar_reset,
+        name="calendar_feed_reset",
+    ),
+    path("calendar/<str:token>.ics", views_calendar.calendar_feed, name="calendar_feed"),
 ]

@@ -1,19 +1,17 @@
-"""Notification pages: the in-app list, each person's preferences (with the patient's
-calendar link), failed deliveries for staff, and the calendar feed itself."""
+"""Notification pages: the in-app list, each person's preferences (the patient's calendar
+link on that page comes from engagement's template tag) and failed deliveries for staff."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from tether.access import get_own_patient, visible_patients
-from tether.access.decorators import care_staff_required, patient_required
+from tether.access import visible_patients
+from tether.access.decorators import care_staff_required
 from tether.accounts.models import Role
-from tether.engagement.calendar import BadFeedLink, calendar_for, feed_url, patient_for_token
-from tether.engagement.calendar import reset_feed as reset_calendar_feed
 from tether.notifications.forms import PreferenceForm
 from tether.notifications.models import Delivery, Notification, NotificationPreference
 from tether.notifications.services import (
@@ -68,31 +66,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         form = PreferenceForm(instance=preference)
+    # A patient's calendar link shows here too (engagement_tags.calendar_link).
     context = {"form": form, "zone": user_zone(user)}
-    if user.role == Role.PATIENT:
-        context["calendar_url"] = feed_url(get_own_patient(user))
     return render(request, "notifications/preferences.html", context, status=status)
-
-
-@patient_required
-@require_POST
-def calendar_reset(request: HttpRequest) -> HttpResponse:
-    reset_calendar_feed(get_own_patient(request.user))
-    messages.success(request, "Your calendar link has been reset. The old link no longer works.")
-    return redirect("notification_preferences")
-
-
-@require_GET
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        patient = patient_for_token(token)
-    except BadFeedLink:
-        raise Http404("This calendar link has been reset or does not exist.") from None
-    response = HttpResponse(calendar_for(patient), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="tether.ics"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
 
 
 @care_staff_required
