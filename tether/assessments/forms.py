@@ -1,5 +1,7 @@
 """The questionnaire form, built from the instrument definition."""
 
+from typing import Any
+
 from django import forms
 
 from tether.assessments.instruments import Instrument
@@ -51,8 +53,9 @@ class AssessmentForm(forms.Form):
                 },
             )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         names = [f"item_{n + 1}" for n in range(len(self.instrument.items))]
         if any(name in self.errors for name in names):
             return cleaned  # a wrong value is named already; gaps are judged once it is fixed

@@ -1,61 +1,18 @@
-"""Reads for measurement-based care: the caseload and the intake summary."""
+"""Reads for measurement-based care: the prompt to contact the care team and the intake
+summary. (The caseload is the registry: care.registry.)"""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
-
-from tether.access import visible_patients
-from tether.accounts.models import Patient, User
+from tether.accounts.models import Patient
 from tether.assessments.instruments import MSPSS, PHQ9
 from tether.assessments.models import Assessment
-from tether.care.contact import human_contact_annotations, last_human_contact
 from tether.care.models import thresholds_for
-from tether.care.registry import TRIAGE_RANK, open_alert_triage
 from tether.care.targets import needs_prompt_contact
 from tether.crisis.models import RiskAlert
 from tether.network.analysis import LOW_MSPSS_MEAN, Support
 from tether.network.layers import LAYER_ORDER, Layer
 from tether.network.models import SafetyPlan
-from tether.network.selectors import NetworkView, coverage_summaries, network_for
-
-
-def _scores(code: str) -> QuerySet[Assessment]:
-    return (
-        Assessment.objects.scored()
-        .filter(patient=OuterRef("pk"), instrument=code)
-        .order_by("-completed_at", "-created_at")
-    )
-
-
-def caseload(user: User) -> QuerySet[Patient]:
-    """Return the patients `user` may see, with their latest PHQ-9 and GAD-7, the score before
-    each, their last human contact (care.contact) and their open alerts' highest triage;
-    patients with an unresolved alert first, high triage before moderate, low and untriaged.
-
-    Everything comes from correlated subqueries, so one page costs the same number of queries
-    whatever its length."""
-    active_alerts = RiskAlert.objects.filter(patient=OuterRef("pk")).exclude(
-        status=RiskAlert.Status.RESOLVED
-    )
-    annotations = {"has_active_alert": Exists(active_alerts), "alert_triage": open_alert_triage()}
-    for code in ("phq9", "gad7"):
-        annotations[f"{code}_total"] = Subquery(_scores(code).values("total")[:1])
-        annotations[f"{code}_severity"] = Subquery(_scores(code).values("severity")[:1])
-        annotations[f"{code}_previous"] = Subquery(
-            _scores(code).values("total")[1:2], output_field=IntegerField()
-        )
-    triage_rank = Case(
-        *(When(alert_triage=t, then=Value(r)) for t, r in TRIAGE_RANK.items()),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return (
-        visible_patients(user)
-        .annotate(**annotations, **human_contact_annotations())
-        .annotate(triage_rank=triage_rank)
-        .order_by("-has_active_alert", "-triage_rank", "last_name", "first_name", "pk")
-    )
+from tether.network.selectors import NetworkView, network_for
 
 
 def prompt_contact(patient: Patient) -> Assessment | None:
@@ -73,19 +30,6 @@ def prompt_contact(patient: Patient) -> Assessment | None:
         if latest and needs_prompt_contact(code, latest.total, item9, thresholds):
             return latest
     return None
-
-
-def last_contact(row: Patient):
-    """Return the row's last human contact (the one definition, care.contact)."""
-    return last_human_contact(row)
-
-
-def add_network_coverage(rows: Sequence[Patient]) -> None:
-    """Set `row.network` ("3/5 layers, 1 single point") on one page of caseload rows, with
-    the same few queries however long the page is."""
-    summaries = coverage_summaries([row.pk for row in rows])
-    for row in rows:
-        row.network = summaries[row.pk]
 
 
 # --- The intake summary: one page for the first conversation ------------------------------
@@ -173,7 +117,7 @@ def intake_summary(patient: Patient) -> IntakeSummary:
     """Return what the care team needs for the first conversation: the latest scores and
     bands, question 9, the support network and its gaps, and the safety plan's status."""
     phq9, mspss = _latest(patient, "phq9"), _latest(patient, "mspss")
-    subscales = ()
+    subscales: tuple[Subscale, ...] = ()
     if mspss is not None:
         means = mspss.subscale_means()
         subscales = tuple(

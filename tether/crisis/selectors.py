@@ -103,7 +103,7 @@ def response_times(practice: Practice, *, now: datetime) -> ResponseTimes:
     pairs = alerts.filter(acknowledged_at__isnull=False).values_list(
         "created_at", "acknowledged_at"
     )
-    seconds = [(ack - created).total_seconds() for created, ack in pairs]
+    seconds = [(ack - created).total_seconds() for created, ack in pairs if ack is not None]
     return ResponseTimes(
         month_start=start,
         acknowledged=len(seconds),

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 
 from tether.engagement.models import Appointment, AppointmentKind, OutreachAttempt, Program
+from tether.lib.forms import form_field
 
 EVERY_WEEKS_CHOICES = [(1, "Every week"), (2, "Every two weeks"), (4, "Every four weeks")]
 
@@ -60,7 +61,9 @@ class EnrollForm(forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = Program.objects.filter(practice=practice, active=True)
+        form_field(self, "program", forms.ModelChoiceField).queryset = Program.objects.filter(
+            practice=practice, active=True
+        )
 
 
 class IntakeCallForm(forms.Form):

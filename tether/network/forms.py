@@ -4,6 +4,7 @@ views put back on these forms."""
 
 from django import forms
 
+from tether.lib.forms import form_field
 from tether.network.models import ConsentScope, SupportContact
 from tether.network.services import CHECK_IN_SCHEDULES
 from tether.network.steps import SAFETY_PLAN_STEPS
@@ -77,7 +78,7 @@ class CrisisLineChoiceForm(forms.Form):
     def __init__(self, *args, resources, **kwargs):
         super().__init__(*args, **kwargs)
         self.resources = {str(n): r for n, r in enumerate(resources)}
-        self.fields["resource"].choices = [
+        form_field(self, "resource", forms.ChoiceField).choices = [
             (n, f"{r.name} — {', '.join(c.label for c in r.contacts)}")
             for n, r in self.resources.items()
         ]

@@ -151,7 +151,8 @@ def suggest_groups(*, patient: Patient, limit: int = 5) -> list[Suggestion]:
     """Open groups ranked by closeness of experience to the patient's own description plus
     tag overlap. Never by size or activity. Empty until the patient has described theirs."""
     profile = ExperienceProfile.objects.filter(patient=patient).first()
-    if profile is None or not profile.embedding:
+    query = vector_from_bytes(profile.embedding) if profile is not None else None
+    if profile is None or query is None:
         return []
     tags = frozenset(profile.tags.values_list("pk", flat=True))
     mine = frozenset(
@@ -161,7 +162,7 @@ def suggest_groups(*, patient: Patient, limit: int = 5) -> list[Suggestion]:
     )
     scores = matching.rank(
         practice_index(patient.practice),
-        vector_from_bytes(profile.embedding),
+        query,
         tags,
         limit=limit,
         exclude=mine,

@@ -111,7 +111,7 @@ def build_index(
     group_index = faiss.IndexFlatIP(DIMENSIONS)
     if n_groups:
         group_index.add(centroids)
-    member_index = None
+    member_index: faiss.Index | None = None
     n_members = len(member_group)
     if n_members:
         if n_members <= exact_member_limit:
@@ -122,13 +122,12 @@ def build_index(
             # (docs/matching-benchmark.md).
             nlist = int(np.sqrt(n_members))
             quantizer = faiss.IndexFlatIP(DIMENSIONS)
-            member_index = faiss.IndexIVFFlat(
-                quantizer, DIMENSIONS, nlist, faiss.METRIC_INNER_PRODUCT
-            )
+            lists = faiss.IndexIVFFlat(quantizer, DIMENSIONS, nlist, faiss.METRIC_INNER_PRODUCT)
             rng = np.random.default_rng(0)
             sample = member_vectors[rng.choice(n_members, min(n_members, nlist * 40), False)]
-            member_index.train(sample)
-            member_index.nprobe = 32
+            lists.train(sample)
+            lists.nprobe = 32
+            member_index = lists
         member_index.add(member_vectors)
     return MatchIndex(
         group_ids=list(group_ids),

@@ -6,6 +6,8 @@ from itertools import groupby
 from django import forms
 
 from tether.accounts.models import Practice, Role, User
+from tether.accounts.selectors import practice_staff
+from tether.lib.forms import form_field
 from tether.peers.models import DESCRIPTION_MAX_CHARS, IdentityTag, ModerationAction, PeerGroup
 
 NOTE_MAX_CHARS = 1000
@@ -15,6 +17,11 @@ class ModerateForm(forms.Form):
     kind = forms.ChoiceField(choices=ModerationAction.Kind.choices)
     # Needed to escalate; the service says so when it is missing.
     note = forms.CharField(required=False, max_length=NOTE_MAX_CHARS)
+
+
+class _PeerSupporterField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
 
 
 class GroupForm(forms.Form):
@@ -29,7 +36,7 @@ class GroupForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     tags = forms.TypedMultipleChoiceField(coerce=int, required=False)
-    moderator = forms.ModelChoiceField(
+    moderator = _PeerSupporterField(
         queryset=User.objects.none(), label="Peer supporter who moderates it"
     )
     is_open = forms.BooleanField(required=False, initial=True, label="Open to new members")
@@ -47,23 +54,23 @@ class GroupForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["moderator"].queryset = User.objects.filter(
-            practice=practice, role=Role.PEER_SUPPORTER, is_active=True
+        form_field(self, "moderator", forms.ModelChoiceField).queryset = practice_staff(
+            practice.pk, Role.PEER_SUPPORTER
         ).order_by("first_name", "last_name")
-        self.fields["moderator"].label_from_instance = lambda u: u.display_name
         # Grouped in the order the kinds are declared: experience first, language last.
         order = {kind: i for i, kind in enumerate(IdentityTag.Kind.values)}
         names = dict(IdentityTag.Kind.choices)
         tags = sorted(IdentityTag.objects.all(), key=lambda t: (order.get(t.kind, 99), t.label))
-        self.fields["tags"].choices = [
+        self.tag_choices = [
             (names.get(kind, kind), [(t.pk, t.label) for t in rows])
             for kind, rows in groupby(tags, key=lambda t: t.kind)
         ]
+        form_field(self, "tags", forms.ChoiceField).choices = self.tag_choices
 
     def tag_groups(self) -> list[tuple[str, list[tuple[int, str, bool]]]]:
         """Return the tag checkboxes grouped by kind: (kind, [(id, label, checked)])."""
         chosen = {str(v) for v in (self["tags"].value() or [])}
         return [
             (kind, [(pk, label, str(pk) in chosen) for pk, label in options])
-            for kind, options in self.fields["tags"].choices
+            for kind, options in self.tag_choices
         ]
