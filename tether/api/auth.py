@@ -4,7 +4,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import ApiToken, User
+
+
+class ApiRequest(AuthenticatedRequest):
+    """The request an endpoint behind AUTH receives: `auth` is the User that AUTH returned (and
+    `user` the same person). For the type checker only; ninja passes an ordinary HttpRequest.
+    An endpoint with `auth=None` takes a plain HttpRequest."""
+
+    auth: User
 
 
 class BearerToken(HttpBearer):
