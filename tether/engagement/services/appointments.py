@@ -3,6 +3,7 @@ appointment opens its one outreach task (outreach.py); the sweep that marks over
 appointments missed claims each with a conditional UPDATE."""
 
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -145,7 +146,7 @@ def record_attendance(
 
 
 @transaction.atomic
-def claim_missed(*, appointment_id, at: datetime) -> OutreachTask | None:
+def claim_missed(*, appointment_id: UUID, at: datetime) -> OutreachTask | None:
     """Mark a pending appointment missed and open its outreach task, if nobody else has.
     The conditional UPDATE is the claim: of two workers only one changes the row."""
     claimed = Appointment.objects.filter(

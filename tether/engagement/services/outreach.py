@@ -3,6 +3,7 @@ a consented trusted person, attempts to reach the patient, and escalation when i
 The routing and due-time rules are listed in the services package's docstring."""
 
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -182,7 +183,7 @@ def record_outreach_attempt(
 
 
 @transaction.atomic
-def escalate_outreach(*, task_id, at: datetime) -> bool:
+def escalate_outreach(*, task_id: UUID, at: datetime) -> bool:
     """Escalate an overdue task to the practice admin, once. Return whether this call did."""
     claimed = OutreachTask.objects.filter(
         pk=task_id, status=OutreachTask.Status.OPEN, escalated_at__isnull=True, due_at__lt=at

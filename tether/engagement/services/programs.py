@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tether.accounts.models import Patient, User
+from tether.accounts.models import Patient, Practice, User
 from tether.accounts.selectors import coordinator_or_admin
 from tether.engagement.models import Appointment, AppointmentKind, Enrollment, Program
 from tether.engagement.schedule import Invalid
@@ -20,7 +20,9 @@ def _aware(value: datetime, field: str) -> datetime:
 
 
 @transaction.atomic
-def create_program(*, practice, name: str, description: str = "", guided: bool = True) -> Program:
+def create_program(
+    *, practice: Practice, name: str, description: str = "", guided: bool = True
+) -> Program:
     """Add a program the practice offers."""
     if not name.strip():
         raise Invalid({"name": "Give the program a name."})

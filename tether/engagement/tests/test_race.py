@@ -3,13 +3,17 @@ on PostgreSQL only: SQLite's in-memory test database is not shared between threa
 the test is skipped (its writers serialise anyway)."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 
+from tether.engagement import sweeps
 from tether.engagement.models import Appointment, OutreachTask
 from tether.engagement.sweeps import sweep_missed_appointments
+from tether.network.models import Consent, ConsentScope, SupportContact
+from tether.notifications.models import Delivery
 
 from .conftest import FRIDAY
 
@@ -41,3 +45,65 @@ def test_two_sweeps_at_once_create_one_task_per_appointment(people, book):
     assert sum(counts) == len(appointments)
     assert OutreachTask.objects.count() == len(appointments)
     assert not Appointment.objects.filter(attendance="pending").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_in_batches_take_each_row_once(people, book, monkeypatch, mailoutbox):
+    """Batches of 4 rows per transaction, each row slowed so the workers overlap: SKIP LOCKED
+    sends the second worker past the first one's batch instead of behind it, every row is
+    claimed by exactly one of them, and each side effect (the outreach task, the trusted
+    person's email) happens once."""
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite's in-memory test database is not shared between threads.")
+    contact = SupportContact.objects.create(
+        patient=people.patient,
+        kind=SupportContact.Kind.TRUSTED_PERSON,
+        name="Maria",
+        email="maria@example.org",
+        invitation="accepted",
+        created_by=people.patient.user,
+    )
+    Consent.objects.create(
+        contact=contact,
+        scope=ConsentScope.MISSED_SESSION,
+        granted_at=FRIDAY - timedelta(days=10),
+        granted_by=people.patient.user,
+    )
+    appointments = [book(starts_at=FRIDAY - timedelta(hours=2, minutes=n)) for n in range(24)]
+    real = sweeps.claim_missed
+    claimed_by: dict[str, list] = {"first": [], "second": []}
+    worker = threading.local()  # which worker the current thread is
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def slow_claim(*, appointment_id, at):
+        time.sleep(0.05)
+        task = real(appointment_id=appointment_id, at=at)
+        if task is not None:
+            claimed_by[worker.name].append(appointment_id)
+        return task
+
+    def run(name: str) -> None:
+        worker.name = name
+        try:
+            start.wait()
+            sweep_missed_appointments(now=FRIDAY, batch=4)
+        except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(sweeps, "claim_missed", slow_claim)
+    threads = [threading.Thread(target=run, args=(name,)) for name in claimed_by]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    first, second = claimed_by["first"], claimed_by["second"]
+    assert first and second  # both worked at once: neither queued behind the other
+    assert sorted(first + second) == sorted(a.pk for a in appointments)  # each row once
+    assert OutreachTask.objects.count() == len(appointments)
+    assert Delivery.objects.filter(purpose="missed-session-trusted").count() == len(appointments)
+    assert len(mailoutbox) == len(appointments)
