@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tether.peers",
     "tether.audit",
     "tether.scheduling",
+    "tether.demo",
     "django_tasks",
     "django_tasks_db",
     "tether.api",

@@ -579,7 +579,7 @@ def test_rota_api(people, rota):
 
 
 def test_demo_loads_a_rota_and_an_alert_that_escalated(db):
-    from tether.crisis import demo
+    from tether.demo import crisis as demo
 
     practice = PracticeFactory(slug="demo-test")
     names = {

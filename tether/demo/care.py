@@ -4,7 +4,7 @@ scores give the registry every kind of row — responding, in remission, not imp
 (some in a guided program after an intake call, some not, two who stopped coming) for the
 outcome figures, and last week's case review with two recommendations.
 
-load_demo has already given every patient months of PHQ-9/GAD-7 history. Each episode here
+demo.patients has already given every patient months of PHQ-9/GAD-7 history. Each episode here
 adds its own baseline on its first day and, where the story needs it, a few more scores
 (always a PHQ-9 and a GAD-7 together, as the demo patients answer them). The scores already
 there inside an episode count too; the stories below were checked against them."""
@@ -78,7 +78,7 @@ STORIES = (
     Story("demo-patient-33", 200, (14, 16), ended=120, reason=C.DISCHARGED, program=SELF_PACED),
     Story("demo-patient-36", 215, (22, 18), ended=140, reason=C.TRANSFERRED, program=SELF_PACED),
     # Dropouts: stopped coming, no contact for 8 weeks or more before the episode was closed
-    # (before their months of history in load_demo begin).
+    # (before their months of history in demo.patients begin).
     Story(
         "demo-patient-17",
         260,
