@@ -8,6 +8,10 @@ from django.db import models
 
 from tether.lib.countries import crisis_countries
 
+# The window a practice may choose for the follow-up contact after a risk alert (the form
+# refuses others; engagement.follow_up keeps a stored value inside it).
+FOLLOW_UP_MIN_HOURS, FOLLOW_UP_MAX_HOURS = 24, 72
+
 
 class Practice(models.Model):
     """A psychiatry practice: the tenant everything else belongs to."""
@@ -30,7 +34,8 @@ class Practice(models.Model):
     after_hours_phone = models.CharField(
         max_length=20, blank=True, help_text="E.164, e.g. +15551234567"
     )
-    # After an alert is resolved, a human contacts the patient within this many hours.
+    # After an alert is resolved, a human contacts the patient within this many hours
+    # (FOLLOW_UP_MIN_HOURS to FOLLOW_UP_MAX_HOURS).
     follow_up_hours = models.PositiveSmallIntegerField(default=48)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -8,13 +8,11 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 
-from tether.accounts.models import User
+from tether.accounts.models import FOLLOW_UP_MAX_HOURS, FOLLOW_UP_MIN_HOURS, User
 from tether.accounts.selectors import coordinator_or_admin, treating_clinician
 from tether.crisis.models import RiskAlert
 from tether.crisis.signals import FollowUpPlanned
 from tether.engagement.models import OutreachTask
-
-FOLLOW_UP_MIN_HOURS, FOLLOW_UP_MAX_HOURS = 24, 72
 
 
 def follow_up_hours(hours: int) -> int:

@@ -36,7 +36,7 @@ def test_the_warning_starts_the_day_after_the_review_date():
 def test_a_stale_file_warns_the_admin_on_the_registry_and_caseload(client, people, stale_file):
     client.force_login(people.admin)
     for name in ("registry", "caseload"):
-        page = client.get(reverse(name)).content.decode()
+        page = client.get(reverse(name), follow=True).content.decode()  # caseload: registry
         assert 'id="crisis-file-warning"' in page, name
         assert "2 January 2024" in page
     client.force_login(people.coordinator)
@@ -64,7 +64,7 @@ def test_a_practice_country_must_be_one_the_file_covers(people):
 
 
 def test_the_admin_practice_form_refuses_an_unknown_country(people):
-    from tether.accounts.admin import PracticeAdminForm
+    from tether.crisis.admin import PracticeAdminForm
 
     form = PracticeAdminForm(instance=people.practice, data={"country": "UK"})
     assert not form.is_valid()

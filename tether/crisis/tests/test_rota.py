@@ -11,8 +11,8 @@ from django.core.checks import run_checks
 from django.test import Client
 
 from tests.factories import UserFactory
-from tether.accounts.admin import PracticeAdminForm
 from tether.accounts.models import Role
+from tether.crisis.admin import PracticeAdminForm
 from tether.crisis.models import OnCallShift
 from tether.crisis.rota import (
     NO_ACTIVE_ADMIN,
