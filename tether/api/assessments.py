@@ -14,6 +14,7 @@ from tether.api.assessments_schemas import (
     AssessmentOut,
     InstrumentOut,
 )
+from tether.api.auth import ApiRequest
 from tether.api.crisis import crisis_support
 from tether.api.errors import Error
 from tether.assessments.instruments import INSTRUMENTS
@@ -42,7 +43,7 @@ def list_instruments(request: HttpRequest):
     response={201: AssessmentCreatedOut, 400: Error, 404: Error},
     operation_id="tether_api_api_create_assessment",
 )
-def create_assessment(request: HttpRequest, patient_id: UUID, payload: AssessmentIn):
+def create_assessment(request: ApiRequest, patient_id: UUID, payload: AssessmentIn):
     """Submit a questionnaire. A PHQ-9 with question 9 above 0 raises a risk alert in the
     same transaction (or adds to the one already open); its id is returned as `alert_id`,
     with `crisis`: the crisis resources and the message to show the patient at once. Such a
@@ -70,7 +71,7 @@ def create_assessment(request: HttpRequest, patient_id: UUID, payload: Assessmen
     operation_id="tether_api_api_list_assessments",
 )
 @paginate(LimitOffsetPagination)
-def list_assessments(request: HttpRequest, patient_id: UUID):
+def list_assessments(request: ApiRequest, patient_id: UUID):
     """The patient's questionnaires, newest first."""
     patient = get_patient(request.auth, patient_id)
     return (

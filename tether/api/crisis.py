@@ -4,7 +4,7 @@ the practice's on-call rota and alert response times. Through the same services 
 
 from uuid import UUID
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
@@ -12,6 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from tether.access import get_alert_for_staff, get_own_patient
 from tether.accounts.models import Patient, Practice, Role, User
+from tether.api.auth import ApiRequest
 from tether.api.crisis_schemas import (
     AlertOut,
     AlertRaisedOut,
@@ -58,7 +59,7 @@ def crisis_support(patient: Patient, alert: RiskAlert | None) -> dict:
 
 
 @router.post("/me/not-safe", response={201: AlertRaisedOut, 401: Error, 404: Error})
-def not_safe(request: HttpRequest):
+def not_safe(request: ApiRequest):
     """Patients only: "I'm not safe right now". Raises a risk alert for the care team (or,
     when one is already open, adds to it and pages whoever holds it again) and answers with
     the crisis resources to show at once and what to tell the patient. Anyone else gets 404,
@@ -74,7 +75,7 @@ def not_safe(request: HttpRequest):
 
 
 @router.post("/me/screener", response={201: ScreenOut, 400: Error, 401: Error, 404: Error})
-def screener(request: HttpRequest, payload: ScreenIn):
+def screener(request: ApiRequest, payload: ScreenIn):
     """Patients only: answer the Columbia screener (C-SSRS). The answers set the triage of
     the patient's open alert; on its own, any yes raises an alert. High triage pages the
     care team at once and returns `call_first`, the crisis line to show first."""
@@ -110,7 +111,7 @@ def screener(request: HttpRequest, payload: ScreenIn):
     "/alerts", response=list[AlertOut], tags=["alerts"], operation_id="tether_api_api_list_alerts"
 )
 @paginate(LimitOffsetPagination)
-def list_alerts(request: HttpRequest):
+def list_alerts(request: ApiRequest):
     """Unresolved risk alerts the caller may see: unacknowledged first, newest at the top."""
     return alert_queue(request.auth)
 
@@ -121,7 +122,7 @@ def list_alerts(request: HttpRequest):
     tags=["alerts"],
     operation_id="tether_api_api_acknowledge",
 )
-def acknowledge(request: HttpRequest, alert_id: UUID):
+def acknowledge(request: ApiRequest, alert_id: UUID):
     """Record that you have seen the alert and are acting on it."""
     alert = get_alert_for_staff(request.auth, alert_id)
     return acknowledge_alert(alert=alert, by=request.auth)
@@ -133,7 +134,7 @@ def acknowledge(request: HttpRequest, alert_id: UUID):
     tags=["alerts"],
     operation_id="tether_api_api_resolve",
 )
-def resolve(request: HttpRequest, alert_id: UUID, payload: ResolveIn):
+def resolve(request: ApiRequest, alert_id: UUID, payload: ResolveIn):
     """Close the alert with a note of what was done."""
     alert = get_alert_for_staff(request.auth, alert_id)
     if not payload.note.strip():
@@ -144,7 +145,7 @@ def resolve(request: HttpRequest, alert_id: UUID, payload: ResolveIn):
 # --- On-call rota and alert response times ----------------------------------------------------
 
 
-def _staff_practice(request: HttpRequest) -> Practice:
+def _staff_practice(request: ApiRequest) -> Practice:
     require_care_staff(request.auth)
     if request.auth.practice is None:
         raise HttpError(403, "Only staff of a practice may do this.")
@@ -165,7 +166,7 @@ def _practice_user(practice: Practice, user_id: int | None, what: str) -> User |
     response={200: list[ShiftOut], 403: Error},
     operation_id="tether_api_api_list_on_call",
 )
-def list_on_call(request: HttpRequest):
+def list_on_call(request: ApiRequest):
     """The practice's on-call rota: shifts running now or starting in the next 14 days."""
     return list(rota(_staff_practice(request), now=timezone.now()))
 
@@ -175,7 +176,7 @@ def list_on_call(request: HttpRequest):
     response={201: ShiftOut, 400: Error, 403: Error},
     operation_id="tether_api_api_create_on_call_shift",
 )
-def create_on_call_shift(request: HttpRequest, payload: ShiftIn):
+def create_on_call_shift(request: ApiRequest, payload: ShiftIn):
     """Add a shift (practice admin only). Times must carry a time zone; the end must come
     after the start; clinician and backup must be clinicians of the practice."""
     practice = _staff_practice(request)
@@ -197,7 +198,7 @@ def create_on_call_shift(request: HttpRequest, payload: ShiftIn):
     response={204: None, 403: Error, 404: Error},
     operation_id="tether_api_api_delete_on_call_shift",
 )
-def delete_on_call_shift(request: HttpRequest, shift_id: UUID):
+def delete_on_call_shift(request: ApiRequest, shift_id: UUID):
     """Remove a shift (practice admin only)."""
     practice = _staff_practice(request)
     shift = OnCallShift.objects.filter(pk=shift_id, practice=practice).first()
@@ -215,7 +216,7 @@ def delete_on_call_shift(request: HttpRequest, shift_id: UUID):
     response={200: ResponseTimesOut, 403: Error},
     operation_id="tether_api_api_alert_response_times",
 )
-def alert_response_times(request: HttpRequest):
+def alert_response_times(request: ApiRequest):
     """Time from alert to acknowledgement for alerts raised this month (practice time zone):
     median, 90th percentile and longest, in seconds."""
     return response_times(_staff_practice(request), now=timezone.now())

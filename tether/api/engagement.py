@@ -5,7 +5,6 @@ with {detail, problems} and nothing saved."""
 from datetime import datetime
 from uuid import UUID
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -20,6 +19,7 @@ from tether.access import (
     visible_programs,
 )
 from tether.accounts.zones import patient_zone
+from tether.api.auth import ApiRequest
 from tether.api.engagement_schemas import (
     AppointmentIn,
     AppointmentOut,
@@ -79,7 +79,7 @@ def _task(task, now: datetime) -> dict:
 @router.get(
     "/patients/{patient_id}/appointments", response={200: list[AppointmentOut], **NOT_FOUND}
 )
-def list_appointments(request: HttpRequest, patient_id: UUID):
+def list_appointments(request: ApiRequest, patient_id: UUID):
     """The patient's appointments, soonest first, with local times in the patient's zone."""
     patient = get_patient(request.auth, patient_id)
     return [_appointment(a) for a in patient.appointments.select_related("patient__practice")]
@@ -89,7 +89,7 @@ def list_appointments(request: HttpRequest, patient_id: UUID):
     "/patients/{patient_id}/appointments",
     response={201: AppointmentOut, 403: Error, **INVALID},
 )
-def create_appointment(request: HttpRequest, patient_id: UUID, payload: AppointmentIn):
+def create_appointment(request: ApiRequest, patient_id: UUID, payload: AppointmentIn):
     """Book one appointment with the caller (care staff). Times carry their UTC offset."""
     patient = get_patient(request.auth, patient_id)
     require_care_staff(request.auth)
@@ -103,7 +103,7 @@ def create_appointment(request: HttpRequest, patient_id: UUID, payload: Appointm
 
 
 @router.post("/appointments/{appointment_id}/attendance", response={200: AppointmentOut, **INVALID})
-def set_attendance(request: HttpRequest, appointment_id: UUID, payload: AttendanceIn):
+def set_attendance(request: ApiRequest, appointment_id: UUID, payload: AttendanceIn):
     """Record attendance. Missed opens the appointment's outreach task (only ever one)."""
     appointment = get_appointment_for_staff(request.auth, appointment_id)
     record_attendance(appointment=appointment, attendance=payload.attendance, by=request.auth)
@@ -114,7 +114,7 @@ def set_attendance(request: HttpRequest, appointment_id: UUID, payload: Attendan
     "/patients/{patient_id}/appointment-series",
     response={201: SeriesOut, 403: Error, **INVALID},
 )
-def create_appointment_series(request: HttpRequest, patient_id: UUID, payload: SeriesIn):
+def create_appointment_series(request: ApiRequest, patient_id: UUID, payload: SeriesIn):
     """Book recurring check-ins every 1, 2 or 4 weeks at a local time in a named IANA zone,
     for `count` occurrences or `until` a date. All occurrences are saved, or none."""
     patient = get_patient(request.auth, patient_id)
@@ -141,13 +141,13 @@ def create_appointment_series(request: HttpRequest, patient_id: UUID, payload: S
 
 
 @router.get("/programs", response=list[ProgramOut])
-def list_programs(request: HttpRequest):
+def list_programs(request: ApiRequest):
     """The active programs of the caller's practice."""
     return visible_programs(request.auth).filter(active=True)
 
 
 @router.get("/patients/{patient_id}/enrollments", response={200: list[EnrollmentOut], **NOT_FOUND})
-def list_enrollments(request: HttpRequest, patient_id: UUID):
+def list_enrollments(request: ApiRequest, patient_id: UUID):
     """The patient's programs with their intake status."""
     patient = get_patient(request.auth, patient_id)
     return patient.enrollments.select_related("program")
@@ -157,7 +157,7 @@ def list_enrollments(request: HttpRequest, patient_id: UUID):
     "/patients/{patient_id}/enrollments",
     response={201: EnrollmentOut, 403: Error, **INVALID},
 )
-def create_enrollment(request: HttpRequest, patient_id: UUID, payload: EnrollIn):
+def create_enrollment(request: ApiRequest, patient_id: UUID, payload: EnrollIn):
     """Enroll the patient. The program stays locked until the intake call is recorded."""
     patient = get_patient(request.auth, patient_id)
     require_care_staff(request.auth)
@@ -172,7 +172,7 @@ def create_enrollment(request: HttpRequest, patient_id: UUID, payload: EnrollIn)
 
 
 @router.post("/enrollments/{enrollment_id}/intake-call", response={201: AppointmentOut, **INVALID})
-def book_intake(request: HttpRequest, enrollment_id: UUID, payload: IntakeBookingIn):
+def book_intake(request: ApiRequest, enrollment_id: UUID, payload: IntakeBookingIn):
     """Book the intake call (the patient themselves, or care staff)."""
     enrollment = get_enrollment(request.auth, enrollment_id)
     try:
@@ -185,7 +185,7 @@ def book_intake(request: HttpRequest, enrollment_id: UUID, payload: IntakeBookin
 
 
 @router.post("/enrollments/{enrollment_id}/intake", response={200: EnrollmentOut, **INVALID})
-def record_intake(request: HttpRequest, enrollment_id: UUID, payload: IntakeIn):
+def record_intake(request: ApiRequest, enrollment_id: UUID, payload: IntakeIn):
     """Record the completed intake call: who (the caller), when, how long, the outcome. The
     program unlocks."""
     enrollment: Enrollment = get_enrollment_for_staff(request.auth, enrollment_id)
@@ -210,7 +210,7 @@ def record_intake(request: HttpRequest, enrollment_id: UUID, payload: IntakeIn):
 
 @router.get("/outreach", response={200: list[OutreachOut], 403: Error})
 @paginate(LimitOffsetPagination)
-def list_outreach(request: HttpRequest):
+def list_outreach(request: ApiRequest):
     """Open outreach tasks the caller may work: urgent first, then overdue, then by due
     time. A follow-up after a risk alert has no appointment."""
     require_care_staff(request.auth)
@@ -219,7 +219,7 @@ def list_outreach(request: HttpRequest):
 
 
 @router.post("/outreach/{task_id}/attempts", response={201: OutreachOut, **INVALID})
-def create_attempt(request: HttpRequest, task_id: UUID, payload: AttemptIn):
+def create_attempt(request: ApiRequest, task_id: UUID, payload: AttemptIn):
     """Record one try at reaching the patient. Reached closes the task; not reached moves it
     to the next business day."""
     task = get_outreach_task(request.auth, task_id)

@@ -5,13 +5,13 @@ module and changes data only through tether.network.services."""
 from uuid import UUID
 
 from django.db.models import Prefetch
-from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tether.access import get_patient, get_support
 from tether.accounts.models import Role
+from tether.api.auth import ApiRequest
 from tether.api.errors import INVALID, NOT_FOUND, Error
 from tether.api.network_schemas import (
     ConsentIn,
@@ -49,7 +49,7 @@ FORBIDDEN = {400: Error, 403: Error, 404: Error}
 
 
 @router.get("/patients/{patient_id}/network", response={200: NetworkOut, **NOT_FOUND})
-def get_network(request: HttpRequest, patient_id: UUID):
+def get_network(request: ApiRequest, patient_id: UUID):
     """The patient's support map: the five layers in order with who holds each, where it is
     thin, lapses and loads in words, and the personal plan."""
     patient = get_patient(request.auth, patient_id)
@@ -57,7 +57,7 @@ def get_network(request: HttpRequest, patient_id: UUID):
 
 
 @router.get("/patients/{patient_id}/plan", response={200: list[StepOut], **NOT_FOUND})
-def get_plan(request: HttpRequest, patient_id: UUID):
+def get_plan(request: ApiRequest, patient_id: UUID):
     """The next one to three steps that would make the patient's network stronger."""
     patient = get_patient(request.auth, patient_id)
     return network_for(patient).plan
@@ -109,7 +109,7 @@ def _network(view: NetworkView) -> dict:
 
 
 @router.get("/patients/{patient_id}/safety-plan", response={200: SafetyPlanOut, **NOT_FOUND})
-def get_safety_plan(request: HttpRequest, patient_id: UUID):
+def get_safety_plan(request: ApiRequest, patient_id: UUID):
     """The current safety plan with the practice's crisis lines. Before the first version is
     written this is still 200, with `version` null and every step empty, so the crisis lines
     are always there."""
@@ -119,7 +119,7 @@ def get_safety_plan(request: HttpRequest, patient_id: UUID):
 
 
 @router.put("/patients/{patient_id}/safety-plan", response={201: SafetyPlanOut, **INVALID})
-def put_safety_plan(request: HttpRequest, patient_id: UUID, payload: SafetyPlanIn):
+def put_safety_plan(request: ApiRequest, patient_id: UUID, payload: SafetyPlanIn):
     """Save the whole plan as a new version (201); earlier versions are kept. A step left out
     is saved empty. When a clinician saves it, the version records it was made with them."""
     patient = get_patient(request.auth, patient_id)
@@ -138,7 +138,7 @@ def put_safety_plan(request: HttpRequest, patient_id: UUID, payload: SafetyPlanI
     response={200: list[SafetyPlanVersionOut], **NOT_FOUND},
 )
 @paginate(LimitOffsetPagination)
-def list_safety_plan_versions(request: HttpRequest, patient_id: UUID):
+def list_safety_plan_versions(request: ApiRequest, patient_id: UUID):
     """Every version of the safety plan, newest first."""
     patient = get_patient(request.auth, patient_id)
     return patient.safety_plans.select_related("written_by", "with_clinician").order_by("-version")
@@ -149,7 +149,7 @@ def list_safety_plan_versions(request: HttpRequest, patient_id: UUID):
 
 @router.get("/patients/{patient_id}/contacts", response={200: list[ContactOut], **NOT_FOUND})
 @paginate(LimitOffsetPagination)
-def list_contacts(request: HttpRequest, patient_id: UUID):
+def list_contacts(request: ApiRequest, patient_id: UUID):
     """The supports the patient has recorded, by kind and name."""
     patient = get_patient(request.auth, patient_id)
     active = Consent.objects.filter(withdrawn_at__isnull=True)
@@ -159,20 +159,20 @@ def list_contacts(request: HttpRequest, patient_id: UUID):
 
 
 @router.post("/patients/{patient_id}/contacts", response={201: ContactOut, **INVALID})
-def create_contact(request: HttpRequest, patient_id: UUID, payload: ContactIn):
+def create_contact(request: ApiRequest, patient_id: UUID, payload: ContactIn):
     """Add a support to the patient's map. Phone numbers are checked and stored in E.164."""
     patient = get_patient(request.auth, patient_id)
     return Status(201, add_support(patient=patient, by=request.auth, **payload.model_dump()))
 
 
 @router.get("/patients/{patient_id}/contacts/{contact_id}", response={200: ContactOut, **NOT_FOUND})
-def get_contact(request: HttpRequest, patient_id: UUID, contact_id: UUID):
+def get_contact(request: ApiRequest, patient_id: UUID, contact_id: UUID):
     """One support."""
     return get_support(request.auth, patient_id, contact_id)
 
 
 @router.patch("/patients/{patient_id}/contacts/{contact_id}", response={200: ContactOut, **INVALID})
-def patch_contact(request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: ContactPatch):
+def patch_contact(request: ApiRequest, patient_id: UUID, contact_id: UUID, payload: ContactPatch):
     """Change a support's details or state; fields left out (or null) stay as they are. The
     kind cannot change: remove the support and add it again."""
     contact = get_support(request.auth, patient_id, contact_id)
@@ -180,7 +180,7 @@ def patch_contact(request: HttpRequest, patient_id: UUID, contact_id: UUID, payl
 
 
 @router.delete("/patients/{patient_id}/contacts/{contact_id}", response={204: None, **NOT_FOUND})
-def delete_contact(request: HttpRequest, patient_id: UUID, contact_id: UUID):
+def delete_contact(request: ApiRequest, patient_id: UUID, contact_id: UUID):
     """Take a support off the map. Any link sent to a trusted person stops working."""
     contact = get_support(request.auth, patient_id, contact_id)
     remove_support(contact=contact, by=request.auth)
@@ -190,7 +190,7 @@ def delete_contact(request: HttpRequest, patient_id: UUID, contact_id: UUID):
 @router.post(
     "/patients/{patient_id}/contacts/{contact_id}/consent", response={200: ContactOut, **FORBIDDEN}
 )
-def consent(request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: ConsentIn):
+def consent(request: ApiRequest, patient_id: UUID, contact_id: UUID, payload: ConsentIn):
     """Set exactly what a trusted person may see or be told, effective at once. An empty
     `scopes` withdraws everything and retires every link already sent to them. Consent is the
     patient's: anyone else may only narrow it (403 otherwise); staff suggest instead."""
@@ -209,7 +209,7 @@ def consent(request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: C
 @router.post(
     "/patients/{patient_id}/contacts/{contact_id}/invite", response={200: ContactOut, **FORBIDDEN}
 )
-def invite(request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: ConsentIn):
+def invite(request: ApiRequest, patient_id: UUID, contact_id: UUID, payload: ConsentIn):
     """The patient invites a trusted person, sharing only `scopes` (at least one). They get an
     email with a signed link to say yes or no; they never see questionnaire answers or
     scores. Only the patient may invite (403 for staff, who suggest instead)."""
@@ -229,7 +229,7 @@ def invite(request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: Co
     "/patients/{patient_id}/contacts/{contact_id}/suggested-scopes",
     response={200: ContactOut, **FORBIDDEN},
 )
-def suggest(request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: SuggestionIn):
+def suggest(request: ApiRequest, patient_id: UUID, contact_id: UUID, payload: SuggestionIn):
     """Care staff suggest what the patient could share with this trusted person. Nothing is
     shared and nothing is sent until the patient confirms (403 for anyone but care staff)."""
     contact = get_support(request.auth, patient_id, contact_id)
@@ -244,7 +244,7 @@ def suggest(request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: S
     response={200: ContactOut, **FORBIDDEN},
 )
 def share_suggestions(
-    request: HttpRequest, patient_id: UUID, contact_id: UUID, payload: ShareSuggestedIn
+    request: ApiRequest, patient_id: UUID, contact_id: UUID, payload: ShareSuggestedIn
 ):
     """The patient shares some (or, with `scopes` null, all) of the care team's suggestions.
     Someone never invited is invited now, by the patient. 403 for anyone but the patient."""

@@ -9,11 +9,12 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from tether.access import can_see_outcomes
+from tether.accounts.http import AuthenticatedRequest
 from tether.care.outcome_charts import caseload_chart, dropout_chart, response_chart
 from tether.care.outcomes import practice_outcomes
 from tether.engagement.models import Program
@@ -45,7 +46,7 @@ def _program(raw: str | None, programs: list[Program], problems: list[str]) -> P
 
 
 @login_required
-def outcomes_page(request: HttpRequest) -> HttpResponse:
+def outcomes_page(request: AuthenticatedRequest) -> HttpResponse:
     if not can_see_outcomes(request.user):
         raise Http404("Outcomes are for clinicians and admins.")
     practice = request.user.practice

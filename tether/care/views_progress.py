@@ -5,13 +5,14 @@ those are for the care team."""
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from tether.access import get_own_patient
 from tether.access.decorators import patient_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.assessments.charts import score_chart
 from tether.assessments.instruments import GAD7, PHQ9, Instrument
 from tether.care.models import thresholds_for
@@ -72,7 +73,7 @@ class InstrumentProgress:
 
 
 @patient_required
-def my_progress(request: HttpRequest) -> HttpResponse:
+def my_progress(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     zone = ZoneInfo(patient.practice.time_zone)
     thresholds = thresholds_for(patient.practice)

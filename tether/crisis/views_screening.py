@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from tether.access import get_screened_text_for_staff, visible_screened_texts
 from tether.access.decorators import care_staff_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.crisis.models import RiskAlert, ScreenedText
 from tether.crisis.patient_message import patient_message_after_alert
 from tether.crisis.screening import MODERATED_ROUTES, Screening, mark_screened_text_seen
@@ -63,7 +64,7 @@ def _review_list(user):
 
 @care_staff_required
 @require_http_methods(["GET", "POST"])
-def screened_list(request: HttpRequest) -> HttpResponse:
+def screened_list(request: AuthenticatedRequest) -> HttpResponse:
     """Unreviewed concern and crisis texts from routes without a moderator. POST `screened`
     (an id) marks one as seen."""
     if request.method == "POST":

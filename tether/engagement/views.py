@@ -24,6 +24,7 @@ from tether.access.decorators import (
     outreach_worker_required,
     patient_required,
 )
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Patient, Role, User
 from tether.accounts.zones import patient_zone
 from tether.engagement.forms import (
@@ -73,7 +74,7 @@ def _problems(request: HttpRequest, error: EngagementInvalid) -> None:
 
 
 @patient_required
-def my_appointments(request: HttpRequest) -> HttpResponse:
+def my_appointments(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     rows = _times(upcoming_appointments(patient, now=timezone.now()), patient)
     context = {
@@ -90,7 +91,7 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_POST
-def my_peer_outreach(request: HttpRequest) -> HttpResponse:
+def my_peer_outreach(request: AuthenticatedRequest) -> HttpResponse:
     """The patient lets a peer supporter reach out after a missed session, or stops it."""
     patient = get_own_patient(request.user)
     chosen = request.POST.get("peer_supporter") or None
@@ -113,7 +114,7 @@ def my_peer_outreach(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-def my_programs(request: HttpRequest) -> HttpResponse:
+def my_programs(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     enrollments = patient.enrollments.select_related("program").prefetch_related("appointments")
     rows = []
@@ -132,7 +133,7 @@ def my_programs(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_POST
-def book_my_intake(request: HttpRequest, enrollment_id) -> HttpResponse:
+def book_my_intake(request: AuthenticatedRequest, enrollment_id) -> HttpResponse:
     patient = get_own_patient(request.user)
     enrollment = get_enrollment(request.user, enrollment_id)
     form = IntakeBookingForm(request.POST, zone=patient_zone(patient), prefix=str(enrollment.pk))
@@ -158,7 +159,7 @@ def book_my_intake(request: HttpRequest, enrollment_id) -> HttpResponse:
 
 
 @outreach_worker_required
-def outreach_queue_page(request: HttpRequest) -> HttpResponse:
+def outreach_queue_page(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
     tasks = list(outreach_queue(visible_outreach_tasks(request.user), now=now))
     for task in tasks:
@@ -173,7 +174,7 @@ def outreach_queue_page(request: HttpRequest) -> HttpResponse:
 
 @outreach_worker_required
 @require_POST
-def outreach_attempt(request: HttpRequest, task_id) -> HttpResponse:
+def outreach_attempt(request: AuthenticatedRequest, task_id) -> HttpResponse:
     task = get_outreach_task(request.user, task_id)
     form = AttemptForm(request.POST)
     if not form.is_valid():
@@ -207,13 +208,13 @@ def _staff_page(request, patient: Patient, **forms) -> HttpResponse:
 
 
 @care_staff_required
-def staff_engagement(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_engagement(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     return _staff_page(request, get_patient(request.user, patient_id))
 
 
 @care_staff_required
 @require_POST
-def staff_book_appointment(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_book_appointment(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     patient = get_patient(request.user, patient_id)
     form = AppointmentForm(request.POST, zone=patient_zone(patient))
     if form.is_valid():
@@ -238,7 +239,7 @@ def staff_book_appointment(request: HttpRequest, patient_id) -> HttpResponse:
 
 @care_staff_required
 @require_POST
-def staff_book_series(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_book_series(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     patient = get_patient(request.user, patient_id)
     form = SeriesForm(request.POST)
     if form.is_valid():
@@ -257,7 +258,7 @@ def staff_book_series(request: HttpRequest, patient_id) -> HttpResponse:
 
 @care_staff_required
 @require_POST
-def staff_mark_attendance(request: HttpRequest, appointment_id) -> HttpResponse:
+def staff_mark_attendance(request: AuthenticatedRequest, appointment_id) -> HttpResponse:
     appointment = get_appointment_for_staff(request.user, appointment_id)
     form = AttendanceForm(request.POST)
     if form.is_valid():
@@ -270,7 +271,7 @@ def staff_mark_attendance(request: HttpRequest, appointment_id) -> HttpResponse:
 
 @care_staff_required
 @require_POST
-def staff_enroll(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_enroll(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     patient = get_patient(request.user, patient_id)
     form = EnrollForm(request.POST, practice=patient.practice)
     if form.is_valid():
@@ -285,7 +286,7 @@ def staff_enroll(request: HttpRequest, patient_id) -> HttpResponse:
 
 @care_staff_required
 @require_POST
-def staff_record_intake(request: HttpRequest, enrollment_id) -> HttpResponse:
+def staff_record_intake(request: AuthenticatedRequest, enrollment_id) -> HttpResponse:
     enrollment: Enrollment = get_enrollment_for_staff(request.user, enrollment_id)
     form = IntakeCallForm(request.POST, zone=patient_zone(enrollment.patient))
     if not form.is_valid():

@@ -8,12 +8,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tether.access import get_own_patient
 from tether.access.decorators import patient_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.engagement.calendar import BadFeedLink, calendar_for, patient_for_token, reset_feed
 
 
 @patient_required
 @require_POST
-def calendar_reset(request: HttpRequest) -> HttpResponse:
+def calendar_reset(request: AuthenticatedRequest) -> HttpResponse:
     reset_feed(get_own_patient(request.user))
     messages.success(request, "Your calendar link has been reset. The old link no longer works.")
     return redirect("notification_preferences")

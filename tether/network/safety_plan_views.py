@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tether.access import get_own_patient, get_patient, get_patient_by_plan_link
 from tether.access.decorators import care_staff_required, patient_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Patient, Role, User
 from tether.crisis.resources import resources_for
 from tether.network.display import page_url
@@ -82,12 +83,12 @@ def _show(request, patient: Patient, *, staff: bool) -> HttpResponse:
 
 
 @patient_required
-def safety_plan(request: HttpRequest) -> HttpResponse:
+def safety_plan(request: AuthenticatedRequest) -> HttpResponse:
     return _show(request, get_own_patient(request.user), staff=False)
 
 
 @care_staff_required
-def staff_safety_plan(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_safety_plan(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     return _show(request, get_patient(request.user, patient_id), staff=True)
 
 
@@ -106,12 +107,12 @@ def _history(request, patient: Patient, *, staff: bool) -> HttpResponse:
 
 
 @patient_required
-def safety_plan_history(request: HttpRequest) -> HttpResponse:
+def safety_plan_history(request: AuthenticatedRequest) -> HttpResponse:
     return _history(request, get_own_patient(request.user), staff=False)
 
 
 @care_staff_required
-def staff_safety_plan_history(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_safety_plan_history(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     return _history(request, get_patient(request.user, patient_id), staff=True)
 
 
@@ -125,12 +126,14 @@ def _version(request, patient: Patient, version: int, *, staff: bool) -> HttpRes
 
 
 @patient_required
-def safety_plan_version(request: HttpRequest, version: int) -> HttpResponse:
+def safety_plan_version(request: AuthenticatedRequest, version: int) -> HttpResponse:
     return _version(request, get_own_patient(request.user), version, staff=False)
 
 
 @care_staff_required
-def staff_safety_plan_version(request: HttpRequest, patient_id, version: int) -> HttpResponse:
+def staff_safety_plan_version(
+    request: AuthenticatedRequest, patient_id, version: int
+) -> HttpResponse:
     return _version(request, get_patient(request.user, patient_id), version, staff=True)
 
 
@@ -174,13 +177,13 @@ def _clinician(user: User) -> User | None:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def safety_plan_edit(request: HttpRequest) -> HttpResponse:
+def safety_plan_edit(request: AuthenticatedRequest) -> HttpResponse:
     return _edit(request, get_own_patient(request.user), staff=False)
 
 
 @care_staff_required
 @require_http_methods(["GET", "POST"])
-def staff_safety_plan_edit(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_safety_plan_edit(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     return _edit(request, get_patient(request.user, patient_id), staff=True)
 
 
@@ -193,12 +196,12 @@ def _print(request, patient: Patient, *, staff: bool) -> HttpResponse:
 
 
 @patient_required
-def safety_plan_print(request: HttpRequest) -> HttpResponse:
+def safety_plan_print(request: AuthenticatedRequest) -> HttpResponse:
     return _print(request, get_own_patient(request.user), staff=False)
 
 
 @care_staff_required
-def staff_safety_plan_print(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_safety_plan_print(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     return _print(request, get_patient(request.user, patient_id), staff=True)
 
 
@@ -257,12 +260,12 @@ def _card(request, patient: Patient, *, staff: bool) -> HttpResponse:
 
 
 @patient_required
-def safety_plan_card(request: HttpRequest) -> HttpResponse:
+def safety_plan_card(request: AuthenticatedRequest) -> HttpResponse:
     return _card(request, get_own_patient(request.user), staff=False)
 
 
 @care_staff_required
-def staff_safety_plan_card(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_safety_plan_card(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     return _card(request, get_patient(request.user, patient_id), staff=True)
 
 

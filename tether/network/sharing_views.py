@@ -2,13 +2,14 @@
 (rules in tether.network.sharing)."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tether.access import get_own_patient, get_support
 from tether.access.decorators import care_staff_required, patient_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.network.models import ConsentScope, SupportContact
 from tether.network.services import NetworkError
 from tether.network.sharing import set_suggestions_aside, share_suggested, suggest_sharing
@@ -27,7 +28,7 @@ def _anchor(name: str, contact: SupportContact, *args) -> str:
 
 @patient_required
 @require_POST
-def share_suggested_view(request: HttpRequest, contact_id) -> HttpResponse:
+def share_suggested_view(request: AuthenticatedRequest, contact_id) -> HttpResponse:
     """The patient shares one suggestion (`scope`) or, without one, all of them."""
     patient = get_own_patient(request.user)
     contact = _trusted(get_support(request.user, patient.pk, contact_id))
@@ -54,7 +55,7 @@ def share_suggested_view(request: HttpRequest, contact_id) -> HttpResponse:
 
 @patient_required
 @require_POST
-def suggestions_aside(request: HttpRequest, contact_id) -> HttpResponse:
+def suggestions_aside(request: AuthenticatedRequest, contact_id) -> HttpResponse:
     """The patient says "not now" to the care team's suggestions; nothing is shared."""
     patient = get_own_patient(request.user)
     contact = _trusted(get_support(request.user, patient.pk, contact_id))
@@ -65,7 +66,7 @@ def suggestions_aside(request: HttpRequest, contact_id) -> HttpResponse:
 
 @care_staff_required
 @require_POST
-def staff_suggest(request: HttpRequest, patient_id, contact_id) -> HttpResponse:
+def staff_suggest(request: AuthenticatedRequest, patient_id, contact_id) -> HttpResponse:
     """Care staff suggest what the patient could share; only the patient can share it."""
     contact = _trusted(get_support(request.user, patient_id, contact_id))
     try:

@@ -4,13 +4,14 @@ for care staff working with them (/staff/patients/<id>/support/...); both go thr
 access module and share one implementation that takes `staff`."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tether.access import get_own_patient, get_patient, get_support
 from tether.access.decorators import care_staff_required, patient_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Patient
 from tether.crisis.resources import resources_for
 from tether.crisis.views_screening import help_first
@@ -41,18 +42,18 @@ def _support_page(request, patient: Patient, *, staff: bool, help_form=None, sta
 
 
 @patient_required
-def my_support(request: HttpRequest) -> HttpResponse:
+def my_support(request: AuthenticatedRequest) -> HttpResponse:
     return _support_page(request, get_own_patient(request.user), staff=False)
 
 
 @care_staff_required
-def staff_support(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_support(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     return _support_page(request, get_patient(request.user, patient_id), staff=True)
 
 
 @patient_required
 @require_POST
-def help_wanted(request: HttpRequest) -> HttpResponse:
+def help_wanted(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     form = HelpWantedForm(request.POST)
     if form.is_valid():
@@ -93,12 +94,12 @@ def _choose_kind(request, patient: Patient, *, staff: bool) -> HttpResponse:
 
 
 @patient_required
-def support_add(request: HttpRequest) -> HttpResponse:
+def support_add(request: AuthenticatedRequest) -> HttpResponse:
     return _choose_kind(request, get_own_patient(request.user), staff=False)
 
 
 @care_staff_required
-def staff_support_add(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_support_add(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     return _choose_kind(request, get_patient(request.user, patient_id), staff=True)
 
 
@@ -165,13 +166,13 @@ def _save_chosen_line(choice: CrisisLineChoiceForm, *, patient: Patient, by):
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def support_add_kind(request: HttpRequest, kind: str) -> HttpResponse:
+def support_add_kind(request: AuthenticatedRequest, kind: str) -> HttpResponse:
     return _add(request, get_own_patient(request.user), kind, staff=False)
 
 
 @care_staff_required
 @require_http_methods(["GET", "POST"])
-def staff_support_add_kind(request: HttpRequest, patient_id, kind: str) -> HttpResponse:
+def staff_support_add_kind(request: AuthenticatedRequest, patient_id, kind: str) -> HttpResponse:
     return _add(request, get_patient(request.user, patient_id), kind, staff=True)
 
 
@@ -208,14 +209,14 @@ def _edit(request, contact: SupportContact, *, staff: bool) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def support_edit(request: HttpRequest, contact_id) -> HttpResponse:
+def support_edit(request: AuthenticatedRequest, contact_id) -> HttpResponse:
     patient = get_own_patient(request.user)
     return _edit(request, get_support(request.user, patient.pk, contact_id), staff=False)
 
 
 @care_staff_required
 @require_http_methods(["GET", "POST"])
-def staff_support_edit(request: HttpRequest, patient_id, contact_id) -> HttpResponse:
+def staff_support_edit(request: AuthenticatedRequest, patient_id, contact_id) -> HttpResponse:
     return _edit(request, get_support(request.user, patient_id, contact_id), staff=True)
 
 
@@ -237,21 +238,21 @@ def _remove(request, contact: SupportContact, *, staff: bool) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def support_remove(request: HttpRequest, contact_id) -> HttpResponse:
+def support_remove(request: AuthenticatedRequest, contact_id) -> HttpResponse:
     patient = get_own_patient(request.user)
     return _remove(request, get_support(request.user, patient.pk, contact_id), staff=False)
 
 
 @care_staff_required
 @require_http_methods(["GET", "POST"])
-def staff_support_remove(request: HttpRequest, patient_id, contact_id) -> HttpResponse:
+def staff_support_remove(request: AuthenticatedRequest, patient_id, contact_id) -> HttpResponse:
     return _remove(request, get_support(request.user, patient_id, contact_id), staff=True)
 
 
 # --- Trusted people: inviting them and what is shared ------------------------------------
 
 
-def _own_trusted_person(request: HttpRequest, contact_id) -> SupportContact:
+def _own_trusted_person(request: AuthenticatedRequest, contact_id) -> SupportContact:
     patient = get_own_patient(request.user)
     contact = get_support(request.user, patient.pk, contact_id)
     if not contact.is_trusted_person:
@@ -273,7 +274,7 @@ def _sharing_page(request, contact: SupportContact, form: SharingForm, *, inviti
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def support_invite(request: HttpRequest, contact_id) -> HttpResponse:
+def support_invite(request: AuthenticatedRequest, contact_id) -> HttpResponse:
     """Ask a trusted person to be part of the patient's support, sharing what they choose."""
     contact = _own_trusted_person(request, contact_id)
     if request.method == "GET":
@@ -308,7 +309,7 @@ def support_invite(request: HttpRequest, contact_id) -> HttpResponse:
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def support_sharing(request: HttpRequest, contact_id) -> HttpResponse:
+def support_sharing(request: AuthenticatedRequest, contact_id) -> HttpResponse:
     """Change what the patient shares with a trusted person; the change applies at once."""
     contact = _own_trusted_person(request, contact_id)
     if contact.invitation not in (
@@ -342,7 +343,7 @@ def support_sharing(request: HttpRequest, contact_id) -> HttpResponse:
 
 @patient_required
 @require_POST
-def support_stop_sharing(request: HttpRequest, contact_id) -> HttpResponse:
+def support_stop_sharing(request: AuthenticatedRequest, contact_id) -> HttpResponse:
     """Stop sharing anything with a trusted person. Their links stop working at once."""
     contact = _own_trusted_person(request, contact_id)
     withdraw_consent(contact=contact, by=request.user)

@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tether.access import visible_patients
 from tether.access.decorators import care_staff_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Role
 from tether.notifications.forms import PreferenceForm
 from tether.notifications.models import Delivery, Notification, NotificationPreference
@@ -24,7 +25,7 @@ from tether.notifications.services import (
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(Notification.objects.filter(user=request.user), 50).get_page(
         request.GET.get("page")
     )
@@ -33,14 +34,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: AuthenticatedRequest) -> HttpResponse:
     mark_all_read(request.user)
     return redirect("notification_list")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     preference = preference_for(user)
     status = 200
@@ -72,7 +73,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @care_staff_required
-def staff_deliveries(request: HttpRequest) -> HttpResponse:
+def staff_deliveries(request: AuthenticatedRequest) -> HttpResponse:
     """Messages that failed: those still being retried and those out of attempts."""
     user = request.user
     mine = Q(patient__in=visible_patients(user)) | Q(user=user)

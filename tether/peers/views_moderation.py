@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tether.access import get_moderated_group, get_post_for_moderator, moderated_groups
 from tether.access.decorators import admin_required, moderator_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Role
 from tether.peers.models import ModerationAction, Post
 from tether.peers.moderation_forms import GroupForm, ModerateForm
@@ -47,7 +48,7 @@ DONE_HELD = {
 }
 
 
-def _zone(request: HttpRequest) -> ZoneInfo:
+def _zone(request: AuthenticatedRequest) -> ZoneInfo:
     return ZoneInfo(request.user.practice.time_zone)
 
 
@@ -63,7 +64,7 @@ def _back(request: HttpRequest) -> str:
 
 
 @moderator_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     groups = moderated_groups(request.user)
     page = Paginator(moderation_queue(groups), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -77,7 +78,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @moderator_required
 @require_POST
-def moderate_post(request: HttpRequest, post_id) -> HttpResponse:
+def moderate_post(request: AuthenticatedRequest, post_id) -> HttpResponse:
     post = get_post_for_moderator(request.user, post_id)
     form = ModerateForm(request.POST)
     if not form.is_valid():
@@ -98,7 +99,7 @@ def moderate_post(request: HttpRequest, post_id) -> HttpResponse:
 
 
 @moderator_required
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "groups": moderated_group_rows(moderated_groups(request.user)),
         "is_admin": request.user.role == Role.ADMIN,
@@ -107,7 +108,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 @moderator_required
-def group_detail(request: HttpRequest, group_id) -> HttpResponse:
+def group_detail(request: AuthenticatedRequest, group_id) -> HttpResponse:
     group = get_moderated_group(request.user, group_id)
     page = Paginator(group_posts(group), POSTS_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -122,7 +123,7 @@ def group_detail(request: HttpRequest, group_id) -> HttpResponse:
 
 
 @admin_required
-def group_form(request: HttpRequest, group_id=None) -> HttpResponse:
+def group_form(request: AuthenticatedRequest, group_id=None) -> HttpResponse:
     """Add a group, or change one (`group_id`)."""
     practice = request.user.practice
     group = get_moderated_group(request.user, group_id) if group_id else None
