@@ -13,11 +13,8 @@ from tether.accounts.models import Patient, User
 from tether.assessments.models import Assessment
 from tether.crisis.escalation import URGENT, page_again_for_signal, start_escalation
 from tether.crisis.models import AlertEvent, RiskAlert
-from tether.crisis.resources import resources_for
-from tether.crisis.signals import FollowUpPlanned, alert_resolved
-from tether.lib.urls import absolute_url
-from tether.network.links import make_patient_plan_token
-from tether.notifications.services import notify, queue_email
+from tether.crisis.signals import FollowUpPlanned, alert_raised, alert_resolved
+from tether.notifications.services import notify
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +98,8 @@ def raise_risk_alert(
         at=at,
         note=f"{detail} {URGENT}".strip() if urgent else detail,
     )
-    _email_safety_plan_link(patient)
+    # Network emails the patient their safety plan link (network.plan_email).
+    alert_raised.send(sender=RiskAlert, alert=alert, at=at)
     start_escalation(alert, at=at, urgent=urgent)
     return alert
 
@@ -139,42 +137,6 @@ def _add_further_signal(
         alert, at=at, urgent=urgent, note="Paged again: a further risk signal on this alert."
     )
     return alert
-
-
-def safety_plan_link(patient: Patient) -> str:
-    """Return the patient's own link to their safety plan, which opens it without signing in
-    for the next 24 hours."""
-    return absolute_url(reverse("safety_plan_by_link", args=[make_patient_plan_token(patient)]))
-
-
-def _email_safety_plan_link(patient: Patient) -> None:
-    # In a hard moment a forgotten password should not stand between a patient and their
-    # plan. The email says nothing about why the alert was raised, and never a score.
-    email = patient.user.email if patient.user_id else ""
-    if not email or not patient.safety_plans.exists():
-        return
-    practice = patient.practice
-    resources = resources_for(country=practice.country, practice_slug=practice.slug)
-    lines = "\n".join(
-        f"- {r.name}: {', '.join(c.label for c in r.contacts)}"
-        for r in resources
-        if r.is_crisis_line
-    )
-    queue_email(
-        to=email,
-        subject="Your safety plan",
-        body=(
-            f"Hello {patient.called},\n\n"
-            "You told us things are hard right now, and we're glad you did.\n\n"
-            "Here is the safety plan you wrote. The link opens it without signing in, for the "
-            f"next 24 hours:\n{safety_plan_link(patient)}\n\n"
-            "If you feel you might act on thoughts of harming yourself, please reach out now. "
-            f"These lines are free:\n{lines}\n\n"
-            f"You don't have to face this alone.\n{practice.name}\n"
-        ),
-        purpose="patient-plan-link",
-        patient=patient,
-    )
 
 
 def _locked(alert: RiskAlert) -> RiskAlert:

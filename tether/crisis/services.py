@@ -14,7 +14,6 @@ from tether.crisis.alerts import (
     open_alert_of,
     raise_risk_alert,
     resolve_alert,
-    safety_plan_link,
 )
 from tether.crisis.escalation import (
     ALERT_BODY,
@@ -67,7 +66,6 @@ __all__ = [
     "remove_shift",
     "resolve_alert",
     "rota_gaps",
-    "safety_plan_link",
     "send_alert_notice",
     "text_after_hours_contact",
 ]

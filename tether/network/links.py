@@ -10,8 +10,10 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.core import signing
+from django.urls import reverse
 
 from tether.accounts.models import Patient
+from tether.lib.urls import absolute_url
 from tether.network.models import ConsentScope, SupportContact
 
 
@@ -77,6 +79,12 @@ def read_trusted_token(token: str, purpose: str) -> TrustedLink:
 
 def make_patient_plan_token(patient: Patient) -> str:
     return signing.dumps({"p": str(patient.pk)}, salt=_PATIENT_PLAN_SALT, compress=True)
+
+
+def patient_plan_link(patient: Patient) -> str:
+    """Return the patient's own link to their safety plan, which opens it without signing in
+    for the next 24 hours."""
+    return absolute_url(reverse("safety_plan_by_link", args=[make_patient_plan_token(patient)]))
 
 
 def read_patient_plan_token(token: str) -> UUID:

@@ -7,8 +7,8 @@ from django.http import Http404
 
 from tether.access import get_own_patient
 from tether.accounts.models import Patient
-from tether.crisis.services import safety_plan_link
 from tether.network.display import network_context
+from tether.network.links import patient_plan_link
 
 register = template.Library()
 
@@ -31,4 +31,4 @@ def own_plan_link(context) -> str:
         return ""
     if not patient.safety_plans.exists():
         return ""
-    return safety_plan_link(patient)
+    return patient_plan_link(patient)
