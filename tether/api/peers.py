@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tether.access import (
+    MODERATOR_ROLES,
     get_belonging_check,
     get_joinable_group,
     get_member_post,
@@ -23,8 +24,10 @@ from tether.access import (
     get_post_for_moderator,
     moderated_groups,
     my_memberships,
+    my_open_belonging_checks,
+    own_experience,
 )
-from tether.accounts.models import Patient, Practice, Role, User
+from tether.accounts.models import Patient, Practice, User
 from tether.api.errors import INVALID, NOT_FOUND, Error, invalid
 from tether.api.peers_schemas import (
     BelongingAnswerOut,
@@ -49,7 +52,7 @@ from tether.api.peers_schemas import (
 from tether.crisis.resources import resources_for
 from tether.crisis.screening import Screening
 from tether.crisis.views_screening import after_alert_message
-from tether.peers.models import BelongingCheck, ExperienceProfile, IdentityTag, Post
+from tether.peers.models import BelongingCheck, IdentityTag, Post
 from tether.peers.selectors import member_posts
 from tether.peers.selectors import moderation_queue as queue_for
 from tether.peers.services import (
@@ -89,7 +92,7 @@ _REQUEST_FIELDS = {"parent": "parent_id", "tags": "tag_ids"}
 
 
 def _require_moderator(user: User) -> None:
-    if user.role not in (Role.PEER_SUPPORTER, Role.ADMIN):
+    if user.role not in MODERATOR_ROLES:
         raise HttpError(403, "Only peer supporters and practice admins moderate groups.")
 
 
@@ -122,8 +125,8 @@ def get_experience(request: HttpRequest):
     """What you are going through, in your own words, and your tags. Other members never see
     the words; your care team sees them only if they sound like you may be in danger.
     Before you have written them this is still 200, with an empty description."""
-    patient = get_own_patient(request.auth)
-    profile = ExperienceProfile.objects.filter(patient=patient).first()
+    get_own_patient(request.auth)
+    profile = own_experience(request.auth)
     if profile is None:
         return {"description": "", "tags": [], "share_for_matching": False, "updated_at": None}
     return profile
@@ -293,10 +296,7 @@ def _belonging_check(check: BelongingCheck) -> dict:
 def list_belonging_checks(request: HttpRequest):
     """Belonging questions waiting for your answer, one per group at most."""
     get_own_patient(request.auth)
-    checks = BelongingCheck.objects.filter(
-        membership__in=my_memberships(request.auth), answered_at=None
-    ).select_related("membership__group")
-    return [_belonging_check(check) for check in checks]
+    return [_belonging_check(check) for check in my_open_belonging_checks(request.auth)]
 
 
 @router.post("/belonging-checks/{check_id}", response={200: BelongingAnswerOut, **INVALID})

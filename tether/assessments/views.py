@@ -1,11 +1,9 @@
-import uuid
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tether.access import get_own_patient, get_patient, visible_patients
+from tether.access import get_assessment, get_own_patient, get_patient
 from tether.access.decorators import care_staff_required, patient_required
 from tether.assessments.forms import AssessmentForm
 from tether.assessments.instruments import INSTRUMENTS, Instrument
@@ -63,23 +61,20 @@ def take_assessment(request: HttpRequest, code: str) -> HttpResponse:
         instrument=instrument,
         template="assessments/take.html",
         done=lambda s: redirect("assessment_result", assessment_id=s.assessment.pk),
-        initial=_unfinished_answers(patient, instrument, request.GET.get("finish")),
+        initial=_unfinished_answers(request.user, instrument, request.GET.get("finish")),
     )
 
 
-def _unfinished_answers(patient, instrument: Instrument, assessment_id: str | None) -> dict:
+def _unfinished_answers(user, instrument: Instrument, assessment_id: str | None) -> dict:
     """Return the answers of the patient's own unfinished questionnaire as form initial
     data, or {} when there is none by that id (an unknown id simply opens a blank form)."""
     if not assessment_id:
         return {}
     try:
-        pk = uuid.UUID(assessment_id)
-    except ValueError:
+        unfinished = get_assessment(user, assessment_id)
+    except Http404:
         return {}
-    unfinished = Assessment.objects.filter(
-        patient=patient, instrument=instrument.code, complete=False, pk=pk
-    ).first()
-    if unfinished is None:
+    if unfinished.instrument != instrument.code or unfinished.complete:
         return {}
     return {
         f"item_{n}": value
@@ -100,12 +95,7 @@ def assessment_result(request: HttpRequest, assessment_id) -> HttpResponse:
     """What the patient sees after submitting: crisis resources first when there was risk
     (base.html, while an alert is open), then the Columbia screener; an unfinished
     questionnaire is offered again with the answers already given."""
-    assessment = get_object_or_404(
-        Assessment.objects.filter(patient__in=visible_patients(request.user)).select_related(
-            "risk_alert"
-        ),
-        pk=assessment_id,
-    )
+    assessment = get_assessment(request.user, assessment_id)
     alert = getattr(assessment, "risk_alert", None)
     if alert is None and assessment.risk:
         # A risk answer while an alert was already open was added to that alert.

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from tether.access import may_change_rota
 from tether.accounts.models import Practice, Role, User
+from tether.accounts.selectors import practice_admins
 from tether.crisis.models import OnCallShift
 from tether.lib.phones import normalise_phone
 
@@ -52,10 +54,7 @@ def practice_paging_problems(practice: Practice) -> list[str]:
     problems = after_hours_phone_problems(
         phone=practice.after_hours_phone, country=practice.country
     )
-    if (
-        practice.pk is not None
-        and not User.objects.filter(practice=practice, role=Role.ADMIN, is_active=True).exists()
-    ):
+    if practice.pk is not None and not practice_admins(practice.pk).exists():
         problems.append(NO_ACTIVE_ADMIN)
     return problems
 
@@ -134,7 +133,7 @@ def add_shift(
     """Add an on-call shift. Only the practice's admin may; nothing is saved on bad input.
     A practice without an after-hours contact may still add shifts: a shift only adds
     people to page (the on-call page and the admin's settings say what is missing)."""
-    if by.role != Role.ADMIN or by.practice_id != practice.pk:
+    if not may_change_rota(by, practice.pk):
         raise ShiftInvalid("Only the practice admin can change the on-call rota.")
     if starts_at is None or ends_at is None:
         raise ShiftInvalid("Please give both a start and an end time.")
@@ -165,6 +164,6 @@ def add_shift(
 @transaction.atomic
 def remove_shift(*, shift: OnCallShift, by: User) -> None:
     """Remove a shift from the rota. Only the practice's admin may."""
-    if by.role != Role.ADMIN or by.practice_id != shift.practice_id:
+    if not may_change_rota(by, shift.practice_id):
         raise ShiftInvalid("Only the practice admin can change the on-call rota.")
     shift.delete()

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from tether.accounts.models import Practice, Role, User
+from tether.accounts.models import Practice
+from tether.accounts.selectors import practice_admins
 from tether.crisis import escalation
 from tether.crisis.rota import ROTA_GAP_DAYS, practice_paging_problems, rota_gaps
 from tether.notifications.models import Delivery
@@ -79,14 +80,14 @@ def email_rota_gaps(*, now: datetime) -> int:
                     created_at__gte=day_start,
                 ).values_list("user_id", flat=True)
             )
-            admins = User.objects.filter(practice=practice, role=Role.ADMIN, is_active=True)
+            admins = practice_admins(practice.pk)
             body = rota_email_body(practice, gaps=gaps, problems=problems)
             subject = (
                 f"On-call rota: {len(gaps)} gap(s) in the next {ROTA_GAP_DAYS} days"
                 if gaps
                 else "On-call rota: risk alerts may reach nobody"
             )
-            for admin in admins.exclude(email="").exclude(pk__in=told).order_by("pk"):
+            for admin in admins.exclude(email="").exclude(pk__in=told):
                 queue_email(
                     to=admin.email,
                     subject=subject,

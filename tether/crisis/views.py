@@ -12,12 +12,15 @@ from tether.access import (
     get_alert_for_staff,
     get_own_patient,
     get_patient,
+    get_shift_for_admin,
+    may_change_rota,
     visible_screened_texts,
 )
 from tether.access.decorators import care_staff_required, patient_required
-from tether.accounts.models import Role, User
+from tether.accounts.models import User
+from tether.accounts.selectors import practice_staff
 from tether.crisis.forms import RaiseAlertForm, ResolveForm
-from tether.crisis.models import OnCallShift, RiskAlert
+from tether.crisis.models import RiskAlert
 from tether.crisis.patient_message import help_page_promise, patient_message_after_alert
 from tether.crisis.selectors import (
     alert_events,
@@ -69,7 +72,7 @@ def not_safe(request: HttpRequest) -> HttpResponse:
 def _rota_warnings(user: User, *, now) -> dict:
     """Gaps in the next 14 days' rota and paging problems, for the practice admin."""
     practice = user.practice
-    if practice is None or user.role != Role.ADMIN:
+    if practice is None or not may_change_rota(user, practice.pk):
         return {"rota_gaps": [], "paging_problems": []}
     return {
         "rota_gaps": rota_gaps(practice, now=now),
@@ -191,7 +194,7 @@ class ShiftForm(forms.Form):
         # Every active staff member of the practice is offered; the service says clearly
         # why anyone but a clinician or an admin cannot hold a shift. Another practice's
         # staff are not choices.
-        staff = User.objects.filter(practice=practice, is_active=True).exclude(role=Role.PATIENT)
+        staff = practice_staff(practice.pk)
         self.fields["clinician"].queryset = staff.order_by("last_name", "first_name")
         self.fields["backup"].queryset = staff.order_by("last_name", "first_name")
         for name in ("clinician", "backup"):
@@ -207,7 +210,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
     practice = request.user.practice
     if practice is None:
         raise Http404("No practice.")
-    is_admin = request.user.role == Role.ADMIN
+    is_admin = may_change_rota(request.user, practice.pk)
     tz = ZoneInfo(practice.time_zone)
     status = 200
     form = None
@@ -247,9 +250,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
 @care_staff_required
 @require_POST
 def on_call_remove(request: HttpRequest, shift_id) -> HttpResponse:
-    shift = OnCallShift.objects.filter(pk=shift_id, practice_id=request.user.practice_id).first()
-    if shift is None or request.user.role != Role.ADMIN:
-        raise Http404("No such shift.")
+    shift = get_shift_for_admin(request.user, shift_id)
     try:
         remove_shift(shift=shift, by=request.user)
     except ShiftInvalid as error:

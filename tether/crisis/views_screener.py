@@ -3,11 +3,11 @@ for a patient during a call (/staff/patients/<id>/screener/)."""
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from tether.access import get_own_patient, get_patient
+from tether.access import get_own_patient, get_patient, get_risk_screen
 from tether.access.decorators import care_staff_required, patient_required
 from tether.crisis import triage
 from tether.crisis.models import RiskScreen
@@ -82,11 +82,7 @@ def my_screener(request: HttpRequest) -> HttpResponse:
 def my_screener_done(request: HttpRequest, screen_id) -> HttpResponse:
     """After the screener. High triage: the call button comes first, before anything else."""
     patient = get_own_patient(request.user)
-    screen = (
-        RiskScreen.objects.filter(patient=patient, pk=screen_id).select_related("alert").first()
-    )
-    if screen is None:
-        raise Http404("No such screen.")
+    screen = get_risk_screen(request.user, screen_id)
     high = screen.triage == triage.HIGH
     context = {
         "screen": screen,

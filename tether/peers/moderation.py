@@ -9,22 +9,14 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from tether.accounts.models import CareTeamMember, Patient, Role, User
+from tether.access import can_moderate, may_link_pseudonym
+from tether.accounts.models import Patient, User
 from tether.audit.models import AuditEvent
 from tether.audit.services import record as audit
 from tether.crisis.models import AlertEvent, RiskAlert
 from tether.crisis.services import raise_risk_alert
 from tether.peers.errors import PeerInvalid
-from tether.peers.models import Membership, ModerationAction, PeerGroup, Post
-
-
-def can_moderate(user: User, group: PeerGroup) -> bool:
-    """The group's own peer supporter, and the practice's admins."""
-    if not user.is_authenticated or not user.is_active or user.practice_id != group.practice_id:
-        return False
-    return (user.role == Role.PEER_SUPPORTER and group.moderator_id == user.pk) or (
-        user.role == Role.ADMIN
-    )
+from tether.peers.models import Membership, ModerationAction, Post
 
 
 @transaction.atomic
@@ -88,13 +80,7 @@ def moderate(
 
 def reveal_member(*, user: User, membership: Membership, now: datetime | None = None) -> Patient:
     """Link a pseudonym to the patient: only for the patient's own care team, and recorded."""
-    on_team = (
-        user.is_authenticated
-        and user.is_active
-        and user.role in (Role.COORDINATOR, Role.CLINICIAN)
-        and CareTeamMember.objects.filter(patient_id=membership.patient_id, staff=user).exists()
-    )
-    if not on_team:
+    if not may_link_pseudonym(user, membership.patient_id):
         raise Http404("No such member.")
     audit(
         actor=user,

@@ -11,7 +11,8 @@ from uuid import UUID
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from tether.accounts.models import CARE_TEAM_ROLES, Patient, User
+from tether.access import may_link_pseudonym
+from tether.accounts.models import Patient, User
 from tether.crisis.models import RiskAlert
 from tether.peers.models import (
     BelongingCheck,
@@ -159,12 +160,6 @@ def group_members(group: PeerGroup) -> list[MemberRow]:
 # --- The care team ---------------------------------------------------------------------------
 
 
-def _on_care_team(patient: Patient, viewer: User) -> bool:
-    """The rule of access.get_membership_for_care_team: a coordinator or clinician on the
-    patient's care team (not the admin) may link a pseudonym to the patient."""
-    return viewer.role in CARE_TEAM_ROLES and patient.care_team.filter(staff=viewer).exists()
-
-
 @dataclass(frozen=True)
 class GroupSummary:
     membership_id: UUID
@@ -209,7 +204,7 @@ def patient_peer_summary(*, patient: Patient, viewer: User) -> PeerSummary:
         )
         for m in memberships
     ]
-    can_reveal = bool(groups) and _on_care_team(patient, viewer)
+    can_reveal = bool(groups) and may_link_pseudonym(viewer, patient.pk)
     return PeerSummary(groups=groups, can_reveal=can_reveal)
 
 
@@ -224,5 +219,5 @@ def posts_for_alert(alert: RiskAlert, *, viewer: User) -> AlertPosts:
     escalation) for the alert page: the group and the words. Not the pseudonym: the
     patient's own care team may look it up, which is recorded, like on the patient page."""
     posts = list(Post.objects.filter(risk_alert=alert).select_related("group"))
-    can_reveal = bool(posts) and _on_care_team(alert.patient, viewer)
+    can_reveal = bool(posts) and may_link_pseudonym(viewer, alert.patient_id)
     return AlertPosts(posts=posts, can_reveal=can_reveal)

@@ -29,7 +29,7 @@ from tether.peers.experience import (
     suggest_groups,
 )
 from tether.peers.groups import join_group, leave_group, record_visit, save_group
-from tether.peers.moderation import can_moderate, moderate, reveal_member
+from tether.peers.moderation import moderate, reveal_member
 from tether.peers.posts import (
     POST_WINDOW,
     POSTS_PER_DAY,
@@ -55,7 +55,6 @@ __all__ = [
     "Suggestion",
     "answer_belonging",
     "ask_due_belonging_checks",
-    "can_moderate",
     "create_post",
     "is_low",
     "join_group",

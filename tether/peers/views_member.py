@@ -27,12 +27,13 @@ from tether.access import (
     get_own_post,
     my_memberships,
     my_open_belonging_checks,
+    own_experience,
 )
 from tether.access.decorators import patient_required
 from tether.accounts.zones import patient_zone
 from tether.crisis.views_screening import after_alert_message, help_first
 from tether.peers.forms import BelongingForm, ExperienceForm, JoinForm, PostForm
-from tether.peers.models import ExperienceProfile, Membership
+from tether.peers.models import Membership
 from tether.peers.selectors import member_threads
 from tether.peers.services import (
     PeerInvalid,
@@ -68,13 +69,13 @@ def _with_tags(suggestions: list[Suggestion]) -> list[Suggestion]:
 
 @patient_required
 def my_groups(request: HttpRequest) -> HttpResponse:
-    patient = get_own_patient(request.user)
+    get_own_patient(request.user)
     memberships = my_memberships(request.user)
     open_checks = my_open_belonging_checks(request.user)
     context = {
         "memberships": memberships.order_by("group__name"),
         "open_checks": open_checks,
-        "has_profile": ExperienceProfile.objects.filter(patient=patient).exists(),
+        "has_profile": own_experience(request.user) is not None,
     }
     return render(request, "peers/member/my_groups.html", context)
 
@@ -82,7 +83,7 @@ def my_groups(request: HttpRequest) -> HttpResponse:
 @patient_required
 def my_experience(request: HttpRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
-    profile = ExperienceProfile.objects.filter(patient=patient).first()
+    profile = own_experience(request.user)
     if request.method == "POST":
         form = ExperienceForm(request.POST)
         if form.is_valid():
@@ -120,7 +121,7 @@ def group_suggestions(request: HttpRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     context = {
         "suggestions": _with_tags(suggest_groups(patient=patient)),
-        "has_profile": ExperienceProfile.objects.filter(patient=patient).exists(),
+        "has_profile": own_experience(request.user) is not None,
     }
     return render(request, "peers/member/suggestions.html", context)
 
@@ -316,7 +317,7 @@ def belonging(request: HttpRequest, check_id) -> HttpResponse:
             "group": membership.group,
             "low": low,
             "suggestions": _with_tags(suggest_groups(patient=patient)) if low else [],
-            "has_profile": ExperienceProfile.objects.filter(patient=patient).exists(),
+            "has_profile": own_experience(request.user) is not None,
         }
         return render(request, "peers/member/belonging_answered.html", context)
     form = BelongingForm(
