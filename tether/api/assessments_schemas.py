@@ -8,6 +8,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from tether.api.crisis_schemas import CrisisSupportOut
+from tether.api.openapi import one_of
 from tether.assessments.instruments import INSTRUMENTS
 from tether.crisis.models import RiskAlert
 
@@ -61,7 +62,7 @@ class AssessmentIn(Schema):
     instrument: str = Field(
         ...,
         description="Questionnaire code.",
-        json_schema_extra={"enum": list(INSTRUMENTS)},
+        json_schema_extra=one_of(INSTRUMENTS),
     )
     answers: list[Any] = Field(
         ...,
@@ -78,7 +79,7 @@ class AssessmentIn(Schema):
             + "."
         ),
         json_schema_extra={
-            "items": {"type": "integer", "enum": _ANSWER_VALUES, "nullable": True},
+            "items": one_of(_ANSWER_VALUES, type="integer", nullable=True),
             "minItems": _ITEM_COUNTS[0],
             "maxItems": _ITEM_COUNTS[-1],
         },
@@ -105,7 +106,7 @@ class AssessmentOut(Schema):
     )
     total: int | None
     severity: str = Field(
-        ..., description='"" when unfinished.', json_schema_extra={"enum": [*_SEVERITIES, ""]}
+        ..., description='"" when unfinished.', json_schema_extra=one_of([*_SEVERITIES, ""])
     )
     risk: bool
     source: str

@@ -9,9 +9,9 @@ from pydantic import ConfigDict
 
 from tether.engagement.models import Appointment, OutreachAttempt
 
-Kind = Literal[tuple(Appointment.Kind.values)]  # type: ignore[valid-type]
-Mode = Literal[tuple(Appointment.Mode.values)]  # type: ignore[valid-type]
-Attendance = Literal[tuple(v for v in Appointment.Attendance.values if v != "pending")]  # type: ignore[valid-type]
+Kind = Literal[tuple(Appointment.Kind.values)]
+Mode = Literal[tuple(Appointment.Mode.values)]
+Attendance = Literal[tuple(v for v in Appointment.Attendance.values if v != "pending")]
 
 
 class _Input(Schema):
@@ -98,8 +98,8 @@ class IntakeIn(_Input):
 
 
 class AttemptIn(_Input):
-    method: Literal[tuple(OutreachAttempt.Method.values)]  # type: ignore[valid-type]
-    outcome: Literal[tuple(OutreachAttempt.Outcome.values)]  # type: ignore[valid-type]
+    method: Literal[tuple(OutreachAttempt.Method.values)]
+    outcome: Literal[tuple(OutreachAttempt.Outcome.values)]
     note: str = ""
 
 

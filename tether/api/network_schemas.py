@@ -8,6 +8,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from tether.api.openapi import one_of
 from tether.crisis.resources import Resource, resources_for
 from tether.network.layers import LAYER_ORDER
 from tether.network.models import ConsentScope, SafetyPlan, SupportContact
@@ -29,7 +30,7 @@ class _Input(Schema):
 
 
 class StepOut(Schema):
-    layer: str = Field(..., json_schema_extra={"enum": _LAYERS})
+    layer: str = Field(..., json_schema_extra=one_of(_LAYERS))
     title: str
     why: str = Field(..., description="Why this step, in one plain sentence.")
     action: str = Field(..., description="Where the step is done, e.g. `support_add_peer_group`.")
@@ -40,13 +41,13 @@ class SupportOut(Schema):
         None, description="The support's id under /contacts; null for the care team and plan."
     )
     name: str
-    kind: str = Field(..., json_schema_extra={"enum": _SUPPORT_KINDS})
-    layer: str = Field(..., json_schema_extra={"enum": _LAYERS})
-    state: str = Field(..., json_schema_extra={"enum": SupportContact.State.values})
+    kind: str = Field(..., json_schema_extra=one_of(_SUPPORT_KINDS))
+    layer: str = Field(..., json_schema_extra=one_of(_LAYERS))
+    state: str = Field(..., json_schema_extra=one_of(SupportContact.State.values))
 
 
 class LayerOut(Schema):
-    layer: str = Field(..., json_schema_extra={"enum": _LAYERS})
+    layer: str = Field(..., json_schema_extra=one_of(_LAYERS))
     label: str
     covered: bool = Field(..., description="At least one active support holds this layer.")
     single_point: bool = Field(
@@ -122,11 +123,11 @@ class SafetyPlanVersionOut(Schema):
 
     @staticmethod
     def resolve_with_clinician(plan: SafetyPlan) -> str | None:
-        return plan.with_clinician.display_name if plan.with_clinician_id else None
+        return plan.with_clinician.display_name if plan.with_clinician is not None else None
 
 
 class CrisisContactOut(Schema):
-    method: str = Field(..., json_schema_extra={"enum": ["call", "text", "chat"]})
+    method: str = Field(..., json_schema_extra=one_of(["call", "text", "chat"]))
     label: str
     value: str
     href: str = Field(..., description="A one-tap link: tel:, sms: or the chat page.")
@@ -134,7 +135,7 @@ class CrisisContactOut(Schema):
 
 class CrisisLineOut(Schema):
     name: str
-    kind: str = Field(..., json_schema_extra={"enum": ["emergency", "crisis_line"]})
+    kind: str = Field(..., json_schema_extra=one_of(["emergency", "crisis_line"]))
     summary: str
     hours: str
     contacts: list[CrisisContactOut]
@@ -156,7 +157,7 @@ class SafetyPlanOut(SafetyPlanVersionOut):
 
 # --- Supports ------------------------------------------------------------------------------
 
-_KIND = Field(..., json_schema_extra={"enum": SupportContact.Kind.values})
+_KIND = Field(..., json_schema_extra=one_of(SupportContact.Kind.values))
 _RELATIONSHIP_DOC = "Trusted people only: " + ", ".join(SupportContact.Relationship.values) + "."
 _RELATIONSHIPS = ["", *SupportContact.Relationship.values]
 _PHONE_DOC = "Any common format; stored and returned in E.164, e.g. +15551234567."
@@ -167,13 +168,13 @@ class ContactIn(_Input):
     kind: str = _KIND
     name: str = Field(..., json_schema_extra={"maxLength": 120})
     relationship: str = Field(
-        "", description=_RELATIONSHIP_DOC, json_schema_extra={"enum": _RELATIONSHIPS}
+        "", description=_RELATIONSHIP_DOC, json_schema_extra=one_of(_RELATIONSHIPS)
     )
     phone: str = Field("", description=_PHONE_DOC)
     email: str = ""
     details: str = Field("", max_length=300)
     state: str = Field(
-        SupportContact.State.ACTIVE, json_schema_extra={"enum": SupportContact.State.values}
+        SupportContact.State.ACTIVE, json_schema_extra=one_of(SupportContact.State.values)
     )
 
 
@@ -182,12 +183,12 @@ class ContactPatch(_Input):
 
     name: str | None = Field(None, json_schema_extra={"maxLength": 120})
     relationship: str | None = Field(
-        None, description=_RELATIONSHIP_DOC, json_schema_extra={"enum": _RELATIONSHIPS}
+        None, description=_RELATIONSHIP_DOC, json_schema_extra=one_of(_RELATIONSHIPS)
     )
     phone: str | None = Field(None, description=_PHONE_DOC)
     email: str | None = None
     details: str | None = Field(None, max_length=300)
-    state: str | None = Field(None, json_schema_extra={"enum": SupportContact.State.values})
+    state: str | None = Field(None, json_schema_extra=one_of(SupportContact.State.values))
 
 
 class ConsentIn(_Input):
@@ -195,12 +196,12 @@ class ConsentIn(_Input):
         ...,
         description="Exactly what this trusted person may see or be told, from now on. "
         "An empty list withdraws everything at once and retires every link sent to them.",
-        json_schema_extra={"items": {"type": "string", "enum": ConsentScope.values}},
+        json_schema_extra={"items": one_of(ConsentScope.values, type="string")},
     )
     check_in_every_days: int | None = Field(
         None,
         description="How often to nudge them to check in; null leaves the schedule as it is.",
-        json_schema_extra={"enum": [*CHECK_IN_SCHEDULES, None]},
+        json_schema_extra=one_of([*CHECK_IN_SCHEDULES, None]),
     )
 
 
@@ -209,7 +210,7 @@ class SuggestionIn(_Input):
         ...,
         description="What the care team suggests sharing; the patient decides. An empty list "
         "clears the suggestions. Scopes already shared are left out.",
-        json_schema_extra={"items": {"type": "string", "enum": ConsentScope.values}},
+        json_schema_extra={"items": one_of(ConsentScope.values, type="string")},
     )
 
 
@@ -217,33 +218,33 @@ class ShareSuggestedIn(_Input):
     scopes: list[str] | None = Field(
         None,
         description="Which of the waiting suggestions to share now; null shares all of them.",
-        json_schema_extra={"items": {"type": "string", "enum": ConsentScope.values}},
+        json_schema_extra={"items": one_of(ConsentScope.values, type="string")},
     )
 
 
 class ContactOut(Schema):
     id: UUID
     kind: str = _KIND
-    layer: str = Field(..., json_schema_extra={"enum": _LAYERS})
+    layer: str = Field(..., json_schema_extra=one_of(_LAYERS))
     name: str
     relationship: str
     phone: str = Field(..., description="E.164, or empty.")
     email: str
     details: str
-    state: str = Field(..., json_schema_extra={"enum": SupportContact.State.values})
-    invitation: str = Field(..., json_schema_extra={"enum": SupportContact.Invitation.values})
+    state: str = Field(..., json_schema_extra=one_of(SupportContact.State.values))
+    invitation: str = Field(..., json_schema_extra=one_of(SupportContact.Invitation.values))
     check_in_every_days: int | None
     last_checked_in_at: datetime | None
     scopes: list[str] = Field(
         ...,
         description="What the patient shares with this trusted person right now.",
-        json_schema_extra={"items": {"type": "string", "enum": ConsentScope.values}},
+        json_schema_extra={"items": one_of(ConsentScope.values, type="string")},
     )
     suggested_scopes: list[str] = Field(
         ...,
         description="What the care team suggested sharing, waiting for the patient to confirm. "
         "Nothing here is shared.",
-        json_schema_extra={"items": {"type": "string", "enum": ConsentScope.values}},
+        json_schema_extra={"items": one_of(ConsentScope.values, type="string")},
     )
     created_at: datetime
     updated_at: datetime

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from tether.api.network_schemas import CrisisContactOut
+from tether.api.openapi import one_of
 from tether.crisis.resources import KINDS
 from tether.peers.belonging import BELONGING_OPTIONS, LOW_BELONGING
 from tether.peers.models import (
@@ -34,7 +35,7 @@ def _text(default, limit: int, description: str = ""):
 
 class TagOut(Schema):
     id: int
-    kind: str = Field(..., json_schema_extra={"enum": IdentityTag.Kind.values})
+    kind: str = Field(..., json_schema_extra=one_of(IdentityTag.Kind.values))
     label: str
 
 
@@ -118,7 +119,7 @@ class PostOut(Schema):
         ...,
         description="`held`: a peer supporter reads it first, then it appears for the group; "
         "only its author (and the group's moderators) see it until then.",
-        json_schema_extra={"enum": Post.Status.values},
+        json_schema_extra=one_of(Post.Status.values),
     )
 
     @staticmethod
@@ -133,7 +134,7 @@ class PostOut(Schema):
 
 class CrisisResourceOut(Schema):
     name: str
-    kind: str = Field(..., json_schema_extra={"enum": list(KINDS)})
+    kind: str = Field(..., json_schema_extra=one_of(KINDS))
     summary: str
     hours: str
     contacts: list[CrisisContactOut]
@@ -198,12 +199,12 @@ class QueuedPostOut(PostOut):
 
 
 class ModerationIn(_Input):
-    kind: str = Field(..., json_schema_extra={"enum": ModerationAction.Kind.values})
+    kind: str = Field(..., json_schema_extra=one_of(ModerationAction.Kind.values))
     note: str = Field("", description="Required to escalate: what worried you, in a few words.")
 
 
 class ModerationOut(Schema):
-    kind: str = Field(..., json_schema_extra={"enum": ModerationAction.Kind.values})
+    kind: str = Field(..., json_schema_extra=one_of(ModerationAction.Kind.values))
     note: str
     at: datetime
     post: QueuedPostOut

@@ -40,7 +40,7 @@ def authorship(plan: SafetyPlan, patient: Patient, *, staff: bool) -> str:
     them = patient.called if staff else "you"
     if plan.written_by_id == patient.user_id:
         words = f"by {them}"
-        if plan.with_clinician_id:
+        if plan.with_clinician is not None:
             words += f", with {plan.with_clinician.display_name}"
         return words
     return f"by {plan.written_by.display_name}, together with {them}"
@@ -121,7 +121,8 @@ def _version(request, patient: Patient, version: int, *, staff: bool) -> HttpRes
     if plan is None:
         raise Http404("No such version.")
     context = _plan_context(patient, plan, staff=staff)
-    context["older"] = plan.pk != current_safety_plan(patient).pk
+    current = current_safety_plan(patient)
+    context["older"] = current is not None and plan.pk != current.pk
     return render(request, "network/safety_plan.html", context)
 
 
