@@ -3,6 +3,7 @@ acknowledging and resolving. Who is paged, and when, lives in crisis.escalation.
 
 import logging
 from datetime import datetime
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -10,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tether.accounts.models import Patient, User
-from tether.assessments.models import Assessment
 from tether.crisis.escalation import URGENT, page_again_for_signal, start_escalation
 from tether.crisis.models import AlertEvent, RiskAlert
 from tether.crisis.signals import FollowUpPlanned, alert_raised, alert_resolved
@@ -25,6 +25,18 @@ TRIAGE_ORDER = {
     RiskAlert.Triage.HIGH: 3,
 }
 SAFETY_PLAN_PROMPT = "Would you like to look at your safety plan together with your care team?"
+
+
+class RaisingAssessment(Protocol):
+    """What an alert needs of the assessment that raised it. A protocol, not the model:
+    assessments sits above crisis and calls raise_risk_alert, so crisis never imports it."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    completed_at: datetime
+
+    def get_instrument_display(self) -> str: ...
 
 
 class AlertStateError(ValueError):
@@ -54,7 +66,7 @@ def raise_risk_alert(
     reason: RiskAlert.Reason,
     raised_by: User | None,
     detail: str = "",
-    assessment: Assessment | None = None,
+    assessment: RaisingAssessment | None = None,
     at: datetime | None = None,
     triage: str = "",
     urgent: bool = False,
@@ -86,7 +98,7 @@ def raise_risk_alert(
         patient=patient,
         reason=reason,
         detail=detail,
-        assessment=assessment,
+        assessment_id=assessment.pk if assessment is not None else None,
         raised_by=raised_by,
         created_at=at,
         triage=triage,
@@ -109,7 +121,7 @@ def _add_further_signal(
     *,
     raised_by: User | None,
     detail: str,
-    assessment: Assessment | None,
+    assessment: RaisingAssessment | None,
     at: datetime,
     triage: str,
     urgent: bool,
@@ -222,10 +234,11 @@ def _record_follow_up(alert: RiskAlert, planned: FollowUpPlanned, *, at: datetim
 
 def _invite_safety_plan_review(patient: Patient) -> None:
     # In the app only: it is a gentle question, not something to send by email or text.
-    if not patient.user_id:
+    user = patient.user
+    if user is None:
         return
     notify(
-        user=patient.user,
+        user=user,
         subject=SAFETY_PLAN_PROMPT,
         body=SAFETY_PLAN_PROMPT,
         link=reverse("safety_plan"),

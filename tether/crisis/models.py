@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import models
 
 from tether.accounts.models import Patient, Practice
-from tether.assessments.models import Assessment
 
 
 class RiskAlert(models.Model):
@@ -36,8 +35,14 @@ class RiskAlert(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="risk_alerts")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     detail = models.TextField(blank=True)
+    # By name, not by import: assessments sits above crisis (it raises alerts) and crisis
+    # never imports it.
     assessment = models.OneToOneField(
-        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="risk_alert"
+        "assessments.Assessment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="risk_alert",
     )
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN)
     # None: raised by Tether on text from someone without an account (a trusted person).

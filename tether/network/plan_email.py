@@ -23,7 +23,8 @@ def email_safety_plan_link(patient: Patient) -> None:
     """Email the patient a 24-hour link to the safety plan they wrote, with the crisis lines;
     nothing when they have no plan or no email address. The email says nothing about why the
     alert was raised, and never a score."""
-    email = patient.user.email if patient.user_id else ""
+    user = patient.user
+    email = user.email if user is not None else ""
     if not email or not patient.safety_plans.exists():
         return
     practice = patient.practice
