@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from tether.accounts.models import Patient, Practice, User
 from tether.assessments.instruments import GAD7, PHQ9, Instrument
 from tether.assessments.models import Assessment
+from tether.care.entries import refresh_entries
 from tether.care.models import Recommendation, TreatmentEpisode
 from tether.care.services import close_recommendation, recommend, review_for_week
 from tether.engagement.models import Enrollment, Program
@@ -171,6 +172,7 @@ def load(*, practice: Practice, now: datetime) -> None:
     patients = {
         p.user.username: p
         for p in Patient.objects.filter(practice=practice).select_related("user", "practice")
+        if p.user is not None  # every demo patient has an account
     }
 
     def moment(days_ago: int, minutes: int = 0) -> datetime:
@@ -199,6 +201,8 @@ def load(*, practice: Practice, now: datetime) -> None:
         )
     Assessment.objects.bulk_create(scores)
     TreatmentEpisode.objects.bulk_create(episodes.values())
+    # bulk_create skips the signals that keep registry entries current.
+    refresh_entries(p.pk for p in patients.values())
 
     # Last week's case review: two recommendations, one carried out, one still open.
     review = review_for_week(

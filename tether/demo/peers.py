@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 
 from tether.accounts.models import Patient, Practice, Role, User
 from tether.peers import services
-from tether.peers.models import BelongingCheck, GroupMeeting, IdentityTag
+from tether.peers.models import BelongingCheck, GroupMeeting, IdentityTag, Post
 
 GROUPS = [
     (
@@ -230,7 +230,7 @@ def load(*, practice: Practice, now: datetime) -> None:
             )
         )
 
-    posted = []
+    posted: list[Post] = []
     for member, days, text, parent in POSTS:
         parent_post = posted[parent] if parent is not None else None
         posted.append(
