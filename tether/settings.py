@@ -181,7 +181,7 @@ SWEEPS = [
     "tether.engagement.sweeps.sweep_overdue_outreach",
     "tether.notifications.sweeps.send_due_reminders",
     "tether.notifications.sweeps.retry_failed_deliveries",
-    "tether.network.services.send_due_nudges",
+    "tether.network.sweeps.send_due_nudges",
     "tether.notifications.sweeps.send_outreach_digests",
     "tether.peers.services.ask_due_belonging_checks",
     "tether.peers.services.nudge_inactive_members",

@@ -441,42 +441,6 @@ def record_trusted_check_in(
     return CheckInRecorded(check_in=check_in, screening=screening)
 
 
-def send_due_nudges(*, now: datetime | None = None) -> int:
-    """Send the check-in nudges that are due and schedule the next ones. Safe to run from
-    several workers at once: each nudge is claimed by moving its due time first."""
-    now = now or timezone.now()
-    due = SupportContact.objects.filter(
-        next_nudge_at__lte=now,
-        invitation=SupportContact.Invitation.ACCEPTED,
-        state=SupportContact.State.ACTIVE,
-        consents__scope=ConsentScope.NUDGE_CHECK_IN,
-        consents__withdrawn_at__isnull=True,
-    ).select_related("patient", "patient__practice")
-    sent = 0
-    for contact in due:
-        following = now + timedelta(days=contact.check_in_every_days or 7)
-        with transaction.atomic():
-            claimed = SupportContact.objects.filter(
-                pk=contact.pk, next_nudge_at=contact.next_nudge_at
-            ).update(next_nudge_at=following)
-            if not claimed or not contact.email:
-                continue
-            queue_email(
-                to=contact.email,
-                subject=f"A moment to check in with {contact.patient.called}?",
-                body=(
-                    f"Hello {contact.name},\n\n"
-                    f"{contact.patient.called} asked us to remind you to check in with them. "
-                    "A message or a call is enough; you don't need to fix anything.\n\n"
-                    f"When you have, tell us here:\n{trusted_link(contact, Purpose.CHECK_IN)}\n"
-                ),
-                purpose="trusted-nudge",
-                patient=contact.patient,
-            )
-            sent += 1
-    return sent
-
-
 @transaction.atomic
 def set_help_wanted(*, patient: Patient, text: str) -> "Screening":
     """Keep what the patient said they want help with, for the first conversation, and screen

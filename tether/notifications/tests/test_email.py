@@ -11,15 +11,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.smtp import free_port
-from tether.network import services as network_services
+from tether.network import sweeps as network_sweeps
 from tether.network.models import ConsentScope, SupportContact
 from tether.network.services import (
     add_support,
     invite_trusted_person,
     respond_to_invitation,
-    send_due_nudges,
     set_consent,
 )
+from tether.network.sweeps import send_due_nudges
 from tether.notifications.models import Delivery
 
 ALL_SCOPES = tuple(ConsentScope.values)
@@ -170,7 +170,7 @@ def test_two_workers_at_once_never_send_the_same_nudge(
     _accepted(people, capture, "Sam", "sam@example.org", every=7)
     smtp_server.clear()
     in_eight_days = timezone.now() + timedelta(days=8)
-    real_queue_email = network_services.queue_email
+    real_queue_email = network_sweeps.queue_email
     second_worker = {}
 
     def queue_email_while_another_worker_runs(**kwargs):
@@ -179,7 +179,7 @@ def test_two_workers_at_once_never_send_the_same_nudge(
             second_worker["sent"] = send_due_nudges(now=in_eight_days)
         return real_queue_email(**kwargs)
 
-    monkeypatch.setattr(network_services, "queue_email", queue_email_while_another_worker_runs)
+    monkeypatch.setattr(network_sweeps, "queue_email", queue_email_while_another_worker_runs)
     with capture(execute=True):
         first_worker = send_due_nudges(now=in_eight_days)
 

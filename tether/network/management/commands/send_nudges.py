@@ -1,14 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from tether.network.services import send_due_nudges
+from tether.network.sweeps import send_due_nudges
 
 
 class Command(BaseCommand):
     help = (
         "Send the check-in reminders to trusted people that are due now, once, and print how "
-        "many were sent. Run it from cron or a scheduler (every 15 minutes is plenty); it is "
-        "safe to run from several places at once, since each reminder is claimed before it is "
-        "sent. A background-task engine takes this over in a later issue."
+        "many were sent. The scheduler (manage.py run_scheduler with a db_worker) already "
+        "runs this sweep every minute; this command runs it once by hand. It is safe to run "
+        "alongside the scheduler, since each reminder is claimed before it is sent."
     )
 
     def handle(self, *args, **options):
