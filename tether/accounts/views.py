@@ -12,5 +12,5 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.role == Role.PATIENT:
         return redirect("patient_home")
     if request.user.is_care_staff:
-        return redirect("caseload")
+        return redirect("registry")
     return redirect("help")

@@ -15,10 +15,15 @@ from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tether import access
-from tether.access import get_patient, is_care_staff, visible_patients, visible_programs
+from tether.access import (
+    get_patient,
+    is_care_staff,
+    visible_episodes,
+    visible_patients,
+    visible_programs,
+)
 from tether.accounts.models import Role, User
 from tether.api.care_schemas import (
-    CaseloadRow,
     EpisodeEndIn,
     EpisodeIn,
     EpisodeOut,
@@ -27,22 +32,13 @@ from tether.api.care_schemas import (
     RegistryRowOut,
 )
 from tether.api.errors import INVALID, Error, invalid, require_care_staff
-from tether.assessments.models import Assessment
-from tether.care.contact import last_human_contact
+from tether.care.entries import Facts, episode_scores_of, judged, patient_facts
 from tether.care.models import TreatmentEpisode, thresholds_for
 from tether.care.outcomes import practice_outcomes
-from tether.care.registry import RegistryRow, registry, registry_patients
-from tether.care.selectors import caseload, last_contact
+from tether.care.registry import RegistryRow, registry
 from tether.care.services import CareInvalid, end_episode, start_episode
-from tether.care.targets import (
-    DEFAULTS,
-    FLAG_LABELS,
-    EpisodeStatus,
-    Flag,
-    Progress,
-    Score,
-    episode_status,
-)
+from tether.care.targets import FLAG_LABELS, EpisodeStatus, Flag, Progress, Score
+from tether.lib.pagination import Rows
 from tether.network.selectors import coverage_summaries
 
 router = Router(tags=["care"])
@@ -86,48 +82,22 @@ def _progress(p: Progress) -> dict:
     }
 
 
-def _status_of(user: User, episode: TreatmentEpisode, now: datetime) -> tuple[EpisodeStatus, date]:
+def _status_of(episode: TreatmentEpisode, now: datetime) -> tuple[EpisodeStatus, date]:
     """The episode's status today (an ended one: on the day it ended), from the same facts the
-    registry uses."""
+    registry uses (care.entries: human contact, open alerts and missed sessions count only
+    while the episode is open)."""
     practice = episode.patient.practice
     zone = ZoneInfo(practice.time_zone)
     today = now.astimezone(zone).date()
     as_of = min(today, episode.ended_on) if episode.ended_on else today
-    scores: dict[str, list[Score]] = {"phq9": [], "gad7": []}
-    found = (
-        Assessment.objects.scored()
-        .filter(
-            patient_id=episode.patient_id,
-            instrument__in=("phq9", "gad7"),
-            # The intake window before the start: an intake score there is the baseline.
-            completed_at__date__gte=episode.started_on
-            - timedelta(days=DEFAULTS.baseline_before_days + 1),
-        )
-        .values_list("instrument", "completed_at", "total")
-    )
-    for code, completed_at, total in found:
-        scores[code].append(
-            Score(on=completed_at.astimezone(zone).date(), total=total, at=completed_at)
-        )
-    facts = {}
     if episode.is_open:
-        row = registry_patients(user, now=now).filter(pk=episode.patient_id).first()
-        if row is not None:
-            last = last_human_contact(row)
-            facts = {
-                "last_contact_on": last.astimezone(zone).date() if last else None,
-                "open_alert": row.has_open_alert,
-                "missed_session": row.missed_recently,
-            }
-    status = episode_status(
-        started_on=episode.started_on,
-        today=as_of,
-        phq9=scores["phq9"],
-        gad7=scores["gad7"],
-        thresholds=thresholds_for(practice),
-        **facts,
-    )
-    return status, as_of
+        facts = patient_facts([episode.patient_id], zone=zone)[episode.patient_id]
+    else:  # judged on its scores alone, as it stood when it ended
+        starts = {episode.patient_id: episode.started_on}
+        facts = Facts(
+            episode=episode, scores=episode_scores_of(starts, zone=zone)[episode.patient_id]
+        )
+    return judged(facts, today=as_of, now=now, zone=zone, t=thresholds_for(practice)), as_of
 
 
 # --- Episodes --------------------------------------------------------------------------------
@@ -142,7 +112,8 @@ def list_episodes(request: HttpRequest, patient_id: UUID | None = None):
         patients = [get_patient(request.auth, patient_id)]
     else:
         patients = visible_patients(request.auth)
-    episodes = TreatmentEpisode.objects.filter(patient__in=patients).select_related("program")
+    episodes = visible_episodes(request.auth).filter(patient__in=patients)
+    episodes = episodes.select_related("program")
     return [_episode(e) for e in episodes.order_by("-started_on", "pk")]
 
 
@@ -190,7 +161,7 @@ def get_episode(request: HttpRequest, episode_id: UUID):
     response and remission; and the registry flags with their labels. An ended episode is
     judged on the day it ended. Flags are the care team's: a patient gets an empty list."""
     episode = _get_episode(request.auth, episode_id)
-    status, as_of = _status_of(request.auth, episode, timezone.now())
+    status, as_of = _status_of(episode, timezone.now())
     staff = is_care_staff(request.auth)
     return {
         "episode": _episode(episode),
@@ -232,29 +203,53 @@ def _staff_member(user: User, user_id: int | None, role: str, what: str):
     return found
 
 
-def _row(row: RegistryRow) -> dict:
-    return {
-        "patient_id": row.patient.pk,
-        "name": row.patient.full_name,
-        "episode_id": row.episode_id,
-        "started_on": row.started_on,
-        "weeks_in_treatment": row.status.weeks_in_treatment if row.status else None,
-        "program": row.program,
-        "coordinator": row.coordinator,
-        "last_contact_on": row.last_contact_on,
-        "flags": _flags(row.flags),
-        "phq9": row.latest_phq9,
-        "gad7": row.latest_gad7,
-    }
+def _rows(rows: list[RegistryRow]) -> list[dict]:
+    # One go for the page: the support-network column costs the same queries for any length.
+    network = coverage_summaries([row.patient.pk for row in rows])
+    return [
+        {
+            "patient_id": row.patient.pk,
+            "name": row.patient.full_name,
+            "episode_id": row.episode_id,
+            "started_on": row.started_on,
+            "weeks_in_treatment": row.weeks_in_treatment,
+            "program": row.program,
+            "coordinator": row.coordinator,
+            "last_contact_at": row.last_contact_at,
+            "last_contact_on": row.last_contact_on,
+            "flags": _flags(row.flags),
+            "triage": row.triage or None,
+            "phq9": row.latest_phq9,
+            "gad7": row.latest_gad7,
+            "network": network[row.patient.pk],
+        }
+        for row in rows
+    ]
 
 
-@router.get("/registry", response={200: list[RegistryRowOut], **INVALID})
+REGISTRY_DOC = """The caller's registry (care staff), ordered by need: open risk alerts (high
+triage first), severe scores, change the plan, not improving, relapse, reassessment overdue,
+no baseline, contact overdue, missed session, reassessment due, then everyone else. Filters
+as on the registry page: `program` (id), `clinician` and `coordinator` (user ids), `flag`. A
+coordinator gets their own caseload unless they name another coordinator. Paginated in the
+database (`limit` at most 100)."""
+
+
+@router.get(
+    "/caseload",
+    response={200: list[RegistryRowOut], **INVALID},
+    tags=["caseload"],
+    summary="Get Caseload (alias of /registry)",
+    description="The caseload is the registry (a coordinator's registry is their caseload): "
+    "this path is kept for existing clients and answers exactly as `/registry`. "
+    "Before issue 11 its rows had another shape; use `/registry`.",
+    deprecated=True,
+    # The operation id it had in api.py before that was split by domain.
+    operation_id="tether_api_api_get_caseload",
+)
+@router.get("/registry", response={200: list[RegistryRowOut], **INVALID}, description=REGISTRY_DOC)
 @paginate(LimitOffsetPagination)
 def get_registry(request: HttpRequest, filters: Query[RegistryFilters]):
-    """The caller's registry (care staff), ordered by need: open risk alerts, change the plan,
-    not improving, relapse, reassessment overdue, … then everyone else. Filters as on the
-    registry page: `program` (id), `clinician` and `coordinator` (user ids), `flag`. A
-    coordinator sees their own caseload unless they name another coordinator."""
     user = request.auth
     require_care_staff(user, hide=True)
     program = None
@@ -271,8 +266,9 @@ def get_registry(request: HttpRequest, filters: Query[RegistryFilters]):
         clinician=clinician,
         coordinator=coordinator,
         flag=filters.flag,
+        with_latest=True,
     )
-    return [_row(r) for r in found.rows]
+    return Rows(found.rows, _rows)
 
 
 # --- Outcomes ------------------------------------------------------------------------------
@@ -307,63 +303,3 @@ def get_outcomes(request: HttpRequest, filters: Query[OutcomeFilters]):
     if problems:
         return invalid(CareInvalid(problems))
     return practice_outcomes(user, start=start, end=end, program=program, today=today)
-
-
-# --- The caseload -----------------------------------------------------------------------------
-
-
-@router.get(
-    "/caseload",
-    response={200: list[CaseloadRow], 403: Error},
-    tags=["caseload"],
-    # The operation id it had in api.py before that was split by domain.
-    operation_id="tether_api_api_get_caseload",
-)
-@paginate(LimitOffsetPagination)
-def get_caseload(request: HttpRequest):
-    """The caller's caseload: patients with an unresolved alert first."""
-    require_care_staff(request.auth)
-    return _CaseloadRows(caseload(request.auth))
-
-
-class _CaseloadRows:
-    """Adapts the caseload queryset to API rows while keeping pagination's slicing lazy."""
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def count(self) -> int:
-        return self.queryset.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        rows = list(self.queryset[window])
-        # One go for the whole slice: a constant number of queries whatever its length.
-        coverage = coverage_summaries([row.pk for row in rows])
-        return [_caseload_row(row, network=coverage[row.pk]) for row in rows]
-
-
-def _score(row, code: str) -> dict | None:
-    total = getattr(row, f"{code}_total")
-    if total is None:
-        return None
-    previous = getattr(row, f"{code}_previous")
-    return {
-        "total": total,
-        "severity": getattr(row, f"{code}_severity"),
-        "change": None if previous is None else total - previous,
-    }
-
-
-def _caseload_row(row, *, network: str) -> dict:
-    return {
-        "patient_id": row.pk,
-        "name": row.full_name,
-        "has_active_alert": row.has_active_alert,
-        "phq9": _score(row, "phq9"),
-        "gad7": _score(row, "gad7"),
-        "network": network,
-        "last_contact": last_contact(row),
-    }

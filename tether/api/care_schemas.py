@@ -81,10 +81,31 @@ class RegistryRowOut(Schema):
     weeks_in_treatment: int | None
     program: str
     coordinator: str
-    last_contact_on: date | None
+    last_contact_at: datetime | None = Field(
+        ...,
+        description="The latest human contact (an attended appointment, a recorded intake "
+        "call, an outreach attempt that reached the patient); null when there was none.",
+    )
+    last_contact_on: date | None = Field(
+        ..., description="`last_contact_at`'s day in the practice's time zone."
+    )
     flags: list[FlagOut]
-    phq9: int | None
-    gad7: int | None
+    triage: str | None = Field(
+        ...,
+        description='The highest C-SSRS triage of the open alert(s): "high", "moderate", '
+        '"low"; null without an open alert or before triage.',
+    )
+    phq9: int | None = Field(
+        ...,
+        description="The latest PHQ-9 total: of the open episode, or the latest at all for a "
+        "patient without one.",
+    )
+    gad7: int | None = Field(..., description="The latest GAD-7 total, as `phq9`.")
+    network: str = Field(
+        ...,
+        description='Support network coverage, e.g. "3/5 layers, 1 single point": layers '
+        "held out of five, and layers held by only one support.",
+    )
 
 
 # --- Outcomes (aggregates only: no patient is ever listed) -----------------------------------
@@ -184,23 +205,3 @@ class OutcomesOut(Schema):
     @staticmethod
     def resolve_program_id(outcomes) -> UUID | None:
         return outcomes.program.pk if outcomes.program else None
-
-
-class ScoreSummary(Schema):
-    total: int
-    severity: str
-    change: int | None = Field(None, description="Change since the previous score.")
-
-
-class CaseloadRow(Schema):
-    patient_id: UUID
-    name: str
-    has_active_alert: bool
-    phq9: ScoreSummary | None
-    gad7: ScoreSummary | None
-    network: str = Field(
-        ...,
-        description='Support network coverage, e.g. "3/5 layers, 1 single point": layers '
-        "held out of five, and layers held by only one support.",
-    )
-    last_contact: datetime | None

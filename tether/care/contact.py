@@ -1,4 +1,5 @@
-"""Last human contact: the one definition the registry, the caseload and the API share.
+"""Last human contact: the one definition the registry, its caseload filter, the CSV and the
+API share (`last_contact_at`, None when there was none: never a placeholder date).
 
 Contact means a person at the practice actually reached the patient: an attended
 appointment (sessions, check-ins, the intake call), an intake call recorded on an
@@ -7,45 +8,35 @@ are not contact, nor is a staff member acknowledging an alert: a patient who onl
 forms for weeks is overdue for a human.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
+from uuid import UUID
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, Max
 
 from tether.engagement.models import Appointment, Enrollment, OutreachAttempt
 
-CONTACT_FIELDS = ("last_attended_at", "last_intake_at", "last_reached_at")
 
-
-def human_contact_annotations() -> dict[str, Subquery]:
-    """Return annotations for a Patient queryset: the latest moment of each kind of human
-    contact (each NULL when there was none)."""
-    attended = (
-        Appointment.objects.filter(
-            patient=OuterRef("pk"), attendance=Appointment.Attendance.ATTENDED
-        )
-        .order_by("-starts_at")
-        .values("starts_at")[:1]
-    )
-    intake = (
-        Enrollment.objects.filter(patient=OuterRef("pk"), intake_at__isnull=False)
-        .order_by("-intake_at")
-        .values("intake_at")[:1]
-    )
-    reached = (
+def last_contact_at(patient_ids: Iterable[UUID]) -> dict[UUID, datetime]:
+    """Return the moment of each listed patient's latest human contact; a patient never
+    reached is absent. Three queries however many patients."""
+    ids = list(patient_ids)
+    kinds = (
+        Appointment.objects.filter(patient_id__in=ids, attendance=Appointment.Attendance.ATTENDED)
+        .values("patient_id")
+        .annotate(latest=Max("starts_at")),
+        Enrollment.objects.filter(patient_id__in=ids, intake_at__isnull=False)
+        .values("patient_id")
+        .annotate(latest=Max("intake_at")),
         OutreachAttempt.objects.filter(
-            task__patient=OuterRef("pk"), outcome=OutreachAttempt.Outcome.REACHED
+            task__patient_id__in=ids, outcome=OutreachAttempt.Outcome.REACHED
         )
-        .order_by("-at")
-        .values("at")[:1]
+        .values(patient_id=F("task__patient_id"))
+        .annotate(latest=Max("at")),
     )
-    return {
-        "last_attended_at": Subquery(attended),
-        "last_intake_at": Subquery(intake),
-        "last_reached_at": Subquery(reached),
-    }
-
-
-def last_human_contact(row) -> datetime | None:
-    """Return the latest human contact of a row annotated by human_contact_annotations."""
-    moments = [getattr(row, name, None) for name in CONTACT_FIELDS]
-    return max((m for m in moments if m is not None), default=None)
+    latest: dict[UUID, datetime] = {}
+    for rows in kinds:
+        for patient_id, at in rows.order_by().values_list("patient_id", "latest"):
+            if patient_id not in latest or at > latest[patient_id]:
+                latest[patient_id] = at
+    return latest

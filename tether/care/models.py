@@ -176,3 +176,53 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+class RegistryEntry(models.Model):
+    """One patient's facts as the registry ranks them, rebuilt from the source records in the
+    same transaction as every write that changes them (care.signals, care.entries), so the
+    registry can flag, order and page thousands of patients in SQL.
+
+    Nothing here depends on the day it is read: each time-bound rule of targets.py is stored
+    as the first day it holds (e.g. `not_improving_from`), and the registry compares those
+    days with today in the query (care.need). Rules that need no clock are stored as they are.
+    The practice's thresholds are applied when the entry is built, so changing them rebuilds
+    the practice's entries."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="registry_entry"
+    )
+    # The open treatment episode, if any; every rule below but the last four needs one.
+    episode = models.OneToOneField(
+        TreatmentEpisode, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_on = models.DateField(null=True, blank=True)
+    # Each instrument's course in the open episode, as targets.progress gives it (for display:
+    # baseline, latest, change, response, remission); None without an episode.
+    phq9_course = models.JSONField(null=True, blank=True)
+    gad7_course = models.JSONField(null=True, blank=True)
+    # Rules that need no clock.
+    severe = models.BooleanField(default=False)
+    relapse = models.BooleanField(default=False)
+    no_baseline = models.BooleanField(default=False)
+    # Time-bound rules: the first day each holds (None: it does not hold whatever the day).
+    not_improving_from = models.DateField(null=True, blank=True)
+    change_plan_from = models.DateField(null=True, blank=True)
+    reassessment_due_from = models.DateField(null=True, blank=True)
+    reassessment_overdue_from = models.DateField(null=True, blank=True)
+    contact_overdue_from = models.DateField(null=True, blank=True)
+    # With or without an episode.
+    last_contact_at = models.DateTimeField(null=True, blank=True)  # care.contact; None: never
+    open_alert = models.BooleanField(default=False)
+    # The highest Columbia triage among the open alerts ("" when none is triaged) and its
+    # rank (high 3, moderate 2, low 1, else 0), which orders open alerts in the registry.
+    triage = models.CharField(max_length=10, blank=True)
+    triage_rank = models.PositiveSmallIntegerField(default=0)
+    last_missed_at = models.DateTimeField(null=True, blank=True)  # latest missed appointment
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "registry entries"
+
+    def __str__(self) -> str:
+        return f"Registry entry of patient {self.patient_id}"

@@ -1,51 +1,45 @@
-"""The registry: a caseload ordered by need, with every treat-to-target flag.
+"""The registry: every patient a member of staff may see, ordered by need, with every
+treat-to-target flag. The caseload is the registry filtered to one care manager's patients.
 
-Two queries whatever the caseload's length: the patients (with their open episode, alert,
-contact and missed-session facts as correlated subqueries) and all their PHQ-9 and GAD-7 scores
-since their episode started. The rules are applied in Python by targets.episode_status, so
-the registry, the API, the CSV export and the case review agree by construction.
+The database ranks, filters, counts and pages it (care.need over each patient's
+RegistryEntry), so a page costs the same few queries at 150 patients or 10,000: a count, the
+ids of one page in need order, then those patients' rows. The registry page, its CSV, the
+case review and the API all read it here, so they agree by construction.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
 from tether.access import visible_patients
 from tether.accounts.models import CareTeamMember, Patient, Role, User
 from tether.assessments.models import Assessment
-from tether.care.contact import human_contact_annotations, last_human_contact
+from tether.care.entries import INSTRUMENTS, course_from_json
 from tether.care.models import TreatmentEpisode, thresholds_for
-from tether.care.targets import (
-    DEFAULTS,
-    FLAG_LABELS,
-    EpisodeStatus,
-    Flag,
-    Score,
-    episode_status,
-    need_rank,
-)
-from tether.crisis.models import RiskAlert
-from tether.engagement.models import Appointment, Enrollment
+from tether.care.need import flag_annotations, flag_conditions, rank
+from tether.care.targets import FLAG_LABELS, NEED_ORDER, Flag, Progress, Thresholds
+from tether.engagement.models import Enrollment
+from tether.lib.pagination import Rows
 
-MISSED_WINDOW = timedelta(days=28)
+
+@dataclass(frozen=True)
+class LatestScore:
+    """A patient's latest score of one instrument, whatever their episode (for patients
+    without one, whose row has no course)."""
+
+    total: int
+    severity: str
+    previous: int | None  # the score before it
+
+    @property
+    def change(self) -> int | None:
+        return None if self.previous is None else self.total - self.previous
 
 
 @dataclass(frozen=True)
@@ -55,133 +49,59 @@ class RegistryRow:
     started_on: date | None
     program: str
     coordinator: str
-    last_contact_on: date | None
-    status: EpisodeStatus | None
+    last_contact_at: datetime | None  # care.contact; None when there was none
+    last_contact_on: date | None  # its day in the practice's time zone
     flags: tuple[Flag, ...]
-    need: int
+    # The open episode's course of each instrument (targets.progress), None without one.
+    phq9: Progress | None = None
+    gad7: Progress | None = None
+    weeks_in_treatment: int | None = None
     # The Columbia triage of the patient's open alert(s), highest first: "high", "moderate",
     # "low", or "" (no open alert, or not triaged yet).
     triage: str = ""
+    latest: dict[str, LatestScore | None] | None = None  # with_latest only
+
+    @property
+    def need(self) -> int:
+        return min((NEED_ORDER.index(f) for f in self.flags), default=len(NEED_ORDER))
 
     @property
     def flag_labels(self) -> list[str]:
         return [FLAG_LABELS[f] for f in self.flags]
 
+    def latest_total(self, code: str) -> int | None:
+        """The latest score: the episode's, or without an episode the latest at all."""
+        course = self.phq9 if code == "phq9" else self.gad7
+        if self.episode_id is not None:
+            return course.latest.total if course and course.latest else None
+        found = (self.latest or {}).get(code)
+        return found.total if found else None
+
     @property
     def latest_phq9(self) -> int | None:
-        return self.status.phq9.latest.total if self.status and self.status.phq9.latest else None
+        return self.latest_total("phq9")
 
     @property
     def latest_gad7(self) -> int | None:
-        return self.status.gad7.latest.total if self.status and self.status.gad7.latest else None
-
-
-@dataclass(frozen=True)
-class Registry:
-    rows: list[RegistryRow]
-    caseload_size: int  # patients with an open episode, before filters
-    caseload_limit: int
-
-    @property
-    def over_limit(self) -> bool:
-        return self.caseload_size > self.caseload_limit
+        return self.latest_total("gad7")
 
 
 def _local_date(moment: datetime | None, zone: ZoneInfo) -> date | None:
     return moment.astimezone(zone).date() if moment else None
 
 
-def _open_episode(field: str):
-    return Subquery(
-        TreatmentEpisode.objects.filter(patient=OuterRef("pk"), ended_on__isnull=True).values(
-            field
-        )[:1]
-    )
-
-
-TRIAGE_RANK = {RiskAlert.Triage.HIGH: 3, RiskAlert.Triage.MODERATE: 2, RiskAlert.Triage.LOW: 1}
-
-
-def open_alert_triage() -> Subquery:
-    """Return a Patient annotation: the highest triage among the patient's open alerts
-    ("" when none is triaged, NULL when no alert is open)."""
-    ranked = (
-        RiskAlert.objects.filter(patient=OuterRef("pk"))
-        .exclude(status=RiskAlert.Status.RESOLVED)
-        .annotate(
-            rank=Case(
-                *(When(triage=t, then=Value(r)) for t, r in TRIAGE_RANK.items()),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-rank", "-created_at")
-        .values("triage")[:1]
-    )
-    return Subquery(ranked)
-
-
-def registry_patients(user: User, *, now: datetime) -> QuerySet[Patient]:
-    """The patients `user` may see, annotated with what the rules need (one query)."""
-    coordinator = CareTeamMember.objects.filter(
-        patient=OuterRef("pk"), team_role=CareTeamMember.TeamRole.COORDINATOR
-    ).annotate(name=Concat(F("staff__first_name"), Value(" "), F("staff__last_name")))
-    return visible_patients(user).annotate(
-        episode_id=_open_episode("pk"),
-        episode_started_on=_open_episode("started_on"),
-        episode_program=_open_episode("program__name"),
-        has_open_alert=Exists(
-            RiskAlert.objects.filter(patient=OuterRef("pk")).exclude(
-                status=RiskAlert.Status.RESOLVED
-            )
-        ),
-        missed_recently=Exists(
-            Appointment.objects.filter(
-                patient=OuterRef("pk"),
-                attendance=Appointment.Attendance.MISSED,
-                starts_at__gte=now - MISSED_WINDOW,
-            )
-        ),
-        alert_triage=open_alert_triage(),
-        **human_contact_annotations(),
-        coordinator_name=Subquery(coordinator.values("name")[:1]),
-    )
-
-
-def _scores_by_patient(rows: Iterable[Patient], zone: ZoneInfo) -> dict:
-    starts = {r.pk: r.episode_started_on for r in rows if r.episode_started_on}
-    if not starts:
-        return {}
-    found: dict = defaultdict(lambda: {"phq9": [], "gad7": []})
-    # A plain datetime bound (not __date) so the index on completed_at is used; the intake
-    # window before the start (an intake score is the baseline), a day's margin and the exact
-    # per-episode filtering in targets cover the time-zone edge.
-    window = timedelta(days=DEFAULTS.baseline_before_days + 1)
-    since = datetime.combine(min(starts.values()) - window, time.min, tzinfo=zone)
-    scores = (
-        Assessment.objects.scored()
-        .filter(
-            patient_id__in=list(starts),
-            instrument__in=("phq9", "gad7"),
-            completed_at__gte=since,
-        )
-        .values_list("patient_id", "instrument", "completed_at", "total")
-    )
-    for patient_id, code, completed_at, total in scores:
-        found[patient_id][code].append(
-            Score(on=_local_date(completed_at, zone), total=total, at=completed_at)
-        )
-    return found
-
-
 def filter_patients(
     patients: QuerySet[Patient], *, program=None, clinician=None, coordinator=None
 ) -> QuerySet[Patient]:
+    """Return the patients in `program` (enrolled, or their open episode's), on
+    `clinician`'s care team and on `coordinator`'s caseload, as far as each is given."""
     if program is not None:
         in_program = Enrollment.objects.filter(
             patient=OuterRef("pk"), program=program, status=Enrollment.Status.ACTIVE
         )
-        patients = patients.filter(Q(Exists(in_program)) | Q(episode_program=program.name))
+        patients = patients.filter(
+            Q(Exists(in_program)) | Q(registry_entry__episode__program=program)
+        )
     if clinician is not None:
         patients = patients.filter(
             Exists(CareTeamMember.objects.filter(patient=OuterRef("pk"), staff=clinician))
@@ -199,54 +119,133 @@ def filter_patients(
     return patients
 
 
-def _row(p: Patient, scores: dict, *, zone: ZoneInfo, today: date, thresholds) -> RegistryRow:
-    contact_on = _local_date(last_human_contact(p), zone)
-    if p.episode_started_on:
-        status = episode_status(
-            started_on=p.episode_started_on,
-            today=today,
-            phq9=scores.get("phq9", []),
-            gad7=scores.get("gad7", []),
-            last_contact_on=contact_on,
-            open_alert=p.has_open_alert,
-            missed_session=p.missed_recently,
-            thresholds=thresholds,
+def _latest_scores() -> dict[str, Any]:
+    """Return annotations: each instrument's latest total and severity, and the one before."""
+
+    def scores(code: str) -> QuerySet[Assessment]:
+        return (
+            Assessment.objects.scored()
+            .filter(patient=OuterRef("pk"), instrument=code)
+            .order_by("-completed_at", "-created_at")
         )
-        flags = status.flags
-    else:
-        status = None
-        present = ((Flag.OPEN_ALERT, p.has_open_alert), (Flag.MISSED_SESSION, p.missed_recently))
-        flags = tuple(f for f, on in present if on)
-    return RegistryRow(
-        patient=p,
-        episode_id=p.episode_id,
-        started_on=p.episode_started_on,
-        program=p.episode_program or "",
-        coordinator=p.coordinator_name or "",
-        last_contact_on=contact_on,
-        status=status,
-        flags=flags,
-        need=need_rank(flags),
-        triage=(p.alert_triage or "") if p.has_open_alert else "",
-    )
+
+    found: dict[str, Any] = {}
+    for code in INSTRUMENTS:
+        found[f"{code}_total"] = Subquery(scores(code).values("total")[:1])
+        found[f"{code}_severity"] = Subquery(scores(code).values("severity")[:1])
+        found[f"{code}_previous"] = Subquery(
+            scores(code).values("total")[1:2], output_field=IntegerField()
+        )
+    return found
 
 
-def _zone_and_thresholds(practice):
-    zone = ZoneInfo(practice.time_zone) if practice else ZoneInfo("UTC")
-    return zone, thresholds_for(practice)
+def _coordinator_name() -> Subquery:
+    coordinator = CareTeamMember.objects.filter(
+        patient=OuterRef("pk"), team_role=CareTeamMember.TeamRole.COORDINATOR
+    ).annotate(name=Concat(F("staff__first_name"), Value(" "), F("staff__last_name")))
+    return Subquery(coordinator.values("name")[:1])
 
 
-def patient_row(user: User, patient: Patient, *, now: datetime) -> RegistryRow | None:
-    """One patient's registry row, computed exactly as the registry computes it (the staff
-    patient page and the API use it). None when `user` may not see the patient."""
-    zone, thresholds = _zone_and_thresholds(patient.practice)
-    annotated = registry_patients(user, now=now).filter(pk=patient.pk).first()
-    if annotated is None:
-        return None
-    scores = _scores_by_patient([annotated], zone).get(annotated.pk, {})
-    return _row(
-        annotated, scores, zone=zone, today=now.astimezone(zone).date(), thresholds=thresholds
-    )
+class Registry:
+    """The filtered registry of one member of staff, ranked in SQL. `rows` is a lazy list of
+    RegistryRow for Django's Paginator and django-ninja's pagination: it counts and slices
+    in the database and builds the rows of one slice at a time."""
+
+    def __init__(
+        self,
+        patients: QuerySet[Patient],
+        *,
+        today: date,
+        now: datetime,
+        zone: ZoneInfo,
+        thresholds: Thresholds,
+        caseload: QuerySet[Patient],
+        with_latest: bool = False,
+        order: tuple[Flag, ...] = NEED_ORDER,
+    ) -> None:
+        conditions = flag_conditions(today=today, now=now)
+        # Another order (the case review's) ranks first by its flags, then by need.
+        ranks = {"first": rank(conditions, order)} if order != NEED_ORDER else {}
+        ranked = patients.alias(**ranks, need=rank(conditions)).order_by(
+            *ranks,
+            "need",
+            F("registry_entry__triage_rank").desc(nulls_last=True),
+            F("registry_entry__started_on").asc(nulls_last=True),
+            "last_name",
+            "first_name",
+            "pk",
+        )
+        self.conditions = conditions
+        self.today, self.zone, self.with_latest = today, zone, with_latest
+        self.caseload = caseload
+        self.caseload_limit = thresholds.caseload_limit
+        self.rows: Rows[Any, RegistryRow] = Rows(
+            ranked.values_list("pk", flat=True), self.rows_of
+        )
+
+    @property
+    def caseload_size(self) -> int:
+        """The patients in treatment (open episodes) on the caseload, before the filters."""
+        return self.caseload.filter(
+            Exists(TreatmentEpisode.objects.filter(patient=OuterRef("pk"), ended_on__isnull=True))
+        ).count()
+
+    @property
+    def over_limit(self) -> bool:
+        return self.caseload_size > self.caseload_limit
+
+    def rows_of(self, ids: list) -> list[RegistryRow]:
+        """Return the rows of these patients, in this order (one query)."""
+        if not ids:
+            return []
+        patients = (
+            Patient.objects.filter(pk__in=ids)
+            .select_related("registry_entry__episode__program")
+            .annotate(
+                coordinator_name=_coordinator_name(),
+                **flag_annotations(self.conditions),
+                **(_latest_scores() if self.with_latest else {}),
+            )
+        )
+        by_id = {p.pk: p for p in patients}
+        return [self._row(by_id[pk]) for pk in ids]
+
+    def _row(self, p: Patient) -> RegistryRow:
+        entry = getattr(p, "registry_entry", None)
+        episode = entry.episode if entry else None
+        flags = tuple(f for f in NEED_ORDER if getattr(p, f"flag_{f}"))
+        latest = None
+        if self.with_latest:
+            latest = {
+                code: LatestScore(
+                    getattr(p, f"{code}_total"),
+                    getattr(p, f"{code}_severity"),
+                    getattr(p, f"{code}_previous"),
+                )
+                if getattr(p, f"{code}_total") is not None
+                else None
+                for code in INSTRUMENTS
+            }
+        contact_at = entry.last_contact_at if entry else None
+        return RegistryRow(
+            patient=p,
+            episode_id=episode.pk if episode else None,
+            started_on=episode.started_on if episode else None,
+            program=episode.program.name if episode and episode.program else "",
+            coordinator=p.coordinator_name or "",
+            last_contact_at=contact_at,
+            last_contact_on=_local_date(contact_at, self.zone),
+            flags=flags,
+            phq9=course_from_json(entry.phq9_course) if episode else None,
+            gad7=course_from_json(entry.gad7_course) if episode else None,
+            weeks_in_treatment=(self.today - episode.started_on).days // 7 if episode else None,
+            triage=entry.triage if entry and Flag.OPEN_ALERT in flags else "",
+            latest=latest,
+        )
+
+
+def practice_zone(user: User) -> ZoneInfo:
+    return ZoneInfo(user.practice.time_zone) if user.practice else ZoneInfo("UTC")
 
 
 def registry(
@@ -257,43 +256,40 @@ def registry(
     clinician: User | None = None,
     coordinator: User | None = None,
     flag: Flag | None = None,
+    with_latest: bool = False,
+    order: tuple[Flag, ...] = NEED_ORDER,
+    only_flagged: bool = False,
 ) -> Registry:
-    """Every patient `user` may see, ordered by need: open risk alerts (high triage first),
-    severe scores, not improving (change
-    the plan first), relapse, overdue reassessment, no baseline, overdue contact, missed
-    sessions, reassessment due, then everyone else. Filters narrow it; the caseload size is
-    counted before them."""
-    zone, thresholds = _zone_and_thresholds(user.practice)
+    """Return every patient `user` may see, ordered by need: open risk alerts (high triage
+    first), severe scores, change the plan, not improving, relapse, overdue reassessment, no
+    baseline, overdue contact, missed sessions, reassessment due, then everyone else; within
+    a level the longest in treatment first, then by name. A coordinator's registry is their
+    own caseload. Filters narrow it; the caseload size is counted before them.
+
+    `order` ranks by other flags first (the case review's); with `only_flagged` only patients
+    with an open episode and one of those flags are listed."""
+    zone = practice_zone(user)
+    thresholds = thresholds_for(user.practice)
     today = now.astimezone(zone).date()
-    base = registry_patients(user, now=now)
     if user.role == Role.COORDINATOR and coordinator is None:
         coordinator = user  # a coordinator's registry is their own caseload
-    caseload = filter_patients(base, coordinator=coordinator)
-    # The caseload's size (open episodes) is counted before the other filters narrow the list.
-    caseload_size = caseload.filter(
-        Exists(TreatmentEpisode.objects.filter(patient=OuterRef("pk"), ended_on__isnull=True))
-    ).count()
-    patients = list(filter_patients(caseload, program=program, clinician=clinician))
-    scores = _scores_by_patient(patients, zone)
-    rows = [
-        _row(p, scores.get(p.pk, {}), zone=zone, today=today, thresholds=thresholds)
-        for p in patients
-    ]
+    caseload = filter_patients(visible_patients(user), coordinator=coordinator)
+    patients = filter_patients(caseload, program=program, clinician=clinician)
+    conditions = flag_conditions(today=today, now=now)
     if flag is not None:
-        rows = [r for r in rows if flag in r.flags]
-    # By need (open alerts with high triage first), then the longest in treatment, then by
-    # name: a stable, explainable order.
-    rows.sort(
-        key=lambda r: (
-            r.need,
-            -TRIAGE_RANK.get(r.triage, 0),
-            r.episode_id is None,
-            r.started_on or date.max,
-            r.patient.last_name,
-            r.patient.first_name,
-            str(r.patient.pk),
-        )
-    )
+        patients = patients.filter(conditions[flag])
+    if only_flagged:
+        wanted = Q()
+        for f in order:
+            wanted |= conditions[f]
+        patients = patients.filter(wanted, registry_entry__episode__isnull=False)
     return Registry(
-        rows=rows, caseload_size=caseload_size, caseload_limit=thresholds.caseload_limit
+        patients,
+        today=today,
+        now=now,
+        zone=zone,
+        thresholds=thresholds,
+        caseload=caseload,
+        with_latest=with_latest,
+        order=order,
     )

@@ -1,26 +1,17 @@
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from tether.access import get_own_patient, get_patient
 from tether.access.decorators import care_staff_required, patient_required
 from tether.accounts.models import Patient
 from tether.assessments.charts import score_chart
 from tether.assessments.instruments import GAD7, INSTRUMENTS, PHQ9
-from tether.care.selectors import (
-    add_network_coverage,
-    caseload,
-    intake_summary,
-    last_contact,
-    prompt_contact,
-)
-from tether.care.views_registry import crisis_file_warning, episode_context
+from tether.care.selectors import intake_summary, prompt_contact
+from tether.care.views_registry import episode_context
 from tether.crisis.forms import RaiseAlertForm
 from tether.crisis.models import RiskAlert
-from tether.engagement.selectors import needs_attention
 from tether.peers.selectors import patient_peer_summary
-
-CASELOAD_PAGE_SIZE = 25
 
 
 def _history(patient: Patient) -> dict:
@@ -41,15 +32,12 @@ def _history(patient: Patient) -> dict:
 
 @care_staff_required
 def caseload_page(request: HttpRequest) -> HttpResponse:
-    page = Paginator(caseload(request.user), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page:
-        row.last_contact = last_contact(row)
-    add_network_coverage(page)
-    attention = needs_attention([row.pk for row in page])
-    for row in page:
-        row.attention = attention.get(row.pk, "")
-    context = {"page": page, "crisis_file_warning": crisis_file_warning(request.user)}
-    return render(request, "care/caseload.html", context)
+    """The caseload is the registry (a coordinator's registry is their own caseload; a
+    clinician's, their patients'): the old address moves there for good, filters and all."""
+    query = request.GET.urlencode()
+    return redirect(
+        f"{reverse('registry')}?{query}" if query else reverse("registry"), permanent=True
+    )
 
 
 @care_staff_required

@@ -8,32 +8,31 @@ page, format and redirect.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
-from tether.access import get_patient, visible_programs
+from tether.access import get_episode_for_staff, get_patient, visible_programs
 from tether.access.decorators import care_staff_required
 from tether.accounts.models import Patient, Role, User
-from tether.care.models import TreatmentEpisode
-from tether.care.registry import (
-    patient_row,
-    registry,
-)
+from tether.care.entries import judged, patient_facts
+from tether.care.models import TreatmentEpisode, thresholds_for
+from tether.care.registry import RegistryRow, registry
+from tether.care.registry_filters import Filters, pick, read_filters
 from tether.care.services import CareInvalid, end_episode, start_episode
 from tether.care.targets import FLAG_LABELS, EpisodeStatus, Flag, Progress
 from tether.crisis.resources import stale_resources_warning
-from tether.engagement.models import Program
+from tether.engagement.selectors import needs_attention
+from tether.lib.pagination import Rows, page_of
+from tether.network.selectors import coverage_summaries
 
 REGISTRY_PAGE_SIZE = 25
-FLAG_VALUES = frozenset(f.value for f in Flag)
 
 # AIMS Center guidance for one full-time care manager (CLINICAL.md); the practice's own
 # limit is CareSettings.caseload_limit.
@@ -57,82 +56,6 @@ CSV_COLUMNS = (
     "flags",
     "last contact",
 )
-
-
-# --- Filters -------------------------------------------------------------------------------
-
-
-@dataclass
-class Filters:
-    """The registry's GET filters, checked against what the user may choose from."""
-
-    programs: list[Program]
-    clinicians: list[User]
-    coordinators: list[User]  # empty unless the user is an admin
-    program: Program | None = None
-    clinician: User | None = None
-    coordinator: User | None = None
-    flag: Flag | None = None
-    problems: list[str] = field(default_factory=list)
-
-    def as_kwargs(self) -> dict:
-        return {
-            "program": self.program,
-            "clinician": self.clinician,
-            "coordinator": self.coordinator,
-            "flag": self.flag,
-        }
-
-    @property
-    def narrowed(self) -> bool:
-        """Whether a filter other than the coordinator narrows the rows."""
-        return any((self.program, self.clinician, self.flag))
-
-
-def _staff(user: User, role: str) -> list[User]:
-    return list(
-        User.objects.filter(practice_id=user.practice_id, role=role, is_active=True).order_by(
-            "last_name", "first_name", "username"
-        )
-    )
-
-
-def _pick(choices, value: str):
-    return next((c for c in choices if str(c.pk) == value), None)
-
-
-def read_filters(request: HttpRequest) -> Filters:
-    """Return the filters of the request. An unknown value (or one this user may not use)
-    is dropped with a message saying so, never an error."""
-    user = request.user
-    is_admin = user.role == Role.ADMIN
-    filters = Filters(
-        programs=list(visible_programs(user)),
-        clinicians=_staff(user, Role.CLINICIAN),
-        coordinators=_staff(user, Role.COORDINATOR) if is_admin else [],
-    )
-    get = request.GET
-    if value := get.get("program", "").strip():
-        filters.program = _pick(filters.programs, value)
-        if filters.program is None:
-            filters.problems.append("Unknown program: showing every program.")
-    if value := get.get("clinician", "").strip():
-        filters.clinician = _pick(filters.clinicians, value)
-        if filters.clinician is None:
-            filters.problems.append("Unknown clinician: showing every clinician's patients.")
-    if value := get.get("coordinator", "").strip():
-        if not is_admin:
-            filters.problems.append("Only practice admins can choose a coordinator.")
-        else:
-            filters.coordinator = _pick(filters.coordinators, value)
-            if filters.coordinator is None:
-                filters.problems.append("Unknown coordinator: showing every coordinator.")
-    if value := get.get("flag", "").strip():
-        if value in FLAG_VALUES:
-            filters.flag = Flag(value)
-        else:
-            filters.problems.append("Unknown flag: showing every patient.")
-    return filters
 
 
 # --- Formatting ----------------------------------------------------------------------------
@@ -196,15 +119,23 @@ def course(progress: Progress | None) -> Course | None:
     )
 
 
-def _display_row(row) -> dict:
-    status = row.status
-    return {
-        "row": row,
-        "weeks": status.weeks_in_treatment if status else None,
-        "phq9": course(status.phq9 if status else None),
-        "gad7": course(status.gad7 if status else None),
-        "flags": [(f.value, FLAG_LABELS[f]) for f in row.flags],
-    }
+def _display_rows(rows: list[RegistryRow]) -> list[dict]:
+    """Return one page's rows for the template, with each patient's support-network coverage
+    and anything to raise from their appointments (a constant number of queries)."""
+    ids = [row.patient.pk for row in rows]
+    network, attention = coverage_summaries(ids), needs_attention(ids)
+    return [
+        {
+            "row": row,
+            "phq9": course(row.phq9),
+            "gad7": course(row.gad7),
+            "latest": row.latest or {},
+            "flags": [(f.value, FLAG_LABELS[f]) for f in row.flags],
+            "network": network[row.patient.pk],
+            "attention": attention.get(row.patient.pk, ""),
+        }
+        for row in rows
+    ]
 
 
 def caseload_banner(user: User, filters: Filters, result, *, now: datetime) -> dict | None:
@@ -241,11 +172,11 @@ def crisis_file_warning(user: User) -> str:
 def registry_page(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     filters = read_filters(request)
-    result = registry(request.user, now=now, **filters.as_kwargs())
-    page = Paginator(result.rows, REGISTRY_PAGE_SIZE).get_page(request.GET.get("page"))
+    result = registry(request.user, now=now, with_latest=True, **filters.as_kwargs())
+    page = page_of(Rows(result.rows, _display_rows), request, per_page=REGISTRY_PAGE_SIZE)
     context = {
         "page": page,
-        "rows": [_display_row(row) for row in page],
+        "rows": page.object_list,
         "filters": filters,
         "flag_choices": [(f.value, FLAG_LABELS[f]) for f in Flag],
         "banner": caseload_banner(request.user, filters, result, now=now),
@@ -274,10 +205,8 @@ def csv_cell(value) -> object:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_row(row) -> list:
-    status: EpisodeStatus | None = row.status
-    phq9 = status.phq9 if status else None
-    gad7 = status.gad7 if status else None
+def csv_row(row: RegistryRow) -> list:
+    phq9, gad7 = row.phq9, row.gad7
 
     def total(score):
         return score.total if score else None
@@ -290,7 +219,7 @@ def csv_row(row) -> list:
         row.coordinator,
         row.program,
         row.started_on,
-        status.weeks_in_treatment if status else None,
+        row.weeks_in_treatment,
         total(phq9.baseline) if phq9 else None,
         total(phq9.latest) if phq9 else None,
         score_change_percent(phq9),
@@ -305,20 +234,31 @@ def csv_row(row) -> list:
     return [csv_cell(c) for c in cells]
 
 
+class _Echo:
+    """A file-like object whose write returns the line: csv.writer then yields CSV text."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
 @care_staff_required
-def registry_csv(request: HttpRequest) -> HttpResponse:
+def registry_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered registry, every row, as CSV (unknown filter values are dropped, as on
-    the page)."""
+    the page). Streamed in need order, read from the database a batch at a time."""
     now = timezone.now()
     filters = read_filters(request)
     result = registry(request.user, now=now, **filters.as_kwargs())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(CSV_COLUMNS)
+        for batch in result.rows.batches():
+            for row in batch:
+                yield writer.writerow(csv_row(row))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate(now).isoformat()
     response["Content-Disposition"] = f'attachment; filename="registry-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for row in result.rows:
-        writer.writerow(csv_row(row))
     return response
 
 
@@ -329,10 +269,15 @@ def _zone(patient: Patient) -> ZoneInfo:
     return ZoneInfo(patient.practice.time_zone)
 
 
-def open_episode_status(user: User, patient: Patient, *, now: datetime) -> EpisodeStatus | None:
-    """The rules' verdict on the patient's open episode, exactly as the registry shows it."""
-    row = patient_row(user, patient, now=now)
-    return row.status if row else None
+def open_episode_status(patient: Patient, *, now: datetime) -> EpisodeStatus | None:
+    """The rules' verdict on the patient's open episode today, from the same facts as the
+    registry (care.entries), read live."""
+    zone = _zone(patient)
+    facts = patient_facts([patient.pk], zone=zone)[patient.pk]
+    if facts.episode is None:
+        return None
+    today = now.astimezone(zone).date()
+    return judged(facts, today=today, now=now, zone=zone, t=thresholds_for(patient.practice))
 
 
 def episode_context(user: User, patient: Patient, *, now: datetime | None = None) -> dict:
@@ -344,7 +289,7 @@ def episode_context(user: User, patient: Patient, *, now: datetime | None = None
         context["episode_programs"] = visible_programs(user).filter(active=True)
         context["last_episode"] = patient.episodes.first()
         return context
-    status = open_episode_status(user, patient, now=now)
+    status = open_episode_status(patient, now=now)
     context.update(
         {
             "episode_status": status,
@@ -380,7 +325,7 @@ def start_episode_view(request: HttpRequest, patient_id) -> HttpResponse:
         return back
     program = None
     if program_id := request.POST.get("program", "").strip():
-        program = _pick(list(visible_programs(request.user)), program_id)
+        program = pick(list(visible_programs(request.user)), program_id)
         if program is None:
             messages.error(request, "Unknown program: please choose one of the list.")
             return back
@@ -398,12 +343,9 @@ def start_episode_view(request: HttpRequest, patient_id) -> HttpResponse:
 @care_staff_required
 @require_POST
 def end_episode_view(request: HttpRequest, episode_id) -> HttpResponse:
-    episode = TreatmentEpisode.objects.filter(pk=episode_id).first()
-    if episode is None:
-        raise Http404("No such episode.")
     # The one door: an episode of a patient this user may not see is as unknown as none.
-    patient = get_patient(request.user, episode.patient_id)
-    episode.patient = patient
+    episode = get_episode_for_staff(request.user, episode_id)
+    patient = episode.patient
     back = redirect("staff_patient", patient_id=patient.pk)
     ended_on = _read_date(request.POST.get("ended_on"))
     if ended_on is None:

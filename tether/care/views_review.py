@@ -15,19 +15,24 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tether.access import get_episode_for_staff, get_recommendation, visible_patients
+from tether.access import (
+    get_episode_for_staff,
+    get_recommendation,
+    may_recommend,
+    visible_recommendations,
+)
 from tether.access.decorators import care_staff_required
-from tether.accounts.models import Role, User
+from tether.accounts.models import User
 from tether.care import services
 from tether.care.models import CaseReview, Recommendation
 from tether.care.registry import RegistryRow, registry
 from tether.care.targets import Flag, Progress
+from tether.lib.pagination import Rows, page_of
 
 # The flags that bring a patient to the case review, in the order they are discussed:
 # changing the plan is the stronger form of not improving, so it comes first.
@@ -64,9 +69,9 @@ def _chosen_week(request: HttpRequest, today: date) -> date:
     return week
 
 
-def _scores(progress: Progress) -> str:
+def _scores(progress: Progress | None) -> str:
     """Return "baseline → latest (n% better)" for one instrument, or "—"."""
-    if progress.baseline is None:
+    if progress is None or progress.baseline is None:
         return "—"
     if not progress.follow_ups:
         return f"{progress.baseline.total} (baseline only)"
@@ -111,54 +116,43 @@ class ReviewRow:
         return self.registry_row.episode_id
 
     @property
-    def weeks_in_treatment(self) -> int:
-        return self.registry_row.status.weeks_in_treatment
+    def weeks_in_treatment(self) -> int | None:
+        return self.registry_row.weeks_in_treatment
 
 
 REVIEW_ROWS_PER_PAGE = 25
 
 
-def _review_rank(row: RegistryRow) -> int:
-    return min(REVIEW_ORDER.index(f) for f in row.flags if f in REVIEW_ORDER)
-
-
-def _review_rows(user: User, *, week: date, now: datetime, week_ends: datetime) -> list:
-    """The patients for the review of `week`, in order of need, each with the latest earlier
-    recommendation and this review's one (one query for all of them)."""
-    flagged = [
-        row
-        for row in registry(user, now=now).rows
-        if row.episode_id is not None and any(f in REVIEW_ORDER for f in row.flags)
-    ]
-    # A stable sort keeps the registry's order (longest in treatment first) within a flag.
-    flagged.sort(key=_review_rank)
+def _review_rows(rows: list[RegistryRow], *, week: date, week_ends: datetime) -> list[ReviewRow]:
+    """Return one page of the review: each patient with the latest earlier recommendation
+    and this review's one (one query for the whole page)."""
     by_episode: dict = defaultdict(list)
     recommendations = (
         Recommendation.objects.filter(
-            episode_id__in=[row.episode_id for row in flagged], review__week_of__lte=week
+            episode_id__in=[row.episode_id for row in rows], review__week_of__lte=week
         )
         .select_related("review", "recommended_by", "assigned_to")
         .order_by("-review__week_of")
     )
     for recommendation in recommendations:
         by_episode[recommendation.episode_id].append(recommendation)
-    rows = []
-    for row in flagged:
-        found = by_episode.get(row.episode_id, [])
-        this_review = next((r for r in found if r.review.week_of == week), None)
-        previous = next((r for r in found if r.review.week_of < week), None)
-        rows.append(
+    found = []
+    for row in rows:
+        mine = by_episode.get(row.episode_id, [])
+        this_review = next((r for r in mine if r.review.week_of == week), None)
+        previous = next((r for r in mine if r.review.week_of < week), None)
+        found.append(
             ReviewRow(
                 registry_row=row,
                 flags=row.flag_labels,
-                phq9=_scores(row.status.phq9),
-                gad7=_scores(row.status.gad7),
+                phq9=_scores(row.phq9),
+                gad7=_scores(row.gad7),
                 previous=previous,
                 follow_through=_follow_through(previous, week_ends) if previous else "",
                 this_review=this_review,
             )
         )
-    return rows
+    return found
 
 
 @care_staff_required
@@ -170,21 +164,25 @@ def case_review(request: HttpRequest) -> HttpResponse:
     week_ends = datetime.combine(week + timedelta(days=7), time.min, tzinfo=zone)
     # A past review is shown as it stood at the end of its week.
     as_of = min(now, week_ends - timedelta(microseconds=1))
-    rows = _review_rows(request.user, week=week, now=as_of, week_ends=week_ends)
+    # The patients in treatment with a review flag, in the order they are discussed: ranked
+    # and paged in the database. (A past week's flags are its last day's, from the facts as
+    # recorded now: a score taken since then counts.)
+    flagged = registry(request.user, now=as_of, order=REVIEW_ORDER, only_flagged=True)
     review = (
         CaseReview.objects.filter(practice_id=request.user.practice_id, week_of=week)
         .select_related("consultant")
         .first()
     )
     is_current = week == this_week
-    page = Paginator(rows, REVIEW_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = Rows(flagged.rows, lambda found: _review_rows(found, week=week, week_ends=week_ends))
+    page = page_of(rows, request, per_page=REVIEW_ROWS_PER_PAGE)
     context = {
         "rows": page.object_list,
         "page": page,
         "week": week,
         "review": review,
         "is_current": is_current,
-        "can_recommend": is_current and request.user.role == Role.CLINICIAN,
+        "can_recommend": is_current and may_recommend(request.user, request.user.practice_id),
         "previous_week": week - timedelta(days=7),
         "next_week": None if is_current else week + timedelta(days=7),
         "kinds": Recommendation.Kind.choices,
@@ -197,7 +195,7 @@ def case_review(request: HttpRequest) -> HttpResponse:
 def recommend_view(request: HttpRequest, episode_id) -> HttpResponse:
     # Recommendations come from the psychiatric consultant, a clinician; nobody else may
     # learn whether an episode exists by posting here.
-    if request.user.role != Role.CLINICIAN:
+    if not may_recommend(request.user, request.user.practice_id):
         raise Http404("Not found.")
     episode = get_episode_for_staff(request.user, episode_id)
     today = timezone.now().astimezone(_zone(request.user)).date()
@@ -227,12 +225,14 @@ def recommend_view(request: HttpRequest, episode_id) -> HttpResponse:
 @care_staff_required
 def my_recommendations(request: HttpRequest) -> HttpResponse:
     user = request.user
-    is_clinician = user.role == Role.CLINICIAN
-    mine = Recommendation.objects.none()
-    if is_clinician:
-        mine = Recommendation.objects.filter(
-            assigned_to=user, episode__patient__in=visible_patients(user)
-        ).select_related("episode__patient", "recommended_by", "review")
+    is_clinician = may_recommend(user, user.practice_id)
+    mine = (
+        visible_recommendations(user)
+        .filter(assigned_to=user)
+        .select_related("episode__patient", "recommended_by", "review")
+    )
+    if not is_clinician:
+        mine = mine.none()
     context = {
         "is_clinician": is_clinician,
         "open": list(mine.filter(status=Recommendation.Status.OPEN).order_by("created_at")),

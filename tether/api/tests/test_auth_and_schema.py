@@ -1,4 +1,5 @@
-"""How /api/v1 knows who is calling, what its OpenAPI document promises, and the caseload."""
+"""How /api/v1 knows who is calling, what its OpenAPI document promises, and the caseload
+(the registry, also at its old address)."""
 
 import json
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from tests.factories import make_patient
 from tether.accounts.models import ApiToken
 from tether.assessments.models import Assessment
 from tether.assessments.services import submit_assessment
-from tether.care import views as care_views
+from tether.care import views_registry
 from tether.crisis.models import RiskAlert
 from tether.crisis.services import raise_risk_alert, resolve_alert
 from tether.engagement.models import Appointment
@@ -197,7 +198,7 @@ def test_it_refuses_a_session_write_without_a_csrf_token(people):
 def test_it_accepts_a_session_write_with_a_csrf_token(people):
     client = Client(enforce_csrf_checks=True)
     client.force_login(people.coordinator)
-    client.get("/staff/caseload/")  # the page sets the CSRF cookie
+    client.get("/staff/registry/")  # the page sets the CSRF cookie
     csrf = client.cookies["csrftoken"].value
 
     response = _post_json(
@@ -387,10 +388,12 @@ def test_the_caseload_lists_alerting_patients_first_with_latest_scores(people, c
     client = Client()
     client.force_login(people.coordinator)
 
+    # The caseload is the registry: the old path answers exactly as /registry.
     response = client.get("/api/v1/caseload")
 
     assert response.status_code == 200
     body = response.json()
+    assert body == client.get("/api/v1/registry").json()
     assert body["count"] == 5
     rows = {row["name"]: row for row in body["items"]}
     assert [row["name"] for row in body["items"]] == [
@@ -400,17 +403,15 @@ def test_the_caseload_lists_alerting_patients_first_with_latest_scores(people, c
         "Alex Rivera",
         "Cy Zed",
     ]
-    assert [row["has_active_alert"] for row in body["items"]] == [True, True, False, False, False]
+    alerts = [[f["code"] for f in row["flags"]] == ["open_alert"] for row in body["items"]]
+    assert alerts == [True, True, False, False, False]
     assert rows["Alex Rivera"]["patient_id"] == str(caseload["rivera"].pk)
-    assert rows["Alex Rivera"]["phq9"] == {"total": 9, "severity": "mild", "change": -6}
-    assert rows["Alex Rivera"]["gad7"] == {"total": 12, "severity": "moderate", "change": None}
-    assert rows["Bea Adams"]["phq9"] == {"total": 7, "severity": "mild", "change": 2}
-    assert rows["Bea Adams"]["gad7"] is None
-    assert rows["Dee Brown"]["phq9"] == {"total": 21, "severity": "severe", "change": None}
-    assert rows["Dee Brown"]["gad7"] == {"total": 4, "severity": "minimal", "change": 0}
-    assert rows["Ann Zimmer"]["phq9"] == {"total": 2, "severity": "minimal", "change": None}
-    assert rows["Cy Zed"]["phq9"] is None
-    assert rows["Cy Zed"]["gad7"] is None
+    # Without an open episode, the latest score whatever the episode.
+    assert (rows["Alex Rivera"]["phq9"], rows["Alex Rivera"]["gad7"]) == (9, 12)
+    assert (rows["Bea Adams"]["phq9"], rows["Bea Adams"]["gad7"]) == (7, None)
+    assert (rows["Dee Brown"]["phq9"], rows["Dee Brown"]["gad7"]) == (21, 4)
+    assert rows["Ann Zimmer"]["phq9"] == 2
+    assert (rows["Cy Zed"]["phq9"], rows["Cy Zed"]["gad7"]) == (None, None)
 
 
 def test_the_caseload_shows_the_last_contact(people, caseload):
@@ -430,9 +431,9 @@ def test_the_caseload_shows_the_last_contact(people, caseload):
 
     rows = {row["name"]: row for row in client.get("/api/v1/caseload").json()["items"]}
 
-    assert rows["Cy Zed"]["last_contact"] is None
-    assert rows["Dee Brown"]["last_contact"] is None
-    rivera_contact = datetime.fromisoformat(rows["Alex Rivera"]["last_contact"])
+    assert rows["Cy Zed"]["last_contact_at"] is None
+    assert rows["Dee Brown"]["last_contact_at"] is None
+    rivera_contact = datetime.fromisoformat(rows["Alex Rivera"]["last_contact_at"])
     assert abs(rivera_contact - starts) < timedelta(milliseconds=1)
 
 
@@ -461,7 +462,9 @@ def test_the_caseload_page_shows_the_same_rows(people, caseload):
     client = Client()
     client.force_login(people.coordinator)
 
-    page = client.get("/staff/caseload/").content.decode()
+    moved = client.get("/staff/caseload/?page=1")
+    assert (moved.status_code, moved["Location"]) == (301, "/staff/registry/?page=1")
+    page = client.get("/staff/caseload/", follow=True).content.decode()
 
     order = ["Adams, Bea", "Zimmer, Ann", "Brown, Dee", "Rivera, Alex", "Zed, Cy"]
     positions = [page.index(name) for name in order]
@@ -521,10 +524,10 @@ def test_the_caseload_api_costs_the_same_queries_for_3_and_30_patients(people):
 
 
 def test_the_caseload_page_costs_the_same_queries_for_3_and_30_patients(people, monkeypatch):
-    monkeypatch.setattr(care_views, "CASELOAD_PAGE_SIZE", 50)
+    monkeypatch.setattr(views_registry, "REGISTRY_PAGE_SIZE", 50)
     client = Client()
     client.force_login(people.coordinator)
-    url = "/staff/caseload/"
+    url = "/staff/registry/"
 
     _grow_caseload(people, 3)
     few, response = _count_queries(client, url)

@@ -176,7 +176,7 @@ def test_an_unfinished_phq9_is_not_in_the_registry_scores_or_the_charts(client, 
     )
     client.force_login(people.coordinator)
 
-    caseload = _text(client.get("/staff/caseload/"))
+    caseload = _text(client.get("/staff/caseload/", follow=True))  # the registry
     patient_page = _text(client.get(f"/staff/patients/{people.patient.pk}/"))
 
     assert '11 <span class="sev">Moderate</span>' in caseload

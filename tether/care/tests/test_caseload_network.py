@@ -1,4 +1,5 @@
-"""The caseload's support-network column, on the page and in the API, at a constant cost."""
+"""The registry's support-network column (the caseload's before the caseload became the
+registry), on the page and in the API, at a constant cost."""
 
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import make_patient
-from tether.care import views as care_views
+from tether.care import views_registry
 from tether.network.layers import Layer
 from tether.network.models import ConsentScope, SupportContact
 from tether.network.selectors import network_for
@@ -60,7 +61,7 @@ def _get(user, url: str):
     return response
 
 
-def test_the_caseload_page_shows_each_patients_network_coverage(people):
+def test_the_registry_page_shows_each_patients_network_coverage(people):
     _full_network(people.patient)
     make_patient(
         practice=people.practice,
@@ -70,7 +71,7 @@ def test_the_caseload_page_shows_each_patients_network_coverage(people):
         last_name="Zed",
     )
 
-    page = _get(people.coordinator, "/staff/caseload/").content.decode()
+    page = _get(people.coordinator, "/staff/registry/").content.decode()
 
     assert '<th scope="col">Support network</th>' in page
     rivera, zed = page.index("Rivera, Alex"), page.index("Zed, Cy")
@@ -92,7 +93,7 @@ def test_the_caseload_api_shows_each_patients_network_coverage(people):
 def test_the_openapi_document_describes_the_network_column(people):
     schema = _get(people.coordinator, "/api/v1/openapi.json").json()
 
-    row = schema["components"]["schemas"]["CaseloadRow"]
+    row = schema["components"]["schemas"]["RegistryRowOut"]
     assert "network" in row["required"]
     assert "3/5 layers, 1 single point" in row["properties"]["network"]["description"]
 
@@ -125,16 +126,16 @@ def _count(user, url: str) -> tuple[int, object]:
 
 
 def test_the_network_column_costs_the_same_queries_for_3_and_30_patients(people, monkeypatch):
-    monkeypatch.setattr(care_views, "CASELOAD_PAGE_SIZE", 50)
+    monkeypatch.setattr(views_registry, "REGISTRY_PAGE_SIZE", 50)
 
     _grow(people, 3)
-    page_few, page = _count(people.coordinator, "/staff/caseload/")
+    page_few, page = _count(people.coordinator, "/staff/registry/")
     api_few, api = _count(people.coordinator, "/api/v1/caseload?limit=50")
     assert page.content.decode().count("/5 layers") == 3
     assert len(api.json()["items"]) == 3
 
     _grow(people, 30)
-    page_many, page = _count(people.coordinator, "/staff/caseload/")
+    page_many, page = _count(people.coordinator, "/staff/registry/")
     api_many, api = _count(people.coordinator, "/api/v1/caseload?limit=50")
     assert page.content.decode().count("5/5 layers, 2 single points") == 9
     assert {row["network"] for row in api.json()["items"]} == {

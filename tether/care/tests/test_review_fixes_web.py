@@ -135,6 +135,6 @@ def test_triage_shows_beside_the_open_alert_and_high_comes_first(people):
     client = _client(people.coordinator)
     page = client.get(reverse("registry")).content.decode()
     assert page.index("C-SSRS triage: high") < page.index("C-SSRS triage: low")
-    page = client.get(reverse("caseload")).content.decode()
+    page = client.get(reverse("caseload"), follow=True).content.decode()  # now the registry
     assert page.index("Zed") < page.index("Aaron")
     assert 'data-triage="high"' in page and 'data-triage="low"' in page
