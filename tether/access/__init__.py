@@ -123,6 +123,7 @@ from tether.access.peers import (
     my_memberships,
     my_open_belonging_checks,
     own_experience,
+    posts_for_alert,
 )
 from tether.access.staff import get_practice_staff, is_practice_admin, my_practice_staff
 
@@ -178,6 +179,7 @@ __all__ = [
     "my_practice_staff",
     "one_or_404",
     "own_experience",
+    "posts_for_alert",
     "trusted_scopes",
     "visible_alerts",
     "visible_appointments",

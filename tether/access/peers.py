@@ -1,12 +1,16 @@
 """Peer communities: members, moderators, and the care team's audited look-up of who is
 behind a pseudonym."""
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 
+from tether.access.crisis import visible_alerts
 from tether.access.lookup import one_or_404
 from tether.access.patients import visible_patients
 from tether.accounts.models import CARE_TEAM_ROLES, CareTeamMember, Role, User
+from tether.crisis.models import RiskAlert
 from tether.peers.models import BelongingCheck, ExperienceProfile, Membership, PeerGroup, Post
 
 # Peer supporters moderate their own groups; admins every group of their practice.
@@ -143,3 +147,23 @@ def get_membership_for_care_team(user: User, membership_id: object) -> Membershi
         raise Http404("No such member.")
     memberships = Membership.objects.filter(patient__in=visible_patients(user))
     return one_or_404(memberships.select_related("group", "patient"), membership_id, "member")
+
+
+@dataclass(frozen=True)
+class AlertPosts:
+    posts: list[Post]
+    can_reveal: bool  # the viewer may look up the name the author uses in the group
+
+
+def posts_for_alert(user: User, alert: RiskAlert) -> AlertPosts:
+    """Return the post(s) that raised `alert` (crisis language, or a peer supporter's
+    escalation), for the alert page: the group and the words, and none unless `user` may see
+    the alert (visible_alerts). Not the pseudonym: the patient's own care team may look it
+    up (may_link_pseudonym), which is recorded, like on the patient page."""
+    posts = list(
+        Post.objects.filter(risk_alert=alert, risk_alert__in=visible_alerts(user)).select_related(
+            "group"
+        )
+    )
+    can_reveal = bool(posts) and may_link_pseudonym(user, alert.patient_id)
+    return AlertPosts(posts=posts, can_reveal=can_reveal)

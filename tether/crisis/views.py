@@ -14,6 +14,7 @@ from tether.access import (
     get_patient,
     get_shift_for_admin,
     may_change_rota,
+    posts_for_alert,
     visible_screened_texts,
 )
 from tether.access.decorators import care_staff_required, patient_required
@@ -41,7 +42,6 @@ from tether.crisis.services import (
     resolve_alert,
     rota_gaps,
 )
-from tether.peers.selectors import posts_for_alert
 
 
 def help_now(request: HttpRequest) -> HttpResponse:
@@ -105,7 +105,7 @@ def alert_detail(request: HttpRequest, alert_id) -> HttpResponse:
             "events": alert_events(alert),
             "time_to_ack": _time_to_ack(alert),
             "resolve_form": ResolveForm(),
-            "alert_posts": posts_for_alert(alert, viewer=request.user),
+            "alert_posts": posts_for_alert(request.user, alert),
             "follow_up": alert.follow_up_tasks.select_related("assigned_to").first(),
         },
     )
@@ -149,7 +149,7 @@ def alert_resolve(request: HttpRequest, alert_id) -> HttpResponse:
         "events": alert_events(alert),
         "time_to_ack": _time_to_ack(alert),
         "resolve_form": form,
-        "alert_posts": posts_for_alert(alert, viewer=request.user),
+        "alert_posts": posts_for_alert(request.user, alert),
         "follow_up": alert.follow_up_tasks.select_related("assigned_to").first(),
     }
     return render(request, "crisis/alert_detail.html", context, status=400)

@@ -13,7 +13,6 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from tether.access import may_link_pseudonym
 from tether.accounts.models import Patient, User
-from tether.crisis.models import RiskAlert
 from tether.peers.models import (
     BelongingCheck,
     Membership,
@@ -206,18 +205,3 @@ def patient_peer_summary(*, patient: Patient, viewer: User) -> PeerSummary:
     ]
     can_reveal = bool(groups) and may_link_pseudonym(viewer, patient.pk)
     return PeerSummary(groups=groups, can_reveal=can_reveal)
-
-
-@dataclass(frozen=True)
-class AlertPosts:
-    posts: list[Post]
-    can_reveal: bool  # the viewer may look up the name the author uses in the group
-
-
-def posts_for_alert(alert: RiskAlert, *, viewer: User) -> AlertPosts:
-    """Return the post(s) that raised `alert` (crisis language, or a peer supporter's
-    escalation) for the alert page: the group and the words. Not the pseudonym: the
-    patient's own care team may look it up, which is recorded, like on the patient page."""
-    posts = list(Post.objects.filter(risk_alert=alert).select_related("group"))
-    can_reveal = bool(posts) and may_link_pseudonym(viewer, alert.patient_id)
-    return AlertPosts(posts=posts, can_reveal=can_reveal)
