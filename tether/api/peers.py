@@ -9,7 +9,7 @@ does for a record that is not theirs."""
 from uuid import UUID
 
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -28,6 +28,7 @@ from tether.access import (
     own_experience,
 )
 from tether.accounts.models import Patient, Practice, User
+from tether.api.auth import ApiRequest
 from tether.api.errors import INVALID, NOT_FOUND, Error, invalid
 from tether.api.peers_schemas import (
     BelongingAnswerOut,
@@ -115,13 +116,13 @@ def _suggestions(patient: Patient) -> list[dict]:
 
 
 @router.get("/peers/tags", response=list[TagOut])
-def list_tags(request: HttpRequest):
+def list_tags(request: ApiRequest):
     """The identity-tag vocabulary, shared by every practice, by kind and label."""
     return IdentityTag.objects.all()
 
 
 @router.get("/me/experience", response={200: ExperienceOut, **NOT_FOUND})
-def get_experience(request: HttpRequest):
+def get_experience(request: ApiRequest):
     """What you are going through, in your own words, and your tags. Other members never see
     the words; your care team sees them only if they sound like you may be in danger.
     Before you have written them this is still 200, with an empty description."""
@@ -133,7 +134,7 @@ def get_experience(request: HttpRequest):
 
 
 @router.put("/me/experience", response={200: ExperienceSavedOut, **INVALID})
-def put_experience(request: HttpRequest, payload: ExperienceIn):
+def put_experience(request: ApiRequest, payload: ExperienceIn):
     """Describe your experience and choose tags; group suggestions follow from them. When
     the words may show you are in danger, the answer carries the crisis resources to show
     at once, and your care team sees the words."""
@@ -154,7 +155,7 @@ def put_experience(request: HttpRequest, payload: ExperienceIn):
 
 
 @router.get("/me/group-suggestions", response={200: list[SuggestionOut], **NOT_FOUND})
-def list_group_suggestions(request: HttpRequest):
+def list_group_suggestions(request: ApiRequest):
     """Open groups of your practice, closest to your experience first. Ranked by closeness
     of experience and shared tags only, never by size or activity. Empty until you have
     described your experience; groups you belong to are left out."""
@@ -165,7 +166,7 @@ def list_group_suggestions(request: HttpRequest):
 
 
 @router.post("/peer-groups/{group_id}/join", response={201: MembershipOut, **INVALID})
-def join(request: HttpRequest, group_id: UUID, payload: JoinIn):
+def join(request: ApiRequest, group_id: UUID, payload: JoinIn):
     """Join an open group of your practice under a pseudonym, the only name members see."""
     patient = get_own_patient(request.auth)
     group = get_joinable_group(request.auth, group_id)
@@ -177,14 +178,14 @@ def join(request: HttpRequest, group_id: UUID, payload: JoinIn):
 
 
 @router.get("/me/memberships", response={200: list[MembershipOut], **NOT_FOUND})
-def list_memberships(request: HttpRequest):
+def list_memberships(request: ApiRequest):
     """The groups you belong to now, with the pseudonym you use in each."""
     get_own_patient(request.auth)
     return my_memberships(request.auth).prefetch_related("group__tags")
 
 
 @router.delete("/me/memberships/{group_id}", response={204: None, **NOT_FOUND})
-def leave(request: HttpRequest, group_id: UUID):
+def leave(request: ApiRequest, group_id: UUID):
     """Leave a group. Your posts stay, under your pseudonym."""
     membership = get_membership(request.auth, group_id)
     leave_group(membership=membership)
@@ -196,7 +197,7 @@ def leave(request: HttpRequest, group_id: UUID):
 
 @router.get("/peer-groups/{group_id}/posts", response={200: list[PostOut], **NOT_FOUND})
 @paginate(LimitOffsetPagination)
-def list_posts(request: HttpRequest, group_id: UUID):
+def list_posts(request: ApiRequest, group_id: UUID):
     """The group's posts, newest first (members only). A reply names its post in
     `parent_id`. A post a moderator has hidden keeps its place with `body` null. A post held
     for a peer supporter to read first is listed only for its author (`status` "held")."""
@@ -226,7 +227,7 @@ def _crisis_support(practice: Practice, screening: Screening, message: str) -> d
 
 
 @router.post("/peer-groups/{group_id}/posts", response={201: PostCreatedOut, **INVALID})
-def create_group_post(request: HttpRequest, group_id: UUID, payload: PostIn):
+def create_group_post(request: ApiRequest, group_id: UUID, payload: PostIn):
     """Post in the group, or reply to a post with `parent_id`. A post that may show someone in
     crisis is never refused: it is saved as `held` (its author and the moderator see it at
     once, the group after a moderator has read it), the author's care team gets a risk alert,
@@ -243,7 +244,7 @@ def create_group_post(request: HttpRequest, group_id: UUID, payload: PostIn):
 
 
 @router.post("/posts/{post_id}/report", response={200: ReportOut, **INVALID})
-def report(request: HttpRequest, post_id: UUID, payload: ReportIn):
+def report(request: ApiRequest, post_id: UUID, payload: ReportIn):
     """Ask the group's peer supporter to look at a post. Reporting twice changes nothing."""
     post = get_member_post(request.auth, post_id)
     reporter = get_membership(request.auth, post.group_id)
@@ -259,7 +260,7 @@ def report(request: HttpRequest, post_id: UUID, payload: ReportIn):
 
 @router.get("/moderation/queue", response={200: list[QueuedPostOut], 403: Error})
 @paginate(LimitOffsetPagination)
-def moderation_queue(request: HttpRequest):
+def moderation_queue(request: ApiRequest):
     """Posts waiting for a moderator in the groups you moderate (a peer supporter their own
     groups, an admin every group of the practice): possible crisis first, then the most
     reported, then the oldest — the same order as the web queue."""
@@ -268,7 +269,7 @@ def moderation_queue(request: HttpRequest):
 
 
 @router.post("/posts/{post_id}/moderation", response={200: ModerationOut, **INVALID})
-def moderate_post(request: HttpRequest, post_id: UUID, payload: ModerationIn):
+def moderate_post(request: ApiRequest, post_id: UUID, payload: ModerationIn):
     """Hide, restore, escalate (to the author's care team, with a note) or keep a post. Every
     action is recorded and takes the post out of the queue."""
     post = get_post_for_moderator(request.auth, post_id)
@@ -293,14 +294,14 @@ def _belonging_check(check: BelongingCheck) -> dict:
 
 
 @router.get("/me/belonging-checks", response={200: list[BelongingCheckOut], **NOT_FOUND})
-def list_belonging_checks(request: HttpRequest):
+def list_belonging_checks(request: ApiRequest):
     """Belonging questions waiting for your answer, one per group at most."""
     get_own_patient(request.auth)
     return [_belonging_check(check) for check in my_open_belonging_checks(request.auth)]
 
 
 @router.post("/belonging-checks/{check_id}", response={200: BelongingAnswerOut, **INVALID})
-def answer_belonging_check(request: HttpRequest, check_id: int, payload: BelongingIn):
+def answer_belonging_check(request: ApiRequest, check_id: int, payload: BelongingIn):
     """Answer "I identify with [this group]" from 1 to 7. A low answer (3 or below) comes back
     with other groups that may fit better."""
     check = get_belonging_check(request.auth, check_id)

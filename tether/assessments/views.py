@@ -1,16 +1,17 @@
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tether.access import get_assessment, get_own_patient, get_patient
 from tether.access.decorators import care_staff_required, patient_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.assessments.forms import AssessmentForm
 from tether.assessments.instruments import INSTRUMENTS, Instrument
 from tether.assessments.models import Assessment
+from tether.assessments.prompts import needs_prompt_contact
 from tether.assessments.scoring import AnswersInvalid
 from tether.assessments.services import submit_assessment
-from tether.care.targets import needs_prompt_contact
 from tether.crisis.services import open_alert_of, patient_message_after_alert
 
 
@@ -21,7 +22,13 @@ def _instrument(code: str) -> Instrument:
 
 
 def _take(
-    request: HttpRequest, *, patient, instrument: Instrument, template: str, done, initial=None
+    request: AuthenticatedRequest,
+    *,
+    patient,
+    instrument: Instrument,
+    template: str,
+    done,
+    initial=None,
 ):
     data = request.POST if request.method == "POST" else None
     form = AssessmentForm(data, instrument=instrument, initial=initial)
@@ -50,7 +57,7 @@ def _take(
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def take_assessment(request: HttpRequest, code: str) -> HttpResponse:
+def take_assessment(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """A patient fills in a questionnaire about themself. `?finish=<id>` of one of their own
     unfinished questionnaires opens the form with the answers they gave already chosen."""
     patient = get_own_patient(request.user)
@@ -91,7 +98,7 @@ def _needs_prompt_contact(assessment: Assessment) -> bool:
 
 
 @patient_required
-def assessment_result(request: HttpRequest, assessment_id) -> HttpResponse:
+def assessment_result(request: AuthenticatedRequest, assessment_id) -> HttpResponse:
     """What the patient sees after submitting: crisis resources first when there was risk
     (base.html, while an alert is open), then the Columbia screener; an unfinished
     questionnaire is offered again with the answers already given."""
@@ -115,7 +122,7 @@ def assessment_result(request: HttpRequest, assessment_id) -> HttpResponse:
 
 @care_staff_required
 @require_http_methods(["GET", "POST"])
-def enter_assessment(request: HttpRequest, patient_id, code: str) -> HttpResponse:
+def enter_assessment(request: AuthenticatedRequest, patient_id, code: str) -> HttpResponse:
     """Staff enter a questionnaire the patient answered during a call."""
     patient = get_patient(request.user, patient_id)
 

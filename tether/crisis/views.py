@@ -18,6 +18,7 @@ from tether.access import (
     visible_screened_texts,
 )
 from tether.access.decorators import care_staff_required, patient_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import User
 from tether.accounts.selectors import practice_staff
 from tether.crisis.forms import RaiseAlertForm, ResolveForm
@@ -42,6 +43,7 @@ from tether.crisis.services import (
     resolve_alert,
     rota_gaps,
 )
+from tether.lib.forms import form_field
 
 
 def help_now(request: HttpRequest) -> HttpResponse:
@@ -55,7 +57,7 @@ def help_now(request: HttpRequest) -> HttpResponse:
 
 @patient_required
 @require_POST
-def not_safe(request: HttpRequest) -> HttpResponse:
+def not_safe(request: AuthenticatedRequest) -> HttpResponse:
     """The patient said "I'm not safe right now": alert the care team (or add to the alert
     already open), then show help at once and say what will actually happen."""
     patient = get_own_patient(request.user)
@@ -81,7 +83,7 @@ def _rota_warnings(user: User, *, now) -> dict:
 
 
 @care_staff_required
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(alert_queue(request.user), 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -95,7 +97,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 @care_staff_required
-def alert_detail(request: HttpRequest, alert_id) -> HttpResponse:
+def alert_detail(request: AuthenticatedRequest, alert_id) -> HttpResponse:
     alert = get_alert_for_staff(request.user, alert_id)
     return render(
         request,
@@ -118,7 +120,7 @@ def _time_to_ack(alert: RiskAlert) -> str | None:
 
 @care_staff_required
 @require_POST
-def alert_acknowledge(request: HttpRequest, alert_id) -> HttpResponse:
+def alert_acknowledge(request: AuthenticatedRequest, alert_id) -> HttpResponse:
     alert = get_alert_for_staff(request.user, alert_id)
     try:
         acknowledge_alert(alert=alert, by=request.user)
@@ -130,7 +132,7 @@ def alert_acknowledge(request: HttpRequest, alert_id) -> HttpResponse:
 
 @care_staff_required
 @require_POST
-def alert_resolve(request: HttpRequest, alert_id) -> HttpResponse:
+def alert_resolve(request: AuthenticatedRequest, alert_id) -> HttpResponse:
     alert = get_alert_for_staff(request.user, alert_id)
     form = ResolveForm(request.POST)
     if form.is_valid():
@@ -157,12 +159,12 @@ def alert_resolve(request: HttpRequest, alert_id) -> HttpResponse:
 
 @care_staff_required
 @require_POST
-def alert_raise(request: HttpRequest, patient_id) -> HttpResponse:
+def alert_raise(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     """Staff can always raise an alert by hand."""
     patient = get_patient(request.user, patient_id)
     form = RaiseAlertForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["detail"]))
+        messages.error(request, " ".join(str(e) for e in form.errors["detail"]))
         return redirect("staff_patient", patient_id=patient.pk)
     alert = raise_risk_alert(
         patient=patient,
@@ -177,11 +179,16 @@ def alert_raise(request: HttpRequest, patient_id) -> HttpResponse:
 # --- On-call rota and response times ---------------------------------------------------------
 
 
+class _StaffField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} ({obj.get_role_display()})"
+
+
 class ShiftForm(forms.Form):
     """Times are entered in the practice's time zone."""
 
-    clinician = forms.ModelChoiceField(queryset=User.objects.none(), label="On call")
-    backup = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    clinician = _StaffField(queryset=User.objects.none(), label="On call")
+    backup = _StaffField(queryset=User.objects.none(), required=False)
     starts_at = forms.DateTimeField(
         label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -195,16 +202,14 @@ class ShiftForm(forms.Form):
         # why anyone but a clinician or an admin cannot hold a shift. Another practice's
         # staff are not choices.
         staff = practice_staff(practice.pk)
-        self.fields["clinician"].queryset = staff.order_by("last_name", "first_name")
-        self.fields["backup"].queryset = staff.order_by("last_name", "first_name")
         for name in ("clinician", "backup"):
-            self.fields[name].label_from_instance = lambda u: (
-                f"{u.display_name} ({u.get_role_display()})"
+            form_field(self, name, forms.ModelChoiceField).queryset = staff.order_by(
+                "last_name", "first_name"
             )
 
 
 @care_staff_required
-def on_call(request: HttpRequest) -> HttpResponse:
+def on_call(request: AuthenticatedRequest) -> HttpResponse:
     """The practice's on-call rota: who is on call now and next. The admin adds and removes
     shifts here."""
     practice = request.user.practice
@@ -249,7 +254,7 @@ def on_call(request: HttpRequest) -> HttpResponse:
 
 @care_staff_required
 @require_POST
-def on_call_remove(request: HttpRequest, shift_id) -> HttpResponse:
+def on_call_remove(request: AuthenticatedRequest, shift_id) -> HttpResponse:
     shift = get_shift_for_admin(request.user, shift_id)
     try:
         remove_shift(shift=shift, by=request.user)
@@ -261,7 +266,7 @@ def on_call_remove(request: HttpRequest, shift_id) -> HttpResponse:
 
 
 @care_staff_required
-def alert_response_times(request: HttpRequest) -> HttpResponse:
+def alert_response_times(request: AuthenticatedRequest) -> HttpResponse:
     """How fast the practice acknowledges risk alerts this month."""
     practice = request.user.practice
     if practice is None:

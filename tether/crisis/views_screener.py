@@ -3,12 +3,13 @@ for a patient during a call (/staff/patients/<id>/screener/)."""
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tether.access import get_own_patient, get_patient, get_risk_screen
 from tether.access.decorators import care_staff_required, patient_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.crisis import triage
 from tether.crisis.models import RiskScreen
 from tether.crisis.resources import resources_for
@@ -46,7 +47,9 @@ class ScreenerForm(forms.Form):
         return {q.key: given[q.key] for q in triage.asked(given) if q.key in given}
 
 
-def _screen(request: HttpRequest, *, patient, template: str, context: dict, done) -> HttpResponse:
+def _screen(
+    request: AuthenticatedRequest, *, patient, template: str, context: dict, done
+) -> HttpResponse:
     alert = open_alert_of(patient)
     form = ScreenerForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +69,7 @@ def _screen(request: HttpRequest, *, patient, template: str, context: dict, done
 
 @patient_required
 @require_http_methods(["GET", "POST"])
-def my_screener(request: HttpRequest) -> HttpResponse:
+def my_screener(request: AuthenticatedRequest) -> HttpResponse:
     """The patient answers the Columbia screener about themself."""
     patient = get_own_patient(request.user)
     return _screen(
@@ -79,7 +82,7 @@ def my_screener(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-def my_screener_done(request: HttpRequest, screen_id) -> HttpResponse:
+def my_screener_done(request: AuthenticatedRequest, screen_id) -> HttpResponse:
     """After the screener. High triage: the call button comes first, before anything else."""
     patient = get_own_patient(request.user)
     screen = get_risk_screen(request.user, screen_id)
@@ -101,7 +104,7 @@ def my_screener_done(request: HttpRequest, screen_id) -> HttpResponse:
 
 @care_staff_required
 @require_http_methods(["GET", "POST"])
-def staff_screener(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_screener(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     """Staff read the screener to the patient during a call and record the answers."""
     patient = get_patient(request.user, patient_id)
 

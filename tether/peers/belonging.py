@@ -32,8 +32,10 @@ BELONGING_OPTIONS = (
 )
 
 
-def is_low(score: int) -> bool:
-    return score <= LOW_BELONGING
+def is_low(score: int | None) -> bool:
+    """Return whether an answer says the member does not feel they belong; no answer is not
+    low."""
+    return score is not None and score <= LOW_BELONGING
 
 
 def ask_due_belonging_checks(*, now: datetime | None = None, batch: int = 500) -> int:

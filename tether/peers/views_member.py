@@ -30,6 +30,7 @@ from tether.access import (
     own_experience,
 )
 from tether.access.decorators import patient_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.zones import patient_zone
 from tether.crisis.views_screening import after_alert_message, help_first
 from tether.peers.forms import BelongingForm, ExperienceForm, JoinForm, PostForm
@@ -68,7 +69,7 @@ def _with_tags(suggestions: list[Suggestion]) -> list[Suggestion]:
 
 
 @patient_required
-def my_groups(request: HttpRequest) -> HttpResponse:
+def my_groups(request: AuthenticatedRequest) -> HttpResponse:
     get_own_patient(request.user)
     memberships = my_memberships(request.user)
     open_checks = my_open_belonging_checks(request.user)
@@ -81,7 +82,7 @@ def my_groups(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-def my_experience(request: HttpRequest) -> HttpResponse:
+def my_experience(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     profile = own_experience(request.user)
     if request.method == "POST":
@@ -117,7 +118,7 @@ def my_experience(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-def group_suggestions(request: HttpRequest) -> HttpResponse:
+def group_suggestions(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     context = {
         "suggestions": _with_tags(suggest_groups(patient=patient)),
@@ -127,7 +128,7 @@ def group_suggestions(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-def join(request: HttpRequest, group_id) -> HttpResponse:
+def join(request: AuthenticatedRequest, group_id) -> HttpResponse:
     patient = get_own_patient(request.user)
     group = get_joinable_group(request.user, group_id)
     if my_memberships(request.user).filter(group=group).exists():
@@ -209,7 +210,7 @@ def _group_page(
 
 
 @patient_required
-def group_page(request: HttpRequest, group_id) -> HttpResponse:
+def group_page(request: AuthenticatedRequest, group_id) -> HttpResponse:
     membership = get_membership(request.user, group_id)
     record_visit(membership=membership)
     return _group_page(request, membership, page_number=request.GET.get("page"))
@@ -217,7 +218,7 @@ def group_page(request: HttpRequest, group_id) -> HttpResponse:
 
 @patient_required
 @require_POST
-def post(request: HttpRequest, group_id) -> HttpResponse:
+def post(request: AuthenticatedRequest, group_id) -> HttpResponse:
     membership = get_membership(request.user, group_id)
     body = request.POST.get("body", "")
     parent_id = request.POST.get("parent", "")
@@ -260,7 +261,7 @@ def post(request: HttpRequest, group_id) -> HttpResponse:
 
 
 @patient_required
-def post_support(request: HttpRequest, post_id) -> HttpResponse:
+def post_support(request: AuthenticatedRequest, post_id) -> HttpResponse:
     """After a post that may show someone in crisis: help first, and their words kept."""
     post = get_own_post(request.user, post_id)
     context = {
@@ -274,7 +275,7 @@ def post_support(request: HttpRequest, post_id) -> HttpResponse:
 
 @patient_required
 @require_POST
-def report(request: HttpRequest, post_id) -> HttpResponse:
+def report(request: AuthenticatedRequest, post_id) -> HttpResponse:
     post = get_member_post(request.user, post_id)
     membership = get_membership(request.user, post.group_id)
     try:
@@ -288,7 +289,7 @@ def report(request: HttpRequest, post_id) -> HttpResponse:
 
 
 @patient_required
-def leave(request: HttpRequest, group_id) -> HttpResponse:
+def leave(request: AuthenticatedRequest, group_id) -> HttpResponse:
     """Asks first (GET), leaves on POST."""
     membership = get_membership(request.user, group_id)
     if request.method == "POST":
@@ -306,7 +307,7 @@ def leave(request: HttpRequest, group_id) -> HttpResponse:
 
 
 @patient_required
-def belonging(request: HttpRequest, check_id) -> HttpResponse:
+def belonging(request: AuthenticatedRequest, check_id) -> HttpResponse:
     check = get_belonging_check(request.user, check_id)
     membership = check.membership
     if check.answered_at is not None:

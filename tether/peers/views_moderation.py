@@ -84,7 +84,7 @@ def moderate_post(request: AuthenticatedRequest, post_id) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(_back(request))
     kind = form.cleaned_data["kind"]
     was_held = post.status == Post.Status.HELD
