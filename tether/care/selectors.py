@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from tether.accounts.models import Patient
 from tether.assessments.instruments import MSPSS, PHQ9
 from tether.assessments.models import Assessment
+from tether.assessments.prompts import needs_prompt_contact
 from tether.care.models import thresholds_for
-from tether.care.targets import needs_prompt_contact
 from tether.crisis.models import RiskAlert
 from tether.network.analysis import LOW_MSPSS_MEAN, Support
 from tether.network.layers import LAYER_ORDER, Layer
@@ -17,7 +17,8 @@ from tether.network.selectors import NetworkView, network_for
 
 def prompt_contact(patient: Patient) -> Assessment | None:
     """Return the patient's latest scored PHQ-9 or GAD-7 if it asks them to contact their
-    care team (targets.needs_prompt_contact: severe, question 9 not above 0), else None."""
+    care team (assessments.prompts.needs_prompt_contact, with the practice's thresholds:
+    severe, question 9 not above 0), else None."""
     thresholds = thresholds_for(patient.practice)
     for code in ("phq9", "gad7"):
         latest = (
@@ -27,7 +28,13 @@ def prompt_contact(patient: Patient) -> Assessment | None:
             .first()
         )
         item9 = latest.answers[8] if latest and code == "phq9" else None
-        if latest and needs_prompt_contact(code, latest.total, item9, thresholds):
+        if latest and needs_prompt_contact(
+            code,
+            latest.total,
+            item9,
+            phq9_from=thresholds.prompt_phq9_from,
+            gad7_from=thresholds.prompt_gad7_from,
+        ):
             return latest
     return None
 

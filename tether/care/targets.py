@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from tether.assessments.prompts import GAD7_SEVERE_FROM, PHQ9_SEVERE_FROM, is_severe_score
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -51,8 +53,8 @@ class Thresholds:
     dropout_days: int = 56  # no contact for 8 weeks before discharge
     small_cohort: int = 10  # fewer than this: counts only, never rates
     baseline_before_days: int = 14  # an intake score this close before the start is baseline
-    prompt_phq9_from: int = 20  # severe depression: please contact your care team
-    prompt_gad7_from: int = 15  # severe anxiety
+    prompt_phq9_from: int = PHQ9_SEVERE_FROM  # severe depression: please contact your care team
+    prompt_gad7_from: int = GAD7_SEVERE_FROM  # severe anxiety
 
 
 DEFAULTS = Thresholds()
@@ -113,23 +115,12 @@ class Score:
 
 
 def is_severe(instrument: str, total: int, t: Thresholds = DEFAULTS) -> bool:
-    """Return whether a score is severe: PHQ-9 of 20 or more, GAD-7 of 15 or more."""
-    if instrument == "phq9":
-        return total >= t.prompt_phq9_from
-    if instrument == "gad7":
-        return total >= t.prompt_gad7_from
-    return False
-
-
-def needs_prompt_contact(
-    instrument: str, total: int | None, item9: int | None, thresholds: Thresholds = DEFAULTS
-) -> bool:
-    """Return whether a result should ask the patient to contact their care team: a severe
-    PHQ-9 (>= 20) or GAD-7 (>= 15) with PHQ-9 question 9 at 0 or not asked. (Question 9 above
-    0 is a risk alert, and the crisis panel shows instead.)"""
-    if total is None or (item9 or 0) > 0:
-        return False
-    return is_severe(instrument, total, thresholds)
+    """Return whether a score is severe by `t` (PHQ-9 of 20 or more, GAD-7 of 15 or more by
+    default): the rule is assessments.prompts.is_severe_score, which the result page's
+    prompt to contact the care team uses too."""
+    return is_severe_score(
+        instrument, total, phq9_from=t.prompt_phq9_from, gad7_from=t.prompt_gad7_from
+    )
 
 
 @dataclass(frozen=True)

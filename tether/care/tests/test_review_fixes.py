@@ -4,12 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from tether.assessments.prompts import needs_prompt_contact
 from tether.care.targets import (
     Flag,
     Score,
     episode_scores,
     episode_status,
-    needs_prompt_contact,
     progress,
 )
 
