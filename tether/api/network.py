@@ -9,7 +9,7 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from tether.access import get_patient, get_support
+from tether.access import active_consents, get_patient, get_support
 from tether.accounts.models import Role
 from tether.api.auth import ApiRequest
 from tether.api.errors import INVALID, NOT_FOUND, Error
@@ -26,7 +26,7 @@ from tether.api.network_schemas import (
     StepOut,
     SuggestionIn,
 )
-from tether.network.models import Consent, SafetyPlan, SupportContact
+from tether.network.models import SafetyPlan, SupportContact
 from tether.network.selectors import NetworkView, network_for
 from tether.network.services import (
     OnlyThePatientShares,
@@ -152,7 +152,7 @@ def list_safety_plan_versions(request: ApiRequest, patient_id: UUID):
 def list_contacts(request: ApiRequest, patient_id: UUID):
     """The supports the patient has recorded, by kind and name."""
     patient = get_patient(request.auth, patient_id)
-    active = Consent.objects.filter(withdrawn_at__isnull=True)
+    active = active_consents(request.auth)
     return patient.supports.prefetch_related(
         Prefetch("consents", queryset=active, to_attr="active_consents")
     ).order_by("kind", "name", "id")

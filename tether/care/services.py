@@ -10,7 +10,8 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from tether.accounts.models import Patient, Practice, Role, User
+from tether.access import may_consult, may_manage_episodes, may_recommend
+from tether.accounts.models import Patient, Practice, User
 from tether.accounts.selectors import treating_clinician
 from tether.care.models import CaseReview, Recommendation, TreatmentEpisode
 from tether.lib.errors import PleaseCheck
@@ -21,12 +22,10 @@ class CareInvalid(PleaseCheck):
     """Input that cannot be saved; `problems` maps each field to what is wrong with it."""
 
 
-def _care_team_user(user: User, patient: Patient) -> None:
-    if user.practice_id != patient.practice_id or user.role not in (
-        Role.COORDINATOR,
-        Role.CLINICIAN,
-        Role.ADMIN,
-    ):
+def _care_staff_only(user: User, patient: Patient) -> None:
+    # The view found the patient through access already; a service called any other way
+    # still changes nothing for someone who may not.
+    if not may_manage_episodes(user, patient):
         raise Http404("No such patient.")
 
 
@@ -34,7 +33,7 @@ def start_episode(
     *, patient: Patient, started_on: date, by: User, program=None, today: date | None = None
 ) -> TreatmentEpisode:
     """Start a treatment episode. Its baseline is the first PHQ-9/GAD-7 on or after the start."""
-    _care_team_user(by, patient)
+    _care_staff_only(by, patient)
     today = today or timezone.localdate()
     if started_on > today:
         raise CareInvalid({"started_on": "An episode cannot start in the future."})
@@ -54,7 +53,7 @@ def start_episode(
 def end_episode(
     *, episode: TreatmentEpisode, ended_on: date, reason: str, by: User
 ) -> TreatmentEpisode:
-    _care_team_user(by, episode.patient)
+    _care_staff_only(by, episode.patient)
     if not episode.is_open:
         raise CareInvalid({"ended_on": "This episode has already ended."})
     if reason not in TreatmentEpisode.EndReason.values:
@@ -75,9 +74,7 @@ def week_of(day: date) -> date:
 
 def review_for_week(*, practice: Practice, day: date, consultant: User) -> CaseReview:
     """This week's case review of the practice (created on first use)."""
-    if consultant.role not in (Role.CLINICIAN, Role.ADMIN) or (
-        consultant.practice_id != practice.pk
-    ):
+    if not may_consult(consultant, practice.pk):
         raise Http404("No such review.")
     review, _ = CaseReview.objects.get_or_create(
         practice=practice, week_of=week_of(day), defaults={"consultant": consultant}
@@ -98,7 +95,10 @@ def recommend(
     """Record the consultant's recommendation for one patient; it becomes a task for the
     treating clinician (told in the app)."""
     now = now or timezone.now()
-    if by.role != Role.CLINICIAN or episode.patient.practice_id != review.practice_id:
+    if (
+        not may_recommend(by, review.practice_id)
+        or episode.patient.practice_id != review.practice_id
+    ):
         raise Http404("No such patient.")
     problems = {}
     if kind not in Recommendation.Kind.values:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,6 +17,8 @@ from tether.access import (
     get_outreach_task,
     get_own_patient,
     get_patient,
+    get_practice_staff,
+    my_practice_staff,
     visible_outreach_tasks,
 )
 from tether.access.decorators import (
@@ -25,7 +27,7 @@ from tether.access.decorators import (
     patient_required,
 )
 from tether.accounts.http import AuthenticatedRequest
-from tether.accounts.models import Patient, Role, User
+from tether.accounts.models import Patient, Role
 from tether.accounts.zones import patient_zone
 from tether.engagement.forms import (
     AppointmentForm,
@@ -82,9 +84,9 @@ def my_appointments(request: AuthenticatedRequest) -> HttpResponse:
         "rows": rows,
         "zone": patient_zone(patient),
         "peer": peer_supporter_for_outreach(patient),
-        "peer_supporters": User.objects.filter(
-            role=Role.PEER_SUPPORTER, practice_id=patient.practice_id, is_active=True
-        ).order_by("first_name"),
+        "peer_supporters": my_practice_staff(request.user, Role.PEER_SUPPORTER).order_by(
+            "first_name"
+        ),
     }
     return render(request, "engagement/my_appointments.html", context)
 
@@ -97,12 +99,9 @@ def my_peer_outreach(request: AuthenticatedRequest) -> HttpResponse:
     chosen = request.POST.get("peer_supporter") or None
     peer = None
     if chosen:
-        peer = User.objects.filter(
-            pk=chosen if str(chosen).isdigit() else None,
-            role=Role.PEER_SUPPORTER,
-            practice_id=patient.practice_id,
-        ).first()
-        if peer is None:
+        try:
+            peer = get_practice_staff(request.user, chosen, Role.PEER_SUPPORTER)
+        except Http404:
             messages.error(request, "Choose one of your practice's peer supporters.")
             return redirect("my_appointments")
     set_peer_outreach(patient=patient, peer_supporter=peer)

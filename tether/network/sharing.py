@@ -15,7 +15,7 @@ from collections.abc import Collection
 
 from django.db import transaction
 
-from tether.access import is_care_staff, may_widen_sharing
+from tether.access import may_suggest_sharing, may_widen_sharing
 from tether.accounts.models import User
 from tether.network.models import ConsentScope, SupportContact
 from tether.network.services import (
@@ -50,7 +50,7 @@ def suggest_sharing(
 ) -> SupportContact:
     """Suggest exactly `scopes` for the patient to confirm (an empty list clears them).
     Scopes already shared are left out. Nothing is shared or sent."""
-    if not is_care_staff(by) or by.practice_id != contact.patient.practice_id:
+    if not may_suggest_sharing(by, contact):
         raise OnlyStaffSuggest()
     chosen = _checked(contact, scopes)
     contact = SupportContact.objects.select_for_update().get(pk=contact.pk)

@@ -4,15 +4,13 @@ link on that page comes from engagement's template tag) and failed deliveries fo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tether.access import visible_patients
+from tether.access import visible_deliveries
 from tether.access.decorators import care_staff_required
 from tether.accounts.http import AuthenticatedRequest
-from tether.accounts.models import Role
 from tether.notifications.forms import PreferenceForm
 from tether.notifications.models import Delivery, Notification, NotificationPreference
 from tether.notifications.services import (
@@ -75,12 +73,9 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
 @care_staff_required
 def staff_deliveries(request: AuthenticatedRequest) -> HttpResponse:
     """Messages that failed: those still being retried and those out of attempts."""
-    user = request.user
-    mine = Q(patient__in=visible_patients(user)) | Q(user=user)
-    if user.role == Role.ADMIN:
-        mine |= Q(user__practice_id=user.practice_id)
     failed = (
-        Delivery.objects.filter(mine, status=Delivery.Status.FAILED)
+        visible_deliveries(request.user)
+        .filter(status=Delivery.Status.FAILED)
         .select_related("patient")
         .order_by("-created_at")
     )
