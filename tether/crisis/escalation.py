@@ -4,19 +4,21 @@ somebody acknowledges. When the chain is exhausted (the admin step, or nobody at
 practice's after-hours contact is texted too, on every round. Inactive users are never
 paged. Escalation never ends in silence: an open alert always has a next step due.
 
-Each step is claimed with a conditional UPDATE, one alert per transaction, so any number of
-concurrent sweeps page each step exactly once."""
+Each step is claimed with a conditional UPDATE; the sweep takes due alerts in batches
+(tether.lib.claims), each alert in its own savepoint, so any number of concurrent sweeps page
+each step exactly once, and an alert whose step fails does not hold up the others."""
 
 import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from tether.accounts.models import Practice, User
 from tether.accounts.selectors import practice_admins
 from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert
+from tether.lib.claims import CLAIM_BATCH, claim_due
 from tether.lib.urls import absolute_url
 from tether.notifications.services import notify, queue_sms
 
@@ -227,28 +229,35 @@ def start_escalation(alert: RiskAlert, *, at: datetime, urgent: bool = False) ->
         text_after_hours_contact(alert, at=at)
 
 
-def escalate_unacknowledged_alerts(*, now: datetime) -> int:
+def due_alerts(*, now: datetime) -> QuerySet[RiskAlert]:
+    """Return open alerts whose next step is due (index: crisis_alert_escalation_due)."""
+    return RiskAlert.objects.filter(
+        status=RiskAlert.Status.OPEN,
+        next_escalation_at__isnull=False,
+        next_escalation_at__lte=now,
+    )
+
+
+def escalate_unacknowledged_alerts(*, now: datetime, batch: int = CLAIM_BATCH) -> int:
     """Move every open alert whose next step is due: on-call → backup → admins, then the
     whole chain again every repage_minutes. Returns how many alerts moved.
 
     Idempotent and safe with any number of concurrent runs: each step is claimed with a
-    conditional UPDATE on (pk, escalation_level, repage_count), one alert per transaction,
-    so a second run or worker never pages a step twice, and a run that dies half-way leaves
-    the rest due for the next one."""
-    due = (
-        RiskAlert.objects.filter(
-            status=RiskAlert.Status.OPEN,
-            next_escalation_at__isnull=False,
-            next_escalation_at__lte=now,
-        )
-        .order_by("next_escalation_at")
-        .values_list("pk", "escalation_level", "repage_count")
+    conditional UPDATE on (pk, escalation_level, repage_count), so a second run or worker
+    never pages a step twice. Alerts are taken `batch` to a transaction, each in its own
+    savepoint: an alert whose step fails rolls back alone and is tried again next minute;
+    a run that dies half-way leaves its batch, uncommitted and unsent, due for the next."""
+    return claim_due(
+        due_alerts(now=now),
+        order_by=["next_escalation_at", "pk"],
+        claim=lambda alert: escalate_alert(
+            alert_id=alert.pk,
+            from_level=alert.escalation_level,
+            now=now,
+            repage_count=alert.repage_count,
+        ),
+        batch=batch,
     )
-    moved = 0
-    for pk, level, repages in list(due):
-        if escalate_alert(alert_id=pk, from_level=level, now=now, repage_count=repages):
-            moved += 1
-    return moved
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django_tasks_db.utils import is_locked_database_exception
 
 from tests.factories import PracticeFactory, UserFactory, make_patient
 from tether.accounts.models import Role
+from tether.crisis import escalation
 from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert
 from tether.crisis.selectors import format_duration, median, percentile, response_times
 from tether.crisis.services import (
@@ -293,6 +294,31 @@ def _sweep_until_not_locked(now):
             if not is_locked_database_exception(error):
                 raise
     raise AssertionError("the database stayed locked")
+
+
+def test_an_alert_whose_step_fails_does_not_hold_up_the_others(people, rota, monkeypatch):
+    # The sweep claims alerts in batches; one alert's failure rolls back that alert alone,
+    # the others escalate, and the failed one is tried again the next minute.
+    first, second = _raise(people), _raise(people, patient=people.other_patient)
+    real = escalation._record_and_send
+
+    def fails_for_the_first(alert, **kwargs):
+        if alert.pk == first.pk:
+            raise RuntimeError("the SMS gateway refused the request")
+        real(alert, **kwargs)
+
+    monkeypatch.setattr(escalation, "_record_and_send", fails_for_the_first)
+    assert _sweep(T0 + LIMIT) == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.escalation_level, second.escalation_level) == (0, 1)
+    assert [s[0] for s in _steps(first)] == ["notified"]  # its step left no trace
+
+    monkeypatch.setattr(escalation, "_record_and_send", real)
+    assert _sweep(T0 + LIMIT + timedelta(minutes=1)) == 1
+    first.refresh_from_db()
+    assert first.escalation_level == 1
+    assert [s[0] for s in _steps(first)] == ["notified", "escalated"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -179,7 +179,10 @@ def test_a_worker_dying_half_way_loses_nothing_and_repeats_nothing(people, monke
     failed = DBTaskResult.objects.get(args_kwargs__args=[ESCALATE])
     assert failed.status == "FAILED"
     levels = sorted(RiskAlert.objects.values_list("escalation_level", flat=True))
-    assert levels == [0, 0, 1, 1]  # two done and committed, the third rolled back with it
+    # The four alerts were one batch, one transaction: the first two steps, done but not
+    # committed, rolled back with the third, and none of their pages went out.
+    assert levels == [0, 0, 0, 0]
+    assert not Notification.objects.filter(user=people.other_clinician).exists()
 
     monkeypatch.setattr(escalation, "_record_and_send", real)
     # The worker restarts; the scheduler enqueues the sweep again the next minute.
@@ -196,3 +199,28 @@ def test_a_worker_dying_half_way_loses_nothing_and_repeats_nothing(people, monke
     # Running everything once more changes nothing.
     with time_machine.travel(later, tick=False):
         assert services.escalate_unacknowledged_alerts(now=later) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_dying_in_a_later_batch_keeps_the_batches_before_it(people, monkeypatch):
+    _alerts(people, 4)
+    real = escalation._record_and_send
+    calls = {"n": 0}
+
+    def dies_on_the_third(alert, **kwargs):
+        calls["n"] += 1
+        real(alert, **kwargs)
+        if calls["n"] == 3:
+            raise SystemExit("worker killed")
+
+    monkeypatch.setattr(escalation, "_record_and_send", dies_on_the_third)
+    with pytest.raises(SystemExit):
+        services.escalate_unacknowledged_alerts(now=T0 + LIMIT, batch=2)
+    levels = sorted(RiskAlert.objects.values_list("escalation_level", flat=True))
+    assert levels == [0, 0, 1, 1]  # the first batch committed; the second rolled back whole
+    assert Notification.objects.filter(user=people.other_clinician).count() == 2
+
+    monkeypatch.setattr(escalation, "_record_and_send", real)
+    later = T0 + LIMIT + timedelta(minutes=1)
+    assert services.escalate_unacknowledged_alerts(now=later, batch=2) == 2
+    assert Notification.objects.filter(user=people.other_clinician).count() == 4
