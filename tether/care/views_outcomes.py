@@ -50,6 +50,8 @@ def outcomes_page(request: AuthenticatedRequest) -> HttpResponse:
     if not can_see_outcomes(request.user):
         raise Http404("Outcomes are for clinicians and admins.")
     practice = request.user.practice
+    if practice is None:
+        raise Http404("Outcomes are for clinicians and admins.")
     today = timezone.localdate(timezone=ZoneInfo(practice.time_zone))
     problems: list[str] = []
     start = _date(request.GET.get("start"), "start", problems)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,7 +49,10 @@ DONE_HELD = {
 
 
 def _zone(request: AuthenticatedRequest) -> ZoneInfo:
-    return ZoneInfo(request.user.practice.time_zone)
+    practice = request.user.practice
+    if practice is None:
+        raise Http404("No practice.")
+    return ZoneInfo(practice.time_zone)
 
 
 def _back(request: HttpRequest) -> str:
@@ -126,6 +129,8 @@ def group_detail(request: AuthenticatedRequest, group_id) -> HttpResponse:
 def group_form(request: AuthenticatedRequest, group_id=None) -> HttpResponse:
     """Add a group, or change one (`group_id`)."""
     practice = request.user.practice
+    if practice is None:
+        raise Http404("No practice.")
     group = get_moderated_group(request.user, group_id) if group_id else None
     title = f"Change “{group.name}”" if group else "Add a group"
     form = GroupForm(request.POST or None, practice=practice, group=group)
