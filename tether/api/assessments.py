@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from tether.access import get_patient
+from tether.access import get_patient, visible_assessments
 from tether.api.assessments_schemas import (
     AssessmentCreatedOut,
     AssessmentIn,
@@ -18,7 +18,6 @@ from tether.api.auth import ApiRequest
 from tether.api.crisis import crisis_support
 from tether.api.errors import Error
 from tether.assessments.instruments import INSTRUMENTS
-from tether.assessments.models import Assessment
 from tether.assessments.services import submit_assessment
 
 router = Router(tags=["assessments"])
@@ -75,7 +74,8 @@ def list_assessments(request: ApiRequest, patient_id: UUID):
     """The patient's questionnaires, newest first."""
     patient = get_patient(request.auth, patient_id)
     return (
-        Assessment.objects.filter(patient=patient)
+        visible_assessments(request.auth)
+        .filter(patient=patient)
         .select_related("risk_alert")
         .order_by("-completed_at")
     )

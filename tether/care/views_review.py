@@ -123,14 +123,15 @@ class ReviewRow:
 REVIEW_ROWS_PER_PAGE = 25
 
 
-def _review_rows(rows: list[RegistryRow], *, week: date, week_ends: datetime) -> list[ReviewRow]:
+def _review_rows(
+    user: User, rows: list[RegistryRow], *, week: date, week_ends: datetime
+) -> list[ReviewRow]:
     """Return one page of the review: each patient with the latest earlier recommendation
     and this review's one (one query for the whole page)."""
     by_episode: dict = defaultdict(list)
     recommendations = (
-        Recommendation.objects.filter(
-            episode_id__in=[row.episode_id for row in rows], review__week_of__lte=week
-        )
+        visible_recommendations(user)
+        .filter(episode_id__in=[row.episode_id for row in rows], review__week_of__lte=week)
         .select_related("review", "recommended_by", "assigned_to")
         .order_by("-review__week_of")
     )
@@ -174,7 +175,10 @@ def case_review(request: HttpRequest) -> HttpResponse:
         .first()
     )
     is_current = week == this_week
-    rows = Rows(flagged.rows, lambda found: _review_rows(found, week=week, week_ends=week_ends))
+    rows = Rows(
+        flagged.rows,
+        lambda found: _review_rows(request.user, found, week=week, week_ends=week_ends),
+    )
     page = page_of(rows, request, per_page=REVIEW_ROWS_PER_PAGE)
     context = {
         "rows": page.object_list,
