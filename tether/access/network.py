@@ -4,16 +4,16 @@ signed links a trusted person (or the patient, for their plan) opens without sig
 from django.db.models import QuerySet
 from django.http import Http404
 
-from tether.access.lookup import one_or_404
-from tether.access.patients import get_patient, is_care_staff_of, visible_patients
-from tether.accounts.models import Patient, Role, User
-from tether.network.links import (
+from tether.access.links import (
     PURPOSE_SCOPE,
     BadLink,
     Purpose,
     read_patient_plan_token,
     read_trusted_token,
 )
+from tether.access.lookup import one_or_404
+from tether.access.patients import get_patient, is_care_staff_of, visible_patients
+from tether.accounts.models import Patient, Role, User
 from tether.network.models import Consent, SupportContact
 
 LINK_GONE = "This link has expired or no longer works."

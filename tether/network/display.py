@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from tether.access.links import Purpose
 from tether.accounts.models import Patient
 from tether.network.analysis import Analysis, Support
 from tether.network.layers import LAYER_ORDER, Layer
-from tether.network.links import Purpose
 from tether.network.models import KIND_LAYER, ConsentScope, SupportContact
 from tether.network.selectors import NetworkView, network_for
 from tether.network.services import current_safety_plan, trusted_link

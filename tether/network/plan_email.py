@@ -5,10 +5,10 @@ transaction that raises the alert."""
 
 from datetime import datetime
 
+from tether.access.links import patient_plan_link
 from tether.accounts.models import Patient
 from tether.crisis.models import RiskAlert
 from tether.crisis.resources import resources_for
-from tether.network.links import patient_plan_link
 from tether.notifications.services import queue_email
 
 

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tether.access import may_widen_sharing
+from tether.access.links import Purpose, make_trusted_token
 from tether.accounts.models import Patient, User
 from tether.crisis.models import ScreenedText
 from tether.crisis.resources import resources_for
 from tether.lib.errors import Invalid
 from tether.lib.urls import absolute_url
-from tether.network.links import Purpose, make_trusted_token
 from tether.network.models import (
     Consent,
     ConsentScope,

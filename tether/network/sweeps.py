@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tether.access.links import Purpose
 from tether.lib.claims import CLAIM_BATCH, claim_due
-from tether.network.links import Purpose
 from tether.network.models import ConsentScope, SupportContact
 from tether.network.services import trusted_link
 from tether.notifications.services import queue_email

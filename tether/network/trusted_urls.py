@@ -1,4 +1,4 @@
-"""The trusted person's pages, reached only by signed links (see tether.network.links)."""
+"""The trusted person's pages, reached only by signed links (see tether.access.links)."""
 
 from django.urls import path
 

@@ -15,8 +15,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tether.access import get_trusted_contact, trusted_scopes
+from tether.access.links import Purpose
 from tether.crisis.resources import resources_for
-from tether.network.links import Purpose
 from tether.network.models import ConsentScope, SupportContact, scope_for_trusted
 from tether.network.services import (
     current_safety_plan,

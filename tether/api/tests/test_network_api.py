@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tether.access import get_trusted_contact
-from tether.network.links import Purpose, make_trusted_token
+from tether.access.links import Purpose, make_trusted_token
 from tether.network.models import Consent, ConsentScope, SafetyPlan, SupportContact
 from tether.network.services import (
     add_support,

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tether.access.links import Purpose
 from tether.crisis.models import AlertEvent, RiskAlert, ScreenedText
 from tether.crisis.services import raise_risk_alert
-from tether.network.links import Purpose
 from tether.network.models import ConsentScope, SupportContact
 from tether.network.services import (
     add_support,

@@ -6,9 +6,9 @@ from django import template
 from django.http import Http404
 
 from tether.access import get_own_patient
+from tether.access.links import patient_plan_link
 from tether.accounts.models import Patient
 from tether.network.display import network_context
-from tether.network.links import patient_plan_link
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from tether.network.links import Purpose
+from tether.access.links import Purpose
 from tether.network.models import ConsentScope, SupportContact, TrustedCheckIn
 from tether.network.services import (
     add_support,

@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from tether.access.links import MAX_AGE, Purpose, make_trusted_token
 from tether.assessments.services import submit_assessment
-from tether.network.links import MAX_AGE, Purpose, make_trusted_token
 from tether.network.models import Consent, ConsentScope, SupportContact
 from tether.network.services import (
     add_support,

@@ -3,8 +3,8 @@ will see the note, and show the crisis lines first; an alert quotes the note to 
 
 from urllib.parse import urlsplit
 
+from tether.access.links import Purpose
 from tether.crisis.models import RiskAlert, ScreenedText
-from tether.network.links import Purpose
 from tether.network.models import ConsentScope, SupportContact, TrustedCheckIn
 from tether.network.services import (
     add_support,

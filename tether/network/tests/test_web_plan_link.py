@@ -9,9 +9,9 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from tether.access.links import PATIENT_PLAN_MAX_AGE, make_patient_plan_token
 from tether.crisis.models import RiskAlert
 from tether.crisis.services import raise_risk_alert, resolve_alert
-from tether.network.links import PATIENT_PLAN_MAX_AGE, make_patient_plan_token
 from tether.network.services import save_safety_plan
 from tether.notifications.models import Delivery
 

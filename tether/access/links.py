@@ -1,4 +1,6 @@
-"""Signed, expiring, single-purpose links for people without a Tether sign-in.
+"""Signed, expiring, single-purpose links for people without a Tether sign-in. They live in
+access because a link is a way in: access.network reads them (get_trusted_contact,
+get_patient_by_plan_link), and the network app makes them for its emails.
 
 A trusted person's link names one purpose (respond to the invitation, say "I checked in",
 see the safety plan) and carries the contact's `link_version`; the access module checks the
