@@ -136,6 +136,12 @@ def deliver(delivery_id, *, now: datetime | None = None) -> Delivery:
     delivery = Delivery.objects.get(pk=delivery_id)
     if delivery.status == Delivery.Status.SENT or not claim(delivery, now=now):
         return delivery
+    return send_claimed(delivery)
+
+
+def send_claimed(delivery: Delivery) -> Delivery:
+    """Send a delivery whose attempt this worker has claimed (`claim`, committed first, so a
+    send is never made for a claim that could still roll back) and record what happened."""
     try:
         _send(delivery)
     except Exception as error:  # noqa: BLE001  (every failure is recorded, none is lost)
