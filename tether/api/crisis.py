@@ -10,8 +10,8 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from tether.access import get_alert_for_staff, get_own_patient
-from tether.accounts.models import Patient, Practice, Role, User
+from tether.access import get_alert_for_staff, get_own_patient, may_change_rota
+from tether.accounts.models import Patient, Practice, User
 from tether.api.auth import ApiRequest
 from tether.api.crisis_schemas import (
     AlertOut,
@@ -180,7 +180,7 @@ def create_on_call_shift(request: ApiRequest, payload: ShiftIn):
     """Add a shift (practice admin only). Times must carry a time zone; the end must come
     after the start; clinician and backup must be clinicians of the practice."""
     practice = _staff_practice(request)
-    if request.auth.role != Role.ADMIN:
+    if not may_change_rota(request.auth, practice.pk):
         raise HttpError(403, "Only the practice admin can change the on-call rota.")
     shift = add_shift(
         practice=practice,

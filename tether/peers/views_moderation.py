@@ -13,10 +13,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from tether.access import get_moderated_group, get_post_for_moderator, moderated_groups
+from tether.access import (
+    get_moderated_group,
+    get_post_for_moderator,
+    is_practice_admin,
+    moderated_groups,
+)
 from tether.access.decorators import admin_required, moderator_required
 from tether.accounts.http import AuthenticatedRequest
-from tether.accounts.models import Role
 from tether.peers.models import ModerationAction, Post
 from tether.peers.moderation_forms import GroupForm, ModerateForm
 from tether.peers.selectors import (
@@ -48,6 +52,11 @@ DONE_HELD = {
 }
 
 
+def _is_admin(request: AuthenticatedRequest) -> bool:
+    # Only the practice's admin creates and changes groups; the pages offer it to them alone.
+    return is_practice_admin(request.user, request.user.practice_id)
+
+
 def _zone(request: AuthenticatedRequest) -> ZoneInfo:
     practice = request.user.practice
     if practice is None:
@@ -73,7 +82,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "page": page,
         "not_fitting": not_fitting(groups, now=timezone.now()),
-        "is_admin": request.user.role == Role.ADMIN,
+        "is_admin": _is_admin(request),
     }
     with timezone.override(_zone(request)):
         return render(request, "peers/moderation/queue.html", context)
@@ -105,7 +114,7 @@ def moderate_post(request: AuthenticatedRequest, post_id) -> HttpResponse:
 def group_list(request: AuthenticatedRequest) -> HttpResponse:
     context = {
         "groups": moderated_group_rows(moderated_groups(request.user)),
-        "is_admin": request.user.role == Role.ADMIN,
+        "is_admin": _is_admin(request),
     }
     return render(request, "peers/moderation/group_list.html", context)
 
@@ -118,7 +127,7 @@ def group_detail(request: AuthenticatedRequest, group_id) -> HttpResponse:
         "group": group,
         "page": page,
         "members": group_members(group),
-        "is_admin": request.user.role == Role.ADMIN,
+        "is_admin": _is_admin(request),
         "here": request.get_full_path(),
     }
     with timezone.override(_zone(request)):
