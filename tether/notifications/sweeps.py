@@ -2,45 +2,18 @@
 a unique row or a conditional UPDATE is claimed before anything is sent.
 
 - retry_failed_deliveries: re-sends queued/failed deliveries whose backoff has passed.
-- send_due_reminders: one reminder per appointment and channel, ~24 h ahead.
-- send_outreach_digests: each staff member's outreach queue, once per local day.
+
+Appointment reminders and staff outreach digests go out through these channels but are
+engagement's sweeps (engagement.sweeps).
 """
 
-from datetime import datetime, time, timedelta
-from functools import partial
+from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from tether.accounts.models import STAFF_ROLES, Patient, User
-from tether.lib.urls import absolute_url
-from tether.notifications.models import (
-    AppointmentReminder,
-    Delivery,
-    OutreachDigest,
-)
-from tether.notifications.services import (
-    deliver,
-    in_quiet_hours,
-    preference_for,
-    queue_email,
-    queue_sms,
-    user_zone,
-)
+from tether.notifications.models import Delivery
+from tether.notifications.services import deliver
 
-
-def _site_link(url_name: str) -> str:
-    try:
-        path = reverse(url_name)
-    except NoReverseMatch:
-        path = "/"
-    return absolute_url(path)
-
-
-REMINDER_AHEAD = timedelta(hours=24)
-DIGEST_LOCAL_TIME = time(7, 0)  # a staff member's digest goes out from 07:00 their time
 RETRY_BATCH = 500
 
 
@@ -63,167 +36,3 @@ def retry_failed_deliveries(*, now: datetime | None = None) -> int:
         if deliver(pk, now=now).status == Delivery.Status.SENT:
             sent += 1
     return sent
-
-
-# --- Appointment reminders ------------------------------------------------------------
-
-
-def _reminder_text(appointment, patient: Patient, zone) -> tuple[str, str, str]:
-    from tether.engagement.calendar import appointment_title
-
-    title = appointment_title(appointment)
-    local = appointment.starts_at.astimezone(zone)
-    when = f"{local:%A %-d %B at %-I:%M %p} ({local.tzname()})"
-    link = _site_link("patient_home")
-    subject = f"Reminder: {title}, {when}"
-    email = (
-        f"Hello {patient.called},\n\n"
-        f"This is a reminder of your {title[0].lower() + title[1:]} on {when}.\n\n"
-        f"If you can't make it, please let your care team know.\n\n{link}\n"
-    )
-    sms = f"Tether reminder: {title}, {when}. Can't make it? Let your care team know."
-    return subject, email, sms
-
-
-def _claim_and_queue(appointment, channel: str, queue) -> bool:
-    """Claim the (appointment, channel) reminder and queue its message in one transaction:
-    both happen or neither; a second claimant hits the unique constraint."""
-    try:
-        with transaction.atomic():
-            reminder = AppointmentReminder.objects.create(appointment=appointment, channel=channel)
-            reminder.delivery = queue()
-            reminder.save(update_fields=["delivery"])
-    except IntegrityError:
-        return False
-    return True
-
-
-def send_due_reminders(*, now: datetime | None = None) -> int:
-    """Remind patients of pending appointments starting within 24 hours, once per channel,
-    by email and/or SMS as they chose. Inside their quiet hours nothing is sent: a later
-    run sends it once the quiet hours end. Return how many reminders were queued."""
-    from tether.engagement.models import Appointment
-
-    now = now or timezone.now()
-    due = (
-        Appointment.objects.filter(
-            attendance=Appointment.Attendance.PENDING,
-            starts_at__gt=now,
-            starts_at__lte=now + REMINDER_AHEAD,
-            patient__user__isnull=False,
-        )
-        .annotate(claimed=Count("reminders"))
-        .filter(claimed__lt=len(Delivery.Channel))
-        .select_related("patient__user", "patient__practice", "staff")
-        .prefetch_related("reminders")
-        .order_by("starts_at")
-    )
-    queued = 0
-    for appointment in due:
-        patient = appointment.patient
-        user = patient.user
-        preference = preference_for(user)
-        zone = user_zone(user)
-        if in_quiet_hours(preference, now.astimezone(zone).time()):
-            continue
-        done = {r.channel for r in appointment.reminders.all()}
-        subject, email_body, sms_body = _reminder_text(appointment, patient, zone)
-        if (
-            Delivery.Channel.EMAIL not in done
-            and preference.email_enabled
-            and user.email
-            and _claim_and_queue(
-                appointment,
-                Delivery.Channel.EMAIL,
-                partial(
-                    queue_email,
-                    to=user.email,
-                    subject=subject,
-                    body=email_body,
-                    purpose="appointment-reminder",
-                    patient=patient,
-                    user=user,
-                ),
-            )
-        ):
-            queued += 1
-        if (
-            Delivery.Channel.SMS not in done
-            and preference.sms_enabled
-            and preference.phone
-            and _claim_and_queue(
-                appointment,
-                Delivery.Channel.SMS,
-                partial(
-                    queue_sms,
-                    to=preference.phone,
-                    body=sms_body,
-                    purpose="appointment-reminder",
-                    patient=patient,
-                    user=user,
-                    country=patient.practice.country,
-                ),
-            )
-        ):
-            queued += 1
-    return queued
-
-
-# --- Staff digests --------------------------------------------------------------------
-
-
-def send_outreach_digests(*, now: datetime | None = None) -> int:
-    """Email each staff member with open outreach tasks a count of their queue (open,
-    overdue) once per local day, from 07:00 their time. No patient names. Return how many
-    digests were queued."""
-    from tether.engagement.models import OutreachTask
-
-    now = now or timezone.now()
-    counts = {
-        row["assigned_to"]: row
-        for row in OutreachTask.objects.filter(
-            status=OutreachTask.Status.OPEN, assigned_to__isnull=False
-        )
-        .values("assigned_to")
-        .annotate(
-            open=Count("pk"),
-            overdue=Count("pk", filter=Q(due_at__lt=now)),
-        )
-    }
-    if not counts:
-        return 0
-    staff = User.objects.filter(
-        pk__in=counts.keys(), is_active=True, role__in=STAFF_ROLES
-    ).select_related("practice")
-    queued = 0
-    for user in staff:
-        zone = user_zone(user)
-        local = now.astimezone(zone)
-        if local.time() < DIGEST_LOCAL_TIME or not user.email:
-            continue
-        preference = preference_for(user)
-        if not preference.email_enabled:
-            continue
-        row = counts[user.pk]
-        link = _site_link("outreach_queue")
-        body = (
-            f"Good morning {user.first_name or user.username},\n\n"
-            f"Your outreach queue today: {row['open']} open task(s), "
-            f"{row['overdue']} overdue.\n\n"
-            f"Open the queue to see who to reach first:\n{link}\n"
-        )
-        try:
-            with transaction.atomic():
-                digest = OutreachDigest.objects.create(user=user, date=local.date())
-                digest.delivery = queue_email(
-                    to=user.email,
-                    subject=f"Your outreach queue: {row['open']} open, {row['overdue']} overdue",
-                    body=body,
-                    purpose="outreach-digest",
-                    user=user,
-                )
-                digest.save(update_fields=["delivery"])
-        except IntegrityError:
-            continue
-        queued += 1
-    return queued

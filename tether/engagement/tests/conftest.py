@@ -4,6 +4,7 @@ import pytest
 
 from tether.engagement.models import Appointment
 from tether.engagement.services import book_appointment
+from tether.notifications.tests.fake_twilio import twilio  # noqa: F401  (reminders by SMS)
 
 # A Friday, 10:00 in New York (the demo practice's zone).
 FRIDAY = datetime(2026, 11, 20, 15, tzinfo=UTC)

@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from tether.engagement.sweeps import send_due_reminders, send_outreach_digests
 from tether.notifications.models import AppointmentReminder, Delivery, OutreachDigest
 from tether.notifications.services import save_preferences
-from tether.notifications.sweeps import send_due_reminders, send_outreach_digests
 from tether.notifications.tests.helpers import appointment, outreach_task
 
 # 15:00 UTC on a winter Tuesday = 10:00 in New York (the practice's zone).
@@ -127,7 +127,7 @@ def test_a_second_worker_starting_mid_sweep_never_duplicates_a_reminder(people, 
     patient = _patient(people)
     for hours in (2, 4, 6):
         appointment(patient, people.coordinator, NOW + timedelta(hours=hours))
-    import tether.notifications.sweeps as sweeps
+    import tether.engagement.sweeps as sweeps
 
     real_user_zone = sweeps.user_zone
     second = {}
@@ -160,7 +160,7 @@ def test_two_workers_at_once_send_each_reminder_exactly_once(people, settings, m
         appointment(patient, people.coordinator, NOW + timedelta(hours=hours))
 
     # Both workers read the same due list before either claims anything.
-    import tether.notifications.sweeps as sweeps
+    import tether.engagement.sweeps as sweeps
 
     barrier = threading.Barrier(2, timeout=10)
     real_user_zone = sweeps.user_zone
