@@ -4,7 +4,6 @@ plan. Every function here is the only way its data changes."""
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Max
@@ -16,6 +15,7 @@ from tether.access.links import Purpose, make_trusted_token
 from tether.accounts.models import Patient, User
 from tether.crisis.models import ScreenedText
 from tether.crisis.resources import resources_for
+from tether.crisis.screening import NOTHING, Screening, screen_text
 from tether.lib.errors import Invalid
 from tether.lib.urls import absolute_url
 from tether.network.models import (
@@ -29,9 +29,6 @@ from tether.network.models import (
 from tether.network.steps import MAX_ENTRIES_PER_STEP, MAX_ENTRY_LENGTH, SAFETY_PLAN_STEPS
 from tether.network.validation import ContactInvalid, clean_contact_details
 from tether.notifications.services import queue_email
-
-if TYPE_CHECKING:
-    from tether.crisis.screening import Screening
 
 CHECK_IN_SCHEDULES = {7: "Every week", 14: "Every two weeks", 28: "Every four weeks"}
 
@@ -166,8 +163,6 @@ def _screen_details(contact: SupportContact, *, by: User) -> None:
     # What the patient writes about a support passes the one screening, in this transaction:
     # crisis words raise an alert (and every page then shows the crisis lines first). Staff
     # notes are not screened.
-    from tether.crisis.screening import screen_text
-
     if by.pk != contact.patient.user_id or not contact.details:
         return
     screen_text(
@@ -406,7 +401,7 @@ def respond_to_invitation(*, contact: SupportContact, accept: bool) -> SupportCo
 @dataclass(frozen=True)
 class CheckInRecorded:
     check_in: TrustedCheckIn
-    screening: "Screening"  # of the note; NOTHING when there is none
+    screening: Screening  # of the note; NOTHING when there is none
 
 
 @transaction.atomic
@@ -416,9 +411,6 @@ def record_trusted_check_in(
     """The trusted person says "I checked in". A lapsed person becomes active again. The note
     is screened in the same transaction: words that may mean the patient is in danger raise a
     risk alert for the care team, quoting them (nobody moderates these notes)."""
-    # Imported here: the crisis app imports this module (site_url), so not at the top.
-    from tether.crisis.screening import screen_text
-
     at = at or timezone.now()
     check_in = TrustedCheckIn.objects.create(
         contact=contact, at=at, note=(note or "").strip()[:500]
@@ -442,14 +434,11 @@ def record_trusted_check_in(
 
 
 @transaction.atomic
-def set_help_wanted(*, patient: Patient, text: str) -> "Screening":
+def set_help_wanted(*, patient: Patient, text: str) -> Screening:
     """Keep what the patient said they want help with, for the first conversation, and screen
     it in the same transaction: words that may mean they are in danger raise a risk alert for
     the care team, quoting them. Return the screening (NOTHING for an unchanged or empty text,
     so saving the same words again raises nothing new)."""
-    # Imported here: the crisis app imports this module (site_url), so not at the top.
-    from tether.crisis.screening import NOTHING, screen_text
-
     text = (text or "").strip()
     if len(text) > 2000:
         raise NetworkError("Please keep this under 2,000 characters.")
