@@ -33,7 +33,10 @@ Rules:
 - in a peer group, members see each other only by pseudonym; only an active coordinator or
   clinician on the member's own care team may link a pseudonym to the patient (not the
   admin), and that look-up is audited (peers.py; peers.moderation.reveal_member);
-- a patient answers only their own belonging questions, in groups they still belong to;
+- the posts that raised an alert are shown with it to whoever may see the alert, without
+  the pseudonym (peers.posts_for_alert);
+- a patient answers only their own belonging questions, in groups they still belong to, and
+  reads only their own experience profile;
 - the weekly case review is held by the practice's clinicians (the psychiatric consultant)
   or admins; only its clinicians make recommendations; a recommendation is opened and closed
   by the clinician it is assigned to or who made it (care.py);

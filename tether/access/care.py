@@ -70,6 +70,8 @@ def visible_recommendations(user: User) -> QuerySet[Recommendation]:
 def get_recommendation(user: User, recommendation_id: object) -> Recommendation:
     """Return a case-review recommendation assigned to or made by `user`, for a patient they
     may see, else raise Http404."""
+    if not user.is_authenticated:
+        raise Http404("No such recommendation.")
     mine = visible_recommendations(user).filter(Q(assigned_to=user) | Q(recommended_by=user))
     return one_or_404(mine.select_related("episode__patient"), recommendation_id, "recommendation")
 
@@ -77,4 +79,5 @@ def get_recommendation(user: User, recommendation_id: object) -> Recommendation:
 def can_see_outcomes(user: User) -> bool:
     """Return whether `user` may see their practice's outcome figures: its active clinicians
     and admins only."""
-    return _active_in_practice(user, OUTCOME_ROLES, user.practice_id)
+    practice_id = user.practice_id if user.is_authenticated else None
+    return _active_in_practice(user, OUTCOME_ROLES, practice_id)
