@@ -1,9 +1,9 @@
 """Views and API endpoints reach patient data only through `tether.access`.
 
-A view module (`views*.py`, `*_views.py`) or an API module (`tether/api/*.py`) that writes
-`<Model>.objects…` (or `_default_manager`, or `get_object_or_404(<Model>, …)`) for a model
-holding patient data bypasses the one door: the check of who may see what is then the view's
-own, and the next view forgets it. Patient data is computed, not listed: accounts.Patient and
+A view module (`views*.py`, `*_views.py`, anything in a `views/` package) or an API module
+(`tether/api/`) that writes `<Model>.objects…` (or `_default_manager`, or
+`get_object_or_404(<Model>, …)`) for a model holding patient data bypasses the one door: the
+check of who may see what is then the view's own, and the next view forgets it. Patient data is computed, not listed: accounts.Patient and
 every model with a foreign key to a model that holds patient data, followed to the end.
 
 The checker reads the source (AST); it does not import the views.
@@ -116,13 +116,17 @@ def violations(source: str, path: str, models: set[tuple[str, str]]) -> list[Vio
 
 def interface_modules() -> list[Path]:
     """Return the view and API modules: the code that answers requests."""
-    views = [
+    return sorted(
         path
         for path in ROOT.rglob("*.py")
         if "tests" not in path.parts
-        and (path.name.startswith("views") or path.name.endswith("_views.py"))
-    ]
-    return sorted(views + list((ROOT / "api").glob("*.py")))
+        and (
+            path.name.startswith("views")
+            or path.name.endswith("_views.py")
+            or "views" in path.parent.parts  # a views/ package
+            or path.is_relative_to(ROOT / "api")
+        )
+    )
 
 
 def test_it_finds_patient_data_models_through_foreign_keys():
