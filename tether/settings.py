@@ -183,8 +183,8 @@ SWEEPS = [
     "tether.notifications.sweeps.retry_failed_deliveries",
     "tether.network.sweeps.send_due_nudges",
     "tether.engagement.sweeps.send_outreach_digests",
-    "tether.peers.services.ask_due_belonging_checks",
-    "tether.peers.services.nudge_inactive_members",
+    "tether.peers.sweeps.ask_due_belonging_checks",
+    "tether.peers.sweeps.nudge_inactive_members",
     "tether.crisis.sweeps.email_rota_gaps",
 ]
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.hashers import make_password
 
 from tether.accounts.models import Patient, Practice, Role, User
-from tether.peers import services
+from tether.peers import services, sweeps
 from tether.peers.models import BelongingCheck, GroupMeeting, IdentityTag, Post
 
 GROUPS = [
@@ -246,10 +246,10 @@ def load(*, practice: Practice, now: datetime) -> None:
     )
 
     # Belonging answers: a month ago and now (the sweep asks; members answer).
-    services.ask_due_belonging_checks(now=now - timedelta(days=31))
+    sweeps.ask_due_belonging_checks(now=now - timedelta(days=31))
     for check in BelongingCheck.objects.filter(answered_at=None):
         services.answer_belonging(check=check, score=5, now=now - timedelta(days=30))
-    services.ask_due_belonging_checks(now=now)
+    sweeps.ask_due_belonging_checks(now=now)
     answers = {"Juniper": 6, "Sparrow": 3, "Ridge": 2, "Comet": 6, "Willow": 5}
     for check in BelongingCheck.objects.filter(answered_at=None).select_related("membership"):
         score = answers.get(check.membership.pseudonym)

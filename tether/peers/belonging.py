@@ -1,10 +1,10 @@
 """The belonging check (Postmes, Haslam & Jans 2013: "I identify with [this group]", 1 to 7),
 asked two weeks after joining and then monthly, and the gentle note to members who have not
-visited for a while."""
+visited for a while. The sweeps that ask and send them are in sweeps.py."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import transaction
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tether.notifications.services import notify
 from tether.peers.errors import PeerInvalid
-from tether.peers.models import BelongingCheck, Membership
+from tether.peers.models import BelongingCheck
 
 FIRST_BELONGING_CHECK = timedelta(weeks=2)
 BELONGING_EVERY = timedelta(days=30)
@@ -36,41 +36,6 @@ def is_low(score: int | None) -> bool:
     """Return whether an answer says the member does not feel they belong; no answer is not
     low."""
     return score is not None and score <= LOW_BELONGING
-
-
-def ask_due_belonging_checks(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Ask members whose belonging question is due (two weeks after joining, then monthly).
-    Idempotent: a member with an unanswered question is not asked again; the due date moves
-    on either way."""
-    now = now or timezone.now()
-    asked = 0
-    due = Membership.objects.filter(
-        status=Membership.Status.ACTIVE, belonging_due_at__lte=now
-    ).select_related("group", "patient__user")[:batch]
-    for membership in due:
-        with transaction.atomic():
-            moved = Membership.objects.filter(
-                pk=membership.pk, belonging_due_at=membership.belonging_due_at
-            ).update(belonging_due_at=now + BELONGING_EVERY)
-            if not moved:  # another worker took it
-                continue
-            if BelongingCheck.objects.filter(membership=membership, answered_at=None).exists():
-                continue
-            check = BelongingCheck.objects.create(membership=membership, asked_at=now)
-            if membership.patient.user:
-                notify(
-                    user=membership.patient.user,
-                    # Generic on purpose: it also goes by email, and a group's name
-                    # ("Veterans living with depression") is health information.
-                    subject="One quick question about your peer group",
-                    body="How is your peer group feeling for you? One question, one tap.",
-                    link=reverse("belonging_check", args=[check.pk]),
-                    purpose="belonging-check",
-                    channels=("in_app", "email"),
-                    patient=membership.patient,
-                )
-            asked += 1
-    return asked
 
 
 @transaction.atomic
@@ -104,34 +69,3 @@ def answer_belonging(
             channels=("in_app",),
         )
     return check
-
-
-def nudge_inactive_members(*, now: datetime | None = None, batch: int = 500) -> int:
-    """Members who have not visited in three weeks get one gentle note with fresh
-    suggestions; they are not told again until they visit."""
-    now = now or timezone.now()
-    told = 0
-    quiet = Membership.objects.filter(
-        status=Membership.Status.ACTIVE,
-        inactivity_nudged_at=None,
-        last_visited_at__lte=now - NO_VISIT,
-    ).select_related("group", "patient__user")[:batch]
-    for membership in quiet:
-        with transaction.atomic():
-            if not Membership.objects.filter(pk=membership.pk, inactivity_nudged_at=None).update(
-                inactivity_nudged_at=now
-            ):
-                continue
-            if membership.patient.user:
-                notify(
-                    user=membership.patient.user,
-                    subject="We haven't seen you in your group for a while",
-                    body="No pressure. If the group isn't feeling right, there may be one that "
-                    "fits better.",
-                    link=reverse("group_suggestions"),
-                    purpose="peer-inactive",
-                    channels=("in_app",),
-                    patient=membership.patient,
-                )
-            told += 1
-    return told

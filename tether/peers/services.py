@@ -1,11 +1,12 @@
 """Writes and rules for peer communities, one module per noun; this module gathers them so
-callers (views, the API, the sweeps in settings) import from one place.
+callers (views, the API) import from one place.
 
 - groups.py: groups, joining, leaving, visits
 - experience.py: what the patient is going through (screened), matching and suggestions
 - posts.py: posts and replies (screened; a possible crisis is held for a moderator), reports
 - moderation.py: who may moderate, moderation actions, the audited pseudonym look-up
 - belonging.py: the belonging check and the note to members who have not visited
+  (the sweeps that send them are in sweeps.py, not gathered here)
 """
 
 from tether.peers.belonging import (
@@ -16,9 +17,7 @@ from tether.peers.belonging import (
     LOW_BELONGING,
     NO_VISIT,
     answer_belonging,
-    ask_due_belonging_checks,
     is_low,
-    nudge_inactive_members,
 )
 from tether.peers.errors import PeerInvalid
 from tether.peers.experience import (
@@ -54,13 +53,11 @@ __all__ = [
     "PostResult",
     "Suggestion",
     "answer_belonging",
-    "ask_due_belonging_checks",
     "create_post",
     "is_low",
     "join_group",
     "leave_group",
     "moderate",
-    "nudge_inactive_members",
     "practice_index",
     "record_visit",
     "report_post",

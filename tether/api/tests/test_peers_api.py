@@ -16,7 +16,7 @@ from django.utils import timezone
 from tether.crisis.models import RiskAlert
 from tether.crisis.resources import resources_for
 from tether.notifications.models import Notification
-from tether.peers import services
+from tether.peers import services, sweeps
 from tether.peers.models import (
     BelongingCheck,
     ExperienceProfile,
@@ -730,7 +730,7 @@ def test_moderation_is_404_for_anyone_but_the_groups_moderators(world, who):
 @pytest.fixture
 def asked(world):
     """Both members of "New parents" have their first belonging question waiting."""
-    services.ask_due_belonging_checks(now=timezone.now() + timedelta(days=15))
+    sweeps.ask_due_belonging_checks(now=timezone.now() + timedelta(days=15))
     return {
         "willow": BelongingCheck.objects.get(membership=world.willow),
         "heron": BelongingCheck.objects.get(membership=world.heron),
@@ -828,7 +828,7 @@ def test_it_answers_404_for_someone_elses_belonging_question(world, willow, aske
 def _patient_calls(world) -> list[tuple[str, str, dict | None]]:
     """Every patient-only call, aimed at records of the patient's own group."""
     post = _post(world.willow, "Something.")
-    services.ask_due_belonging_checks(now=timezone.now() + timedelta(days=15))
+    sweeps.ask_due_belonging_checks(now=timezone.now() + timedelta(days=15))
     check = BelongingCheck.objects.get(membership=world.willow)
     parents = world.parents.pk
     return [
@@ -947,7 +947,7 @@ def test_no_peers_response_names_a_patient_or_their_id(world, heron, peer):
     )
     willows = _post(world.willow, "Anyone else awake at 3am?")
     _post(world.willow, "Reply to myself.", parent=willows)
-    services.ask_due_belonging_checks(now=timezone.now() + timedelta(days=15))
+    sweeps.ask_due_belonging_checks(now=timezone.now() + timedelta(days=15))
     check = BelongingCheck.objects.get(membership=world.heron)
     parents, veterans = world.parents.pk, world.veterans.pk
     reply = {"body": "Hugs.", "parent_id": str(willows.pk)}

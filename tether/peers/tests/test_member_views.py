@@ -14,7 +14,7 @@ from tether.crisis.models import RiskAlert
 from tether.network.layers import Layer
 from tether.network.selectors import coverage_summaries, network_for
 from tether.notifications.models import Notification
-from tether.peers import services
+from tether.peers import services, sweeps
 from tether.peers.models import (
     BelongingCheck,
     ExperienceProfile,
@@ -65,7 +65,7 @@ def test_it_lists_my_groups_by_pseudonym_and_offers_to_describe_my_experience(pa
 
 
 def test_it_shows_an_open_belonging_question_as_a_card(patient_client, peer_world):
-    services.ask_due_belonging_checks(now=timezone.now() + timedelta(weeks=2, minutes=1))
+    sweeps.ask_due_belonging_checks(now=timezone.now() + timedelta(weeks=2, minutes=1))
     check = BelongingCheck.objects.get(membership=peer_world.willow)
 
     page = _page(patient_client, reverse("my_groups"))
@@ -496,7 +496,7 @@ def test_leaving_asks_first_then_leaves(patient_client, peer_world):
 
 @pytest.fixture
 def willow_check(peer_world):
-    services.ask_due_belonging_checks(now=timezone.now() + timedelta(weeks=2, minutes=1))
+    sweeps.ask_due_belonging_checks(now=timezone.now() + timedelta(weeks=2, minutes=1))
     return BelongingCheck.objects.get(membership=peer_world.willow)
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tests.factories import make_patient
 from tether import access
 from tether.crisis.models import RiskAlert
-from tether.peers import services
+from tether.peers import services, sweeps
 from tether.peers.models import IdentityTag, ModerationAction, PeerGroup, Post
 
 QUEUE = "/peers/moderation/"
@@ -145,7 +145,7 @@ def test_a_peer_supporter_sees_only_their_own_groups(client, peer_world):
 
 def test_members_who_said_it_isnt_fitting_are_listed(client, peer_world, named_peer):
     now = timezone.now()
-    services.ask_due_belonging_checks(now=now + timedelta(days=15))
+    sweeps.ask_due_belonging_checks(now=now + timedelta(days=15))
     willow_check = peer_world.willow.belonging_checks.get()
     heron_check = peer_world.heron.belonging_checks.get()
     services.answer_belonging(check=willow_check, score=2, tell_supporter=True)
@@ -162,7 +162,7 @@ def test_members_who_said_it_isnt_fitting_are_listed(client, peer_world, named_p
 
 def test_an_old_not_fitting_answer_drops_off(client, peer_world, named_peer):
     asked = timezone.now() + timedelta(days=15)
-    services.ask_due_belonging_checks(now=asked)
+    sweeps.ask_due_belonging_checks(now=asked)
     check = peer_world.willow.belonging_checks.get()
     services.answer_belonging(check=check, score=1, tell_supporter=True, now=asked)
 
@@ -183,7 +183,7 @@ def test_the_queue_query_count_does_not_grow_with_rows(
             services.report_post(post=post, reporter=peer_world.heron, reason=f"Reason {i}")
 
     add(3, 0)
-    services.ask_due_belonging_checks(now=timezone.now() + timedelta(days=15))
+    sweeps.ask_due_belonging_checks(now=timezone.now() + timedelta(days=15))
     check = peer_world.willow.belonging_checks.get()
     services.answer_belonging(check=check, score=2, tell_supporter=True)
     client.force_login(named_peer)
@@ -363,7 +363,7 @@ def test_the_group_page_shows_hidden_posts_history_and_members(client, peer_worl
     hidden = _queued(peer_world, "A post that was hidden.")
     services.moderate(post=hidden, by=people.peer, kind="hide", note="Shared a phone number.")
     _post(peer_world.heron, "Welcome everyone.")
-    services.ask_due_belonging_checks(now=timezone.now() + timedelta(days=15))
+    sweeps.ask_due_belonging_checks(now=timezone.now() + timedelta(days=15))
     check = peer_world.heron.belonging_checks.get()
     services.answer_belonging(check=check, score=6)
     client.force_login(named_peer)

@@ -12,7 +12,7 @@ from tether.accounts.models import Role
 from tether.audit.models import AuditEvent
 from tether.crisis.models import RiskAlert, ScreenedText
 from tether.notifications.models import Notification
-from tether.peers import services
+from tether.peers import services, sweeps
 from tether.peers.models import BelongingCheck, IdentityTag, Membership, Post
 from tether.peers.services import PeerInvalid
 
@@ -315,10 +315,10 @@ def test_only_the_members_care_team_can_link_a_pseudonym_and_it_is_audited(peer_
 
 def test_belonging_is_asked_two_weeks_after_joining_then_monthly(peer_world):
     joined = max(peer_world.willow.joined_at, peer_world.heron.joined_at)
-    assert services.ask_due_belonging_checks(now=joined + timedelta(days=13)) == 0
+    assert sweeps.ask_due_belonging_checks(now=joined + timedelta(days=13)) == 0
     at = joined + timedelta(days=14)
-    assert services.ask_due_belonging_checks(now=at) == 2  # Willow and Heron
-    assert services.ask_due_belonging_checks(now=at) == 0  # idempotent
+    assert sweeps.ask_due_belonging_checks(now=at) == 2  # Willow and Heron
+    assert sweeps.ask_due_belonging_checks(now=at) == 0  # idempotent
     check = BelongingCheck.objects.get(membership=peer_world.willow)
     note = Notification.objects.get(user=peer_world.people.patient.user, purpose="belonging-check")
     assert note.text == "One quick question about your peer group"  # no group name by email
@@ -326,21 +326,21 @@ def test_belonging_is_asked_two_weeks_after_joining_then_monthly(peer_world):
     assert peer_world.willow.belonging_due_at == at + services.BELONGING_EVERY
     services.answer_belonging(check=check, score=6, now=at)
     # Willow answered and is asked again; Heron's first question is still open, so not.
-    assert services.ask_due_belonging_checks(now=at + timedelta(days=30)) == 1
+    assert sweeps.ask_due_belonging_checks(now=at + timedelta(days=30)) == 1
     assert BelongingCheck.objects.filter(membership=peer_world.willow).count() == 2
     assert BelongingCheck.objects.filter(membership=peer_world.heron).count() == 1
 
 
 def test_an_unanswered_question_is_not_asked_twice(peer_world):
     at = peer_world.willow.joined_at + timedelta(days=14)
-    services.ask_due_belonging_checks(now=at)
-    services.ask_due_belonging_checks(now=at + timedelta(days=30))
+    sweeps.ask_due_belonging_checks(now=at)
+    sweeps.ask_due_belonging_checks(now=at + timedelta(days=30))
     assert BelongingCheck.objects.filter(membership=peer_world.willow).count() == 1
 
 
 def test_a_low_answer_can_tell_the_peer_supporter_by_pseudonym_only(peer_world):
     people = peer_world.people
-    services.ask_due_belonging_checks(now=peer_world.willow.joined_at + timedelta(days=14))
+    sweeps.ask_due_belonging_checks(now=peer_world.willow.joined_at + timedelta(days=14))
     check = BelongingCheck.objects.get(membership=peer_world.willow)
     services.answer_belonging(check=check, score=2, tell_supporter=True)
     note = Notification.objects.get(user=people.peer, purpose="peer-belonging-low")
@@ -350,7 +350,7 @@ def test_a_low_answer_can_tell_the_peer_supporter_by_pseudonym_only(peer_world):
 
 
 def test_a_high_answer_never_tells_the_supporter(peer_world):
-    services.ask_due_belonging_checks(now=peer_world.willow.joined_at + timedelta(days=14))
+    sweeps.ask_due_belonging_checks(now=peer_world.willow.joined_at + timedelta(days=14))
     check = BelongingCheck.objects.get(membership=peer_world.willow)
     services.answer_belonging(check=check, score=5, tell_supporter=True)
     check.refresh_from_db()
@@ -360,7 +360,7 @@ def test_a_high_answer_never_tells_the_supporter(peer_world):
 
 @pytest.mark.parametrize("score", [0, 8, "seven", None])
 def test_belonging_answers_outside_one_to_seven_are_refused(peer_world, score):
-    services.ask_due_belonging_checks(now=peer_world.willow.joined_at + timedelta(days=14))
+    sweeps.ask_due_belonging_checks(now=peer_world.willow.joined_at + timedelta(days=14))
     check = BelongingCheck.objects.get(membership=peer_world.willow)
     with pytest.raises(PeerInvalid):
         services.answer_belonging(check=check, score=score)
@@ -369,12 +369,21 @@ def test_belonging_answers_outside_one_to_seven_are_refused(peer_world, score):
 def test_three_weeks_without_a_visit_brings_one_gentle_note(peer_world):
     user = peer_world.people.patient.user
     last = max(peer_world.willow.last_visited_at, peer_world.heron.last_visited_at)
-    assert services.nudge_inactive_members(now=last + timedelta(days=20)) == 0
-    assert services.nudge_inactive_members(now=last + timedelta(days=21)) == 2
-    assert services.nudge_inactive_members(now=last + timedelta(days=40)) == 0
+    assert sweeps.nudge_inactive_members(now=last + timedelta(days=20)) == 0
+    assert sweeps.nudge_inactive_members(now=last + timedelta(days=21)) == 2
+    assert sweeps.nudge_inactive_members(now=last + timedelta(days=40)) == 0
     assert Notification.objects.filter(user=user, purpose="peer-inactive").count() == 1
     services.record_visit(membership=peer_world.willow, now=last + timedelta(days=41))
-    assert services.nudge_inactive_members(now=last + timedelta(days=62)) == 1
+    assert sweeps.nudge_inactive_members(now=last + timedelta(days=62)) == 1
+
+
+def test_the_peer_sweeps_take_each_member_once_in_batches_of_one(peer_world):
+    joined = max(peer_world.willow.joined_at, peer_world.heron.joined_at)
+    assert sweeps.ask_due_belonging_checks(now=joined + timedelta(days=14), batch=1) == 2
+    assert BelongingCheck.objects.count() == 2
+    last = max(peer_world.willow.last_visited_at, peer_world.heron.last_visited_at)
+    assert sweeps.nudge_inactive_members(now=last + timedelta(days=21), batch=1) == 2
+    assert Notification.objects.filter(purpose="peer-inactive").count() == 2
 
 
 def test_group_moderator_must_be_a_peer_supporter_of_the_practice(people):

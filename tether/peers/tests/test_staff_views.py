@@ -13,7 +13,7 @@ from django.utils import timezone
 from tether.audit.models import AuditEvent
 from tether.crisis.models import RiskAlert
 from tether.crisis.services import raise_risk_alert
-from tether.peers import services
+from tether.peers import services, sweeps
 
 
 def _patient_page(client, people) -> str:
@@ -30,7 +30,7 @@ def _section(page: str) -> str:
 def _answer(membership, score, *, days_after_joining):
     """Ask the belonging question when it falls due and answer it then."""
     at = membership.joined_at + timedelta(days=days_after_joining)
-    services.ask_due_belonging_checks(now=at)
+    sweeps.ask_due_belonging_checks(now=at)
     check = membership.belonging_checks.get(answered_at=None)
     services.answer_belonging(check=check, score=score, now=at)
 
