@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tether.notifications import services
 from tether.notifications.models import MAX_ATTEMPTS, Delivery
 from tether.notifications.services import deliver, queue_sms
 from tether.notifications.sms import SmsError, TwilioBackend, send_sms
@@ -115,6 +116,34 @@ def test_a_claimed_attempt_is_sent_by_one_worker_only(twilio, django_capture_on_
     assert claim(stale, now=due) is False
     assert deliver(delivery.pk, now=due).status == Delivery.Status.SENT
     assert len(twilio.requests) == 2  # the failed one and the one retry
+
+
+def test_the_retry_sweep_claims_its_batch_before_sending_any(
+    twilio, django_capture_on_commit_callbacks, monkeypatch
+):
+    twilio.status = 500
+    failed = [_text(django_capture_on_commit_callbacks, body=f"Text {n}") for n in range(3)]
+    twilio.status = 201
+    due = max(d.next_attempt_at for d in failed)
+    attempts_when_sending = []
+    real_send = services._send
+
+    def send(delivery):
+        attempts_when_sending.append(
+            sorted(
+                Delivery.objects.filter(pk__in=[d.pk for d in failed]).values_list(
+                    "attempts", flat=True
+                )
+            )
+        )
+        real_send(delivery)
+
+    monkeypatch.setattr(services, "_send", send)
+    assert retry_failed_deliveries(now=due, batch=2) == 2  # a batch of two, the third waits
+    # Both claims (attempt 2, next try booked) were made before the first text went out.
+    assert attempts_when_sending == [[1, 2, 2], [1, 2, 2]]
+    assert retry_failed_deliveries(now=due) == 1
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 3
 
 
 def test_a_worker_killed_mid_send_leaves_the_delivery_for_the_sweep(
