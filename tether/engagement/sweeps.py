@@ -9,7 +9,8 @@
   patient's quiet hours.
 - send_outreach_digests: each staff member's outreach queue, once per local day.
 The last two claim a unique row (AppointmentReminder, OutreachDigest) in the transaction
-that queues the message, so a second run or worker sends nothing twice."""
+that queues the message, so a second run or worker sends nothing twice; they too work in
+batches (tether.lib.claims.claim_each), each appointment or person in its own savepoint."""
 
 from datetime import datetime, time, timedelta
 from functools import partial
@@ -23,7 +24,7 @@ from tether.accounts.models import STAFF_ROLES, Patient, User
 from tether.engagement.calendar import appointment_title
 from tether.engagement.models import Appointment, OutreachTask
 from tether.engagement.services import MISSED_GRACE, claim_missed, escalate_outreach
-from tether.lib.claims import CLAIM_BATCH, claim_due
+from tether.lib.claims import CLAIM_BATCH, claim_due, claim_each
 from tether.lib.urls import absolute_url
 from tether.notifications.models import AppointmentReminder, Delivery, OutreachDigest
 from tether.notifications.services import (
@@ -117,12 +118,10 @@ def _claim_and_queue(appointment, channel: str, queue) -> bool:
     return True
 
 
-def send_due_reminders(*, now: datetime | None = None) -> int:
-    """Remind patients of pending appointments starting within 24 hours, once per channel,
-    by email and/or SMS as they chose. Inside their quiet hours nothing is sent: a later
-    run sends it once the quiet hours end. Return how many reminders were queued."""
-    now = now or timezone.now()
-    due = (
+def due_reminders(*, now: datetime) -> QuerySet[Appointment]:
+    """Return pending appointments starting within 24 hours, of patients with an account,
+    not yet reminded on every channel."""
+    return (
         Appointment.objects.filter(
             attendance=Appointment.Attendance.PENDING,
             starts_at__gt=now,
@@ -135,65 +134,87 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
         .prefetch_related("reminders")
         .order_by("starts_at")
     )
+
+
+def send_due_reminders(*, now: datetime | None = None, batch: int = CLAIM_BATCH) -> int:
+    """Remind patients of pending appointments starting within 24 hours, once per channel,
+    by email and/or SMS as they chose. Inside their quiet hours nothing is sent: a later
+    run sends it once the quiet hours end. Return how many reminders were queued.
+
+    Appointments are handled `batch` to a transaction, each in its own savepoint
+    (lib.claims.claim_each); the claim is the unique reminder row of each channel."""
+    at = now or timezone.now()
+    appointments = list(due_reminders(now=at))
     queued = 0
-    for appointment in due:
-        patient = appointment.patient
-        user = patient.user
-        preference = preference_for(user)
-        zone = user_zone(user)
-        if in_quiet_hours(preference, now.astimezone(zone).time()):
-            continue
-        done = {r.channel for r in appointment.reminders.all()}
-        subject, email_body, sms_body = _reminder_text(appointment, patient, zone)
-        if (
-            Delivery.Channel.EMAIL not in done
-            and preference.email_enabled
-            and user.email
-            and _claim_and_queue(
-                appointment,
-                Delivery.Channel.EMAIL,
-                partial(
-                    queue_email,
-                    to=user.email,
-                    subject=subject,
-                    body=email_body,
-                    purpose="appointment-reminder",
-                    patient=patient,
-                    user=user,
-                ),
-            )
-        ):
-            queued += 1
-        if (
-            Delivery.Channel.SMS not in done
-            and preference.sms_enabled
-            and preference.phone
-            and _claim_and_queue(
-                appointment,
-                Delivery.Channel.SMS,
-                partial(
-                    queue_sms,
-                    to=preference.phone,
-                    body=sms_body,
-                    purpose="appointment-reminder",
-                    patient=patient,
-                    user=user,
-                    country=patient.practice.country,
-                ),
-            )
-        ):
-            queued += 1
+    for start in range(0, len(appointments), batch):
+        with transaction.atomic():
+            done, _ = claim_each(appointments[start : start + batch], lambda a: _remind(a, now=at))
+        queued += done
+    return queued
+
+
+def _remind(appointment: Appointment, *, now: datetime) -> int:
+    patient = appointment.patient
+    user = patient.user
+    if user is None:  # due_reminders reads only patients with an account
+        return 0
+    preference = preference_for(user)
+    zone = user_zone(user)
+    if in_quiet_hours(preference, now.astimezone(zone).time()):
+        return 0
+    done = {r.channel for r in appointment.reminders.all()}
+    subject, email_body, sms_body = _reminder_text(appointment, patient, zone)
+    queued = 0
+    if (
+        Delivery.Channel.EMAIL not in done
+        and preference.email_enabled
+        and user.email
+        and _claim_and_queue(
+            appointment,
+            Delivery.Channel.EMAIL,
+            partial(
+                queue_email,
+                to=user.email,
+                subject=subject,
+                body=email_body,
+                purpose="appointment-reminder",
+                patient=patient,
+                user=user,
+            ),
+        )
+    ):
+        queued += 1
+    if (
+        Delivery.Channel.SMS not in done
+        and preference.sms_enabled
+        and preference.phone
+        and _claim_and_queue(
+            appointment,
+            Delivery.Channel.SMS,
+            partial(
+                queue_sms,
+                to=preference.phone,
+                body=sms_body,
+                purpose="appointment-reminder",
+                patient=patient,
+                user=user,
+                country=patient.practice.country,
+            ),
+        )
+    ):
+        queued += 1
     return queued
 
 
 # --- Staff digests --------------------------------------------------------------------
 
 
-def send_outreach_digests(*, now: datetime | None = None) -> int:
+def send_outreach_digests(*, now: datetime | None = None, batch: int = CLAIM_BATCH) -> int:
     """Email each staff member with open outreach tasks a count of their queue (open,
     overdue) once per local day, from 07:00 their time. No patient names. Return how many
-    digests were queued."""
-    now = now or timezone.now()
+    digests were queued. Staff are handled `batch` to a transaction, each in its own
+    savepoint; the claim is the unique digest row of the day."""
+    at = now or timezone.now()
     counts = {
         row["assigned_to"]: row
         for row in OutreachTask.objects.filter(
@@ -202,43 +223,52 @@ def send_outreach_digests(*, now: datetime | None = None) -> int:
         .values("assigned_to")
         .annotate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(due_at__lt=now)),
+            overdue=Count("pk", filter=Q(due_at__lt=at)),
         )
     }
     if not counts:
         return 0
-    staff = User.objects.filter(
-        pk__in=counts.keys(), is_active=True, role__in=STAFF_ROLES
-    ).select_related("practice")
+    staff = list(
+        User.objects.filter(pk__in=counts.keys(), is_active=True, role__in=STAFF_ROLES)
+        .select_related("practice")
+        .order_by("pk")
+    )
     queued = 0
-    for user in staff:
-        zone = user_zone(user)
-        local = now.astimezone(zone)
-        if local.time() < DIGEST_LOCAL_TIME or not user.email:
-            continue
-        preference = preference_for(user)
-        if not preference.email_enabled:
-            continue
-        row = counts[user.pk]
-        link = _site_link("outreach_queue")
-        body = (
-            f"Good morning {user.first_name or user.username},\n\n"
-            f"Your outreach queue today: {row['open']} open task(s), "
-            f"{row['overdue']} overdue.\n\n"
-            f"Open the queue to see who to reach first:\n{link}\n"
-        )
-        try:
-            with transaction.atomic():
-                digest = OutreachDigest.objects.create(user=user, date=local.date())
-                digest.delivery = queue_email(
-                    to=user.email,
-                    subject=f"Your outreach queue: {row['open']} open, {row['overdue']} overdue",
-                    body=body,
-                    purpose="outreach-digest",
-                    user=user,
-                )
-                digest.save(update_fields=["delivery"])
-        except IntegrityError:
-            continue
-        queued += 1
+    for start in range(0, len(staff), batch):
+        with transaction.atomic():
+            done, _ = claim_each(
+                staff[start : start + batch],
+                lambda user: _send_digest(user, counts[user.pk], now=at),
+            )
+        queued += done
     return queued
+
+
+def _send_digest(user: User, row: dict, *, now: datetime) -> bool:
+    zone = user_zone(user)
+    local = now.astimezone(zone)
+    if local.time() < DIGEST_LOCAL_TIME or not user.email:
+        return False
+    if not preference_for(user).email_enabled:
+        return False
+    link = _site_link("outreach_queue")
+    body = (
+        f"Good morning {user.first_name or user.username},\n\n"
+        f"Your outreach queue today: {row['open']} open task(s), "
+        f"{row['overdue']} overdue.\n\n"
+        f"Open the queue to see who to reach first:\n{link}\n"
+    )
+    try:
+        with transaction.atomic():
+            digest = OutreachDigest.objects.create(user=user, date=local.date())
+            digest.delivery = queue_email(
+                to=user.email,
+                subject=f"Your outreach queue: {row['open']} open, {row['overdue']} overdue",
+                body=body,
+                purpose="outreach-digest",
+                user=user,
+            )
+            digest.save(update_fields=["delivery"])
+    except IntegrityError:
+        return False  # already sent today, by this or another worker
+    return True

@@ -21,7 +21,7 @@ until their batch commits, so a batch is kept small.
 """
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -56,17 +56,29 @@ def claim_due(
                 .order_by(*order_by)
                 .select_for_update(skip_locked=True, of=("self",))[:batch]
             )
-            for row in rows:
-                if row.pk in seen:
-                    skip.add(row.pk)
-                    continue
-                seen.add(row.pk)
-                try:
-                    with transaction.atomic():
-                        done += int(claim(row))
-                except Exception:
-                    # Rolled back alone; it stays due and the next run tries it again.
-                    log.exception("Could not process %s %s; it stays due", row._meta.label, row.pk)
-                    skip.add(row.pk)
+            fresh = [row for row in rows if row.pk not in seen]
+            skip.update(row.pk for row in rows if row.pk in seen)
+            seen.update(row.pk for row in fresh)
+            work, failed = claim_each(fresh, claim)
+        done += work
+        skip |= failed
         if len(rows) < batch:
             return done
+
+
+def claim_each(rows: Iterable[Row], claim: Callable[[Row], int | bool]) -> tuple[int, set[Any]]:
+    """Return the work `claim(row)` did over `rows` and the keys of the rows that raised.
+    Run it in the batch's transaction: each row gets its own savepoint, so a row that raises
+    rolls back alone (its messages with it: they are queued on commit) and is logged, and
+    the others stand."""
+    done = 0
+    failed: set[Any] = set()
+    for row in rows:
+        try:
+            with transaction.atomic():
+                done += int(claim(row))
+        except Exception:
+            # Rolled back alone; it stays due and the next run tries it again.
+            log.exception("Could not process %s %s; it stays due", row._meta.label, row.pk)
+            failed.add(row.pk)
+    return done, failed

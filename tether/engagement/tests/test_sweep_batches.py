@@ -1,6 +1,7 @@
 """Sweeps claim their due rows in batches (tether.lib.claims): every due row once, however
 many batches it takes; a row that fails rolls back alone, with its side effects, and stays
-due; a row its claim leaves due never makes the run loop."""
+due; a row its claim leaves due never makes the run loop. The reminders, claimed by a unique
+row rather than a due query, are batched the same way."""
 
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from tether.engagement.models import Appointment, OutreachTask
 from tether.engagement.sweeps import due_missed_appointments, sweep_missed_appointments
 from tether.lib.claims import claim_due
 from tether.network.models import Consent, ConsentScope, SupportContact
-from tether.notifications.models import Delivery
+from tether.notifications.models import AppointmentReminder, Delivery
 
 from .conftest import FRIDAY
 
@@ -105,3 +106,26 @@ def test_a_claim_that_leaves_its_row_due_does_not_loop(seven_due):
     )
     assert done == 0
     assert sorted(looked_at) == sorted(a.pk for a in seven_due)  # each looked at once
+
+
+def test_a_reminder_that_fails_rolls_back_alone(people, book, monkeypatch):
+    people.patient.user.email = "alex@example.org"
+    people.patient.user.save(update_fields=["email"])
+    appointments = [book(starts_at=FRIDAY + timedelta(hours=h)) for h in (2, 4, 6)]
+    broken = appointments[1]
+    real = sweeps._reminder_text
+
+    def text(appointment, patient, zone):
+        if appointment.pk == broken.pk:
+            raise RuntimeError("no title for this kind of appointment")
+        return real(appointment, patient, zone)
+
+    monkeypatch.setattr(sweeps, "_reminder_text", text)
+    assert sweeps.send_due_reminders(now=FRIDAY, batch=2) == 2
+    assert set(AppointmentReminder.objects.values_list("appointment", flat=True)) == {
+        appointments[0].pk,
+        appointments[2].pk,
+    }
+    monkeypatch.setattr(sweeps, "_reminder_text", real)
+    assert sweeps.send_due_reminders(now=FRIDAY) == 1
+    assert Delivery.objects.filter(purpose="appointment-reminder").count() == 3
