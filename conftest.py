@@ -44,6 +44,11 @@ class People:
 
 @pytest.fixture
 def people(db) -> People:
+    return build_people()
+
+
+def build_people() -> People:
+    """Return the personas, created in the database (for fixtures of any scope)."""
     practice = PracticeFactory(name="Riverside Psychiatry", slug="riverside")
     staff = {
         "admin": Role.ADMIN,
@@ -123,6 +128,11 @@ class PeerWorld:
 
 @pytest.fixture
 def peer_world(people) -> PeerWorld:
+    return build_peer_world(people)
+
+
+def build_peer_world(people: People) -> PeerWorld:
+    """Return the peer groups of PeerWorld for `people`, created in the database."""
     from importlib import import_module
 
     from django.apps import apps

@@ -1,564 +1,363 @@
-"""Who may open what: every persona against every page and API endpoint.
+"""Who may open what, generated from the routes: every URL pattern of tether.urls and every
+operation of the API, for every persona, on own, other-team and other-practice data.
 
-Each row of PAGES and ENDPOINTS names a request, the personas allowed through and the answer
-they get. Everyone else gets the same 404 as for a record that does not exist (the API's
-caseload answers 403 to people without one), anonymous visitors are sent to /login/ on pages
-and get 401 from the API, and a refused request writes nothing.
+The routes are read from Django's resolver and from the API's OpenAPI document; each must have
+a row in tests/access_table.py (a new route fails here until it has one). Each row is then
+exercised: the people it allows get its success status; everyone else gets the same 404 as for
+a record that does not exist (or the 403 the row documents), anonymous visitors are sent to
+/login/ on pages and get 401 from the API, and a refused write changes nothing.
+
+The world (tests/access_world.py) is built once for the module; each test runs in a savepoint
+that is rolled back, so the tests stay independent.
 """
 
+import hashlib
 import json
-import uuid
-from dataclasses import dataclass, field
-from datetime import timedelta
+import re
+from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
-from django.http import Http404
-from django.test import Client
-from django.utils import timezone
+from django.apps import apps
+from django.db import connection, transaction
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tether import access
-from tether.accounts.models import Patient, User
-from tether.assessments.models import Assessment
-from tether.assessments.services import submit_assessment
-from tether.crisis.models import AlertEvent, RiskAlert
-from tether.crisis.services import raise_risk_alert
+from tests.access_table import ENDPOINTS, NOBODY, PAGES, Call, Route
+from tests.access_world import OWN, PERSONAS, SCOPES, World, build_world
+from tether.api.api import api
 
-PATIENTS = frozenset({"patient", "other_patient", "outside_patient"})
-CARE_STAFF = frozenset(
-    {
-        "admin",
-        "coordinator",
-        "clinician",
-        "other_coordinator",
-        "other_clinician",
-        "outside_admin",
-        "outside_coordinator",
-        "outside_clinician",
+API_PREFIX = "/api/v1"
+ADMIN_ANY = "admin:*"
+TABLE = "tests/access_table.py"
+
+# --- Reading the routes -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # how the table names it
+    route: str  # the full pattern, e.g. "staff/patients/<uuid:patient_id>/"
+    name: str | None  # the namespaced URL name, for reverse()
+    params: tuple[str, ...]
+
+
+def _params(route: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"<(?:\w+:)?(\w+)>", route)) + tuple(re.findall(r"\(\?P<(\w+)>", route))
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace or ""
+            full = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+            yield from _walk(entry, prefix + str(entry.pattern), full)
+        else:
+            assert isinstance(entry, URLPattern)
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield prefix + str(entry.pattern), name, entry, namespace
+
+
+def _is_api_operation(entry: URLPattern) -> bool:
+    return "PathView" in getattr(entry.callback, "__qualname__", "")
+
+
+def url_patterns() -> list[Pattern]:
+    """Return every URL pattern of the site except the API's operations (read from its
+    OpenAPI document instead), each with the key the table knows it by."""
+    patterns = []
+    for route, name, entry, namespace in _walk(get_resolver()):
+        if _is_api_operation(entry):
+            continue
+        key = name or route
+        if namespace == "admin" and key not in PAGES:
+            key = ADMIN_ANY
+        patterns.append(Pattern(key, route, name, _params(route)))
+    return patterns
+
+
+def api_url_patterns() -> list[str]:
+    """Return the API operations' URL patterns, as OpenAPI paths ("/patients/{patient_id}")."""
+    found = []
+    for route, _name, entry, _namespace in _walk(get_resolver()):
+        if _is_api_operation(entry):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+            found.append("/" + path.removeprefix(API_PREFIX.strip("/") + "/"))
+    return found
+
+
+def api_operations() -> dict[str, tuple[str, ...]]:
+    """Return every API operation as "METHOD /path" with its path parameters."""
+    operations = {}
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        for method in methods:
+            key = f"{method.upper()} {path.removeprefix(API_PREFIX)}"
+            operations[key] = tuple(re.findall(r"{(\w+)}", path))
+    return operations
+
+
+PATTERNS = url_patterns()
+OPERATIONS = api_operations()
+
+
+def coverage() -> dict[str, int]:
+    """Return how many URL patterns and API operations there are and how many are classified
+    (printed by the last test of this module)."""
+    return {
+        "url_patterns": len(PATTERNS),
+        "url_patterns_classified": sum(p.key in PAGES for p in PATTERNS),
+        "api_operations": len(OPERATIONS),
+        "api_operations_classified": sum(k in ENDPOINTS for k in OPERATIONS),
     }
-)
-SIGNED_IN = PATIENTS | CARE_STAFF | {"peer"}
-PERSONAS = sorted(SIGNED_IN) + ["anonymous"]
-# The people who may see `patient`'s records: the patient, their care team and the admin.
-PATIENT_TEAM = frozenset({"coordinator", "clinician", "admin"})
-
-# Which of the three patients each persona may see.
-VISIBLE = {
-    "anonymous": set(),
-    "peer": set(),
-    "patient": {"patient"},
-    "other_patient": {"other_patient"},
-    "outside_patient": {"outside_patient"},
-    "coordinator": {"patient"},
-    "clinician": {"patient"},
-    "other_coordinator": {"other_patient"},
-    "other_clinician": {"other_patient"},
-    "admin": {"patient", "other_patient"},
-    "outside_admin": {"outside_patient"},
-    "outside_coordinator": {"outside_patient"},
-    "outside_clinician": {"outside_patient"},
-}
-NAMES = {
-    "patient": "Rivera, Alex",
-    "other_patient": "Okafor, Sam",
-    "outside_patient": "Lindqvist, Jo",
-}
-FULL_NAMES = {
-    "patient": "Alex Rivera",
-    "other_patient": "Sam Okafor",
-    "outside_patient": "Jo Lindqvist",
-}
-
-PHQ9_FORM = {f"item_{n}": "1" for n in range(1, 10)} | {"item_9": "0"}
-PHQ9_JSON = {"instrument": "phq9", "answers": [1, 1, 1, 1, 1, 1, 1, 1, 0]}
 
 
-@dataclass
-class World:
-    people: object
-    result: Assessment  # a PHQ-9 that `patient` took
-    alert: RiskAlert  # an open alert for `patient`
-    alerts: dict[str, RiskAlert] = field(default_factory=dict)  # one per patient
-
-    def user(self, persona: str) -> User | None:
-        if persona == "anonymous":
-            return None
-        found = getattr(self.people, persona)
-        return found.user if isinstance(found, Patient) else found
-
-    def patient(self, name: str) -> Patient:
-        return getattr(self.people, name)
-
-    def client(self, persona: str, **kwargs) -> Client:
-        client = Client(**kwargs)
-        user = self.user(persona)
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    def url(self, template: str) -> str:
-        return template.format(
-            patient=self.people.patient.pk, result=self.result.pk, alert=self.alert.pk
-        )
+# --- Every route is classified ------------------------------------------------------------------
 
 
-@pytest.fixture
-def world(people) -> World:
-    earlier = timezone.now() - timedelta(days=1)
-    result = submit_assessment(
-        patient=people.patient,
-        instrument="phq9",
-        answers=[2, 2, 1, 1, 1, 0, 0, 0, 0],
-        entered_by=people.patient.user,
-        completed_at=earlier,
-    ).assessment
-    alerts = {
-        name: raise_risk_alert(
-            patient=getattr(people, name),
-            reason=RiskAlert.Reason.STAFF_RAISED,
-            raised_by=people.admin if name != "outside_patient" else people.outside_admin,
-            detail=f"Worried about {name}.",
-            at=earlier,
-        )
-        for name in sorted(PATIENTS)
-    }
-    return World(people=people, result=result, alert=alerts["patient"], alerts=alerts)
+def test_every_url_pattern_is_classified():
+    missing = sorted({f"{p.key!r} ({p.route})" for p in PATTERNS if p.key not in PAGES})
 
-
-def snapshot() -> tuple:
-    """Return everything a request in this file could write."""
-    return (
-        Assessment.objects.count(),
-        RiskAlert.objects.count(),
-        AlertEvent.objects.count(),
-        sorted(RiskAlert.objects.values_list("pk", "status", "resolution_note")),
+    assert not missing, (
+        f"Classify these URL patterns in {TABLE}, PAGES (by URL name): who may open them and "
+        "on whose data: " + ", ".join(missing)
     )
+
+
+def test_every_api_operation_is_classified():
+    missing = sorted(key for key in OPERATIONS if key not in ENDPOINTS)
+
+    assert not missing, (
+        f"Classify these API operations in {TABLE}, ENDPOINTS (by 'METHOD /path'): who may "
+        "call them and on whose data: " + ", ".join(missing)
+    )
+
+
+def test_every_api_url_is_an_operation_of_the_openapi_document():
+    # An operation left out of the document would escape the table: count them both ways.
+    documented = sorted(key.split(" ", 1)[1] for key in OPERATIONS)
+
+    assert sorted(api_url_patterns()) == documented
+
+
+def test_the_table_names_only_routes_that_exist():
+    keys = {p.key for p in PATTERNS}
+
+    assert sorted(set(PAGES) - keys) == []
+    assert sorted(set(ENDPOINTS) - set(OPERATIONS)) == []
+
+
+# --- The world, once per module -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers):
+        # Everything the module builds is rolled back at its end; each test's own savepoint
+        # (pytest-django's `db`) is rolled back after the test.
+        with transaction.atomic():
+            yield build_world()
+            transaction.set_rollback(True)
+
+
+# Django's own bookkeeping, which no request changes (sessions: every request saves one).
+UNWATCHED = {"auth.Permission", "contenttypes.ContentType", "sessions.Session"}
+
+
+def _watched_tables() -> list[str]:
+    queries = []
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.label in UNWATCHED or meta.proxy or not meta.managed:
+            continue
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in meta.concrete_fields)
+        table = connection.ops.quote_name(meta.db_table)
+        order = connection.ops.quote_name(meta.pk.column)
+        queries.append(f"SELECT {columns} FROM {table} ORDER BY {order}")  # noqa: S608
+    return queries
+
+
+WATCHED = _watched_tables()
+
+
+def _fingerprint() -> str:
+    """Return a digest of every row the app keeps."""
+    digest = hashlib.sha256()
+    with connection.cursor() as cursor:
+        for query in WATCHED:
+            cursor.execute(query)
+            digest.update(repr(cursor.fetchall()).encode())
+    return digest.hexdigest()
+
+
+# --- The cases ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Case:
-    method: str
-    url: str
-    allowed: frozenset[str]
-    ok: int
-    data: dict | None = None
-    denied: int = 404
-    writes: bool = False
+    key: str  # the table's key
+    api: bool
+    pattern: Pattern | None
+    params: tuple[str, ...]
+    call: int  # index into the route's calls
+    persona: str
+    scope: str | None  # None: the route reads no record by id
+
+    @property
+    def route(self) -> Route:
+        return (ENDPOINTS if self.api else PAGES)[self.key]
+
+    @property
+    def request(self) -> Call:
+        return self.route.calls[self.call]
 
     def __str__(self) -> str:
-        return f"{self.method.upper()} {self.url}"
+        where = self.pattern.route if self.pattern and self.key == ADMIN_ANY else self.key
+        return f"{where}|{self.request.method.upper()}|{self.persona}|{self.scope or '-'}"
 
 
-PAGES = [
-    Case("get", "/me/", PATIENTS, 200),
-    Case("get", "/me/check-in/phq9/", PATIENTS, 200),
-    Case("post", "/me/check-in/phq9/", PATIENTS, 302, data=PHQ9_FORM, writes=True),
-    Case("get", "/me/results/{result}/", frozenset({"patient"}), 200),
-    Case("post", "/me/not-safe/", PATIENTS, 302, writes=True),
-    Case("get", "/staff/caseload/", CARE_STAFF, 200),
-    Case("get", "/staff/patients/{patient}/", PATIENT_TEAM, 200),
-    Case("get", "/staff/patients/{patient}/enter/phq9/", PATIENT_TEAM, 200),
-    Case(
-        "post", "/staff/patients/{patient}/enter/phq9/", PATIENT_TEAM, 302, PHQ9_FORM, writes=True
-    ),
-    Case(
-        "post",
-        "/staff/patients/{patient}/raise-alert/",
-        PATIENT_TEAM,
-        302,
-        {"detail": "Sounded low on the phone."},
-        writes=True,
-    ),
-    Case("get", "/staff/alerts/", CARE_STAFF, 200),
-    Case("get", "/staff/alerts/{alert}/", PATIENT_TEAM, 200),
-    Case("post", "/staff/alerts/{alert}/acknowledge/", PATIENT_TEAM, 302, writes=True),
-    Case(
-        "post",
-        "/staff/alerts/{alert}/resolve/",
-        PATIENT_TEAM,
-        302,
-        {"note": "Called; safety plan reviewed."},
-        writes=True,
-    ),
-]
-
-ENDPOINTS = [
-    Case("get", "/api/v1/patients/{patient}/assessments", PATIENT_TEAM | {"patient"}, 200),
-    Case(
-        "post",
-        "/api/v1/patients/{patient}/assessments",
-        PATIENT_TEAM | {"patient"},
-        201,
-        PHQ9_JSON,
-        writes=True,
-    ),
-    Case("get", "/api/v1/alerts", SIGNED_IN, 200),
-    Case("post", "/api/v1/alerts/{alert}/acknowledge", PATIENT_TEAM, 200, writes=True),
-    Case(
-        "post",
-        "/api/v1/alerts/{alert}/resolve",
-        PATIENT_TEAM,
-        200,
-        {"note": "Called; safety plan reviewed."},
-        writes=True,
-    ),
-    Case("get", "/api/v1/caseload", CARE_STAFF, 200, denied=403),
-]
+# Path parameters that name a record: a route with one is exercised on every scope's data.
+NOT_RECORDS = {"code", "kind", "token", "object_id", "app_label", "url"}
 
 
-def _send(client: Client, case: Case, url: str, *, api: bool):
-    if case.method == "get":
+def _scopes(route: Route, call: Call, params: tuple[str, ...]) -> tuple[str | None, ...]:
+    if route.who is NOBODY:  # Django's admin turns everyone away before reading any id
+        return (None,)
+    scoped = call.scoped
+    if scoped is None:
+        scoped = any(p not in NOT_RECORDS and p not in route.params for p in params) or any(
+            p in route.params and not route.params[p].startswith("tokens.") for p in params
+        )
+    return SCOPES if scoped else (None,)
+
+
+def _cases() -> list[Case]:
+    cases = []
+    for pattern in PATTERNS:
+        route = PAGES.get(pattern.key)
+        if route is None:
+            continue
+        for index, call in enumerate(route.calls):
+            for scope in _scopes(route, call, pattern.params):
+                for persona in PERSONAS:
+                    cases.append(
+                        Case(pattern.key, False, pattern, pattern.params, index, persona, scope)
+                    )
+    for key, params in OPERATIONS.items():
+        route = ENDPOINTS.get(key)
+        if route is None:
+            continue
+        for index, call in enumerate(route.calls):
+            for scope in _scopes(route, call, params):
+                for persona in PERSONAS:
+                    cases.append(Case(key, True, None, params, index, persona, scope))
+    return cases
+
+
+CASES = _cases()
+
+# Values for the admin's path parameters: it turns everyone away before reading them.
+ADMIN_SAMPLES = {"app_label": "accounts", "url": "nowhere/"}
+
+
+def _value(world: World, route: Route, name: str, scope: str) -> object:
+    source = route.params.get(name)
+    if source is None:
+        return world.ids(scope)[name]
+    extra = world.scopes[scope].extra
+    if source.startswith("tokens."):
+        return extra["tokens"][source.removeprefix("tokens.")]
+    return extra[source]
+
+
+def _url(world: World, case: Case) -> str:
+    scope = case.scope or OWN
+    if case.api:
+        path = case.key.split(" ", 1)[1]
+        values = {n: _value(world, case.route, n, scope) for n in case.params}
+        url = API_PREFIX + path.format(**values)
+    elif case.key == ADMIN_ANY or case.pattern.name is None:
+        url = "/" + case.pattern.route
+        for name in case.params:
+            sample = ADMIN_SAMPLES.get(name, "1")
+            url = re.sub(rf"<(?:\w+:)?{name}>|\(\?P<{name}>[^)]*\)", sample, url)
+        url = url.replace("^", "").replace("$", "")
+    else:
+        kwargs = {n: _value(world, case.route, n, scope) for n in case.params}
+        url = reverse(case.pattern.name, kwargs=kwargs)
+    query = case.request.query
+    if query:
+        url += "?" + query.format(**world.ids(scope))
+    return url
+
+
+def _send(world: World, case: Case):
+    call = case.request
+    client = world.client(case.persona)
+    url = _url(world, case)
+    data = call.data(world, case.scope or OWN, case.persona) if callable(call.data) else call.data
+    if call.method == "get":
         return client.get(url)
-    if api:
-        return client.post(url, json.dumps(case.data or {}), content_type="application/json")
-    return client.post(url, case.data or {})
+    if case.api:
+        body = json.dumps(data) if data is not None else ""
+        return client.generic(call.method.upper(), url, body, content_type="application/json")
+    assert call.method == "post", "pages are read with GET and changed with POST"
+    return client.post(url, data or {})
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("case", PAGES, ids=str)
-def test_it_answers_each_page_by_role(world, case, persona):
-    url = world.url(case.url)
-    before = snapshot()
-
-    response = _send(world.client(persona), case, url, api=False)
-
+def _expected(case: Case) -> tuple[int, str | None]:
+    """Return the status the persona must get and, for a redirect, where it must lead."""
+    route, call = case.route, case.request
+    who = call.who or route.who
+    persona, scope = case.persona, case.scope
+    if who.allows(persona, scope):
+        ok = call.ok(persona, scope) if callable(call.ok) else call.ok
+        return ok, None
+    if case.key == ADMIN_ANY:
+        return 302, "/django-admin/login/?next="
     if persona == "anonymous":
-        assert response.status_code == 302
-        assert response["Location"].startswith("/login/?next=")
-    elif persona in case.allowed:
-        assert response.status_code == case.ok, response.content[:500]
-    else:
-        assert response.status_code == case.denied
-    if persona in case.allowed and case.writes:
-        assert snapshot() != before
-    else:
-        assert snapshot() == before
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("case", ENDPOINTS, ids=str)
-def test_it_answers_each_endpoint_by_role(world, case, persona):
-    url = world.url(case.url)
-    before = snapshot()
-
-    response = _send(world.client(persona), case, url, api=True)
-
-    if persona == "anonymous":
-        assert response.status_code == 401
-    elif persona in case.allowed:
-        assert response.status_code == case.ok, response.content[:500]
-    else:
-        assert response.status_code == case.denied
-        assert response.json()["detail"]
-    if persona in case.allowed and case.writes:
-        assert snapshot() != before
-    else:
-        assert snapshot() == before
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_it_shows_help_to_everyone(world, persona):
-    response = world.client(persona).get("/help/")
-
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_it_lists_instruments_for_everyone(world, persona):
-    response = world.client(persona).get("/api/v1/instruments")
-
-    assert response.status_code == 200
-    assert [i["code"] for i in response.json()] == ["phq9", "gad7", "phq2", "gad2", "mspss"]
-
-
-# What the allowed people see, and that the writes land where they should.
-
-
-@pytest.mark.parametrize("persona", sorted(CARE_STAFF))
-def test_it_shows_only_visible_patients_in_the_caseload_page(world, persona):
-    response = world.client(persona).get("/staff/caseload/")
-
-    page = response.content.decode()
-    shown = {name for name, text in NAMES.items() if text in page}
-    assert shown == VISIBLE[persona]
-
-
-@pytest.mark.parametrize("persona", sorted(CARE_STAFF))
-def test_it_shows_only_visible_patients_in_the_alert_page(world, persona):
-    response = world.client(persona).get("/staff/alerts/")
-
-    page = response.content.decode()
-    shown = {name for name, text in FULL_NAMES.items() if text in page}
-    assert shown == VISIBLE[persona]
-
-
-@pytest.mark.parametrize("persona", sorted(SIGNED_IN))
-def test_it_lists_only_alerts_of_visible_patients(world, persona):
-    response = world.client(persona).get("/api/v1/alerts")
-
-    assert response.status_code == 200
-    ids = {item["patient_id"] for item in response.json()["items"]}
-    assert ids == {str(world.patient(name).pk) for name in VISIBLE[persona]}
-    assert response.json()["count"] == len(VISIBLE[persona])
-
-
-@pytest.mark.parametrize("persona", sorted(CARE_STAFF))
-def test_it_lists_only_visible_patients_in_the_caseload_api(world, persona):
-    response = world.client(persona).get("/api/v1/caseload")
-
-    ids = {row["patient_id"] for row in response.json()["items"]}
-    assert ids == {str(world.patient(name).pk) for name in VISIBLE[persona]}
-
-
-@pytest.mark.parametrize("persona", sorted(PATIENT_TEAM | {"patient"}))
-def test_it_lists_the_patients_assessments_to_those_who_may_see_them(world, persona):
-    response = world.client(persona).get(world.url("/api/v1/patients/{patient}/assessments"))
-
-    assert [a["id"] for a in response.json()["items"]] == [str(world.result.pk)]
-
-
-@pytest.mark.parametrize("persona", sorted(PATIENTS))
-def test_it_alerts_only_the_patients_own_team_when_not_safe(world, persona):
-    # Every patient here already has an open alert: the press joins their own, as a further
-    # signal, and touches nobody else's.
-    patient = world.patient(persona)
-    open_alert = patient.risk_alerts.get(status=RiskAlert.Status.OPEN)
-
-    response = world.client(persona).post("/me/not-safe/")
-
-    assert response.status_code == 302
-    assert response["Location"] == "/help/"
-    assert RiskAlert.objects.count() == len(PATIENTS)
-    signals = AlertEvent.objects.filter(kind=AlertEvent.Kind.FURTHER_SIGNAL)
-    assert [e.alert_id for e in signals] == [open_alert.pk]
-
-
-@pytest.mark.parametrize("persona", sorted(PATIENTS))
-def test_it_stores_a_check_in_for_the_patient_themself(world, persona):
-    patient = world.patient(persona)
-
-    response = world.client(persona).post("/me/check-in/phq9/", PHQ9_FORM)
-
-    assessment = Assessment.objects.order_by("-created_at").first()
-    assert response["Location"] == f"/me/results/{assessment.pk}/"
-    assert assessment.patient == patient
-    assert assessment.source == Assessment.Source.SELF_REPORT
-
-
-@pytest.mark.parametrize("persona", sorted(PATIENT_TEAM))
-def test_it_acknowledges_and_resolves_from_the_alert_page(world, persona):
-    client = world.client(persona)
-
-    client.post(world.url("/staff/alerts/{alert}/acknowledge/"))
-    world.alert.refresh_from_db()
-    assert world.alert.status == RiskAlert.Status.ACKNOWLEDGED
-    assert world.alert.acknowledged_by == world.user(persona)
-
-    client.post(world.url("/staff/alerts/{alert}/resolve/"), {"note": "Called back."})
-    world.alert.refresh_from_db()
-    assert world.alert.status == RiskAlert.Status.RESOLVED
-    assert world.alert.resolution_note == "Called back."
-
-
-# Unknown and malformed ids.
-
-
-UNKNOWN = uuid.uuid4()
-
-PAGES_WITH_IDS = [
-    ("get", "/me/results/{id}/", "patient"),
-    ("get", "/staff/patients/{id}/", "admin"),
-    ("get", "/staff/patients/{id}/enter/phq9/", "admin"),
-    ("post", "/staff/patients/{id}/raise-alert/", "admin"),
-    ("get", "/staff/alerts/{id}/", "admin"),
-    ("post", "/staff/alerts/{id}/acknowledge/", "admin"),
-    ("post", "/staff/alerts/{id}/resolve/", "admin"),
-]
-
-
-def _call_api(client: Client, method: str, url: str, body: dict | None):
-    if method == "get":
-        return client.get(url)
-    return client.post(url, json.dumps(body or {}), content_type="application/json")
-
-
-ENDPOINTS_WITH_IDS = [
-    ("get", "/api/v1/patients/{id}/assessments"),
-    ("post", "/api/v1/patients/{id}/assessments"),
-    ("post", "/api/v1/alerts/{id}/acknowledge"),
-    ("post", "/api/v1/alerts/{id}/resolve"),
-]
-BODIES = {
-    "/api/v1/patients/{id}/assessments": PHQ9_JSON,
-    "/api/v1/alerts/{id}/resolve": {"note": "Called back."},
-}
-
-
-@pytest.mark.parametrize("bad_id", [str(UNKNOWN), "not-a-uuid", "12345"])
-@pytest.mark.parametrize(("method", "url", "persona"), PAGES_WITH_IDS)
-def test_it_gives_404_for_unknown_or_malformed_ids_on_pages(world, method, url, persona, bad_id):
-    before = snapshot()
-    client = world.client(persona)
-
-    response = getattr(client, method)(url.format(id=bad_id), {"detail": "x", "note": "x"})
-
-    assert response.status_code == 404
-    assert snapshot() == before
-
-
-@pytest.mark.parametrize(("method", "url"), ENDPOINTS_WITH_IDS)
-def test_it_gives_404_for_an_unknown_id_in_the_api(world, method, url):
-    before = snapshot()
-    client = world.client("admin")
-
-    response = _call_api(client, method, url.format(id=UNKNOWN), BODIES.get(url))
-
-    assert response.status_code == 404
-    assert response.json()["detail"]
-    assert snapshot() == before
-
-
-@pytest.mark.parametrize(("method", "url"), ENDPOINTS_WITH_IDS)
-@pytest.mark.parametrize("persona", ["other_coordinator", "outside_admin", "peer"])
-def test_it_answers_a_forbidden_id_exactly_like_an_unknown_one(world, method, url, persona):
-    client = world.client(persona)
-    real = world.alert.pk if "alerts" in url else world.people.patient.pk
-
-    forbidden = _call_api(client, method, url.format(id=real), BODIES.get(url))
-    unknown = _call_api(client, method, url.format(id=UNKNOWN), BODIES.get(url))
-
-    assert forbidden.status_code == unknown.status_code == 404
-    assert forbidden.json() == unknown.json()
-
-
-@pytest.mark.parametrize(
-    "bad_id", ["not-a-uuid", "12345", "' OR 1=1 --", f"{UNKNOWN}x", "%00", "0" * 40]
-)
-@pytest.mark.parametrize(("method", "url"), ENDPOINTS_WITH_IDS)
-def test_it_never_fails_on_a_malformed_id_in_the_api(world, method, url, bad_id):
-    before = snapshot()
-    client = world.client("admin")
-
-    response = _call_api(client, method, url.format(id=bad_id), BODIES.get(url))
-
-    assert response.status_code in (400, 404)
-    assert response.json()["detail"]
-    assert snapshot() == before
-
-
-def test_it_asks_anonymous_callers_to_authenticate_before_reading_a_malformed_id(world):
-    response = Client().get("/api/v1/patients/not-a-uuid/assessments")
-
-    assert response.status_code == 401
-
-
-@pytest.mark.parametrize(
-    ("url", "persona"),
-    [("/me/check-in/phq10/", "patient"), ("/staff/patients/{patient}/enter/phq10/", "admin")],
-)
-def test_it_gives_404_for_an_unknown_questionnaire(world, url, persona):
-    client = world.client(persona)
-
-    assert client.get(world.url(url)).status_code == 404
-    assert client.post(world.url(url), PHQ9_FORM).status_code == 404
-    assert Assessment.objects.count() == 1
-
-
-@pytest.mark.parametrize("note", ["", "   "])
-def test_it_refuses_to_resolve_on_the_page_without_a_note(world, note):
-    before = snapshot()
-
-    response = world.client("coordinator").post(
-        world.url("/staff/alerts/{alert}/resolve/"), {"note": note}
+        return (401, None) if case.api else (302, "/login/?next=")
+    if route.forbidden is not None and route.forbidden.allows(persona, scope):
+        return 403, None
+    return 404, None
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_it_answers_by_role_and_data(world, db, case):
+    expected, location = _expected(case)
+    refused = expected in (302, 401, 403, 404) and not (
+        (case.request.who or case.route.who).allows(case.persona, case.scope)
     )
+    if case.route.prepare is not None:
+        case.route.prepare(world, case.scope or OWN)
+    before = _fingerprint() if case.request.method != "get" else None
 
-    assert response.status_code == 400
-    assert snapshot() == before
+    response = _send(world, case)
 
-
-# The access module itself.
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_visible_patients_follows_the_care_teams(world, persona):
-    user = world.user(persona) or AnonymousUser()
-
-    visible = set(access.visible_patients(user))
-
-    assert visible == {world.patient(name) for name in VISIBLE[persona]}
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_get_patient_returns_visible_patients_and_404s_the_rest(world, persona):
-    user = world.user(persona) or AnonymousUser()
-
-    for name in sorted(PATIENTS):
-        patient = world.patient(name)
-        if name in VISIBLE[persona]:
-            assert access.get_patient(user, patient.pk) == patient
-            assert access.get_patient(user, str(patient.pk)) == patient
-        else:
-            with pytest.raises(Http404):
-                access.get_patient(user, patient.pk)
+    assert response.status_code == expected, response.content[:300]
+    if location is not None:
+        assert response["Location"].startswith(location), response["Location"]
+    if case.api and refused:
+        assert response.json()["detail"]
+    if before is not None:
+        changed = _fingerprint() != before
+        if refused:
+            assert not changed, "a refused request changed data"
+        elif case.request.writes:
+            assert changed, "an allowed write changed nothing"
 
 
-@pytest.mark.parametrize("bad_id", [UNKNOWN, str(UNKNOWN), "not-a-uuid", "", None, 42])
-def test_get_patient_raises_404_for_unknown_and_malformed_ids(world, bad_id):
-    with pytest.raises(Http404):
-        access.get_patient(world.people.admin, bad_id)
+def test_it_covers_every_route(capsys):
+    figures = coverage()
+    exercised_pages = {c.key for c in CASES if not c.api}
+    exercised_api = {c.key for c in CASES if c.api}
+    with capsys.disabled():
+        print(
+            f"\naccess matrix: {figures['url_patterns_classified']}/{figures['url_patterns']} "
+            f"URL patterns and {figures['api_operations_classified']}/"
+            f"{figures['api_operations']} API operations classified; "
+            f"{sum(p.key in exercised_pages for p in PATTERNS)} patterns and "
+            f"{len(exercised_api)} operations exercised in {len(CASES)} cases"
+        )
 
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_get_own_patient_is_only_for_patients(world, persona):
-    user = world.user(persona) or AnonymousUser()
-
-    if persona in PATIENTS:
-        assert access.get_own_patient(user) == world.patient(persona)
-    else:
-        with pytest.raises(Http404):
-            access.get_own_patient(user)
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_get_alert_for_staff_lets_only_the_team_act(world, persona):
-    user = world.user(persona) or AnonymousUser()
-
-    for name, alert in world.alerts.items():
-        if persona in CARE_STAFF and name in VISIBLE[persona]:
-            assert access.get_alert_for_staff(user, alert.pk) == alert
-        else:
-            with pytest.raises(Http404):
-                access.get_alert_for_staff(user, alert.pk)
-
-
-@pytest.mark.parametrize("bad_id", [UNKNOWN, "not-a-uuid", None])
-def test_get_alert_for_staff_raises_404_for_unknown_and_malformed_ids(world, bad_id):
-    with pytest.raises(Http404):
-        access.get_alert_for_staff(world.people.admin, bad_id)
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_visible_alerts_follow_visible_patients(world, persona):
-    user = world.user(persona) or AnonymousUser()
-
-    alerts = set(access.visible_alerts(user))
-
-    assert alerts == {world.alerts[name] for name in VISIBLE[persona]}
-
-
-@pytest.mark.parametrize("persona", ["coordinator", "admin", "patient"])
-def test_an_inactive_account_sees_nothing(world, persona):
-    user = world.user(persona)
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-
-    assert not access.visible_patients(user).exists()
-    assert not access.is_care_staff(user)
-
-
-def test_a_staff_member_without_a_practice_sees_nothing(world):
-    coordinator = world.people.coordinator
-    coordinator.practice = None
-    coordinator.save(update_fields=["practice"])
-
-    assert not access.visible_patients(coordinator).exists()
+    assert figures["url_patterns_classified"] == figures["url_patterns"]
+    assert figures["api_operations_classified"] == figures["api_operations"]
