@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import ValidationError
@@ -22,7 +23,8 @@ from tether.access import (
     visible_patients,
     visible_programs,
 )
-from tether.accounts.models import Role, User
+from tether.accounts.models import Patient, Role, User
+from tether.api.auth import ApiRequest
 from tether.api.care_schemas import (
     EpisodeEndIn,
     EpisodeIn,
@@ -105,9 +107,10 @@ def _status_of(episode: TreatmentEpisode, now: datetime) -> tuple[EpisodeStatus,
 
 @router.get("/episodes", response={200: list[EpisodeOut], **INVALID})
 @paginate(LimitOffsetPagination)
-def list_episodes(request: HttpRequest, patient_id: UUID | None = None):
+def list_episodes(request: ApiRequest, patient_id: UUID | None = None):
     """Treatment episodes, newest first: of one patient (`?patient_id=`), or of every patient
     the caller may see (a patient: their own)."""
+    patients: list[Patient] | QuerySet[Patient]
     if patient_id is not None:
         patients = [get_patient(request.auth, patient_id)]
     else:
@@ -118,7 +121,7 @@ def list_episodes(request: HttpRequest, patient_id: UUID | None = None):
 
 
 @router.post("/patients/{patient_id}/episodes", response={201: EpisodeOut, **INVALID})
-def create_episode(request: HttpRequest, patient_id: UUID, payload: EpisodeIn):
+def create_episode(request: ApiRequest, patient_id: UUID, payload: EpisodeIn):
     """Start a treatment episode (care staff). Its baseline is the first PHQ-9/GAD-7 on or
     after `started_on`. One open episode per patient."""
     patient = get_patient(request.auth, patient_id)
@@ -142,7 +145,7 @@ def create_episode(request: HttpRequest, patient_id: UUID, payload: EpisodeIn):
 
 
 @router.post("/episodes/{episode_id}/end", response={200: EpisodeOut, **INVALID})
-def end_episode_endpoint(request: HttpRequest, episode_id: UUID, payload: EpisodeEndIn):
+def end_episode_endpoint(request: ApiRequest, episode_id: UUID, payload: EpisodeEndIn):
     """End an open episode (care staff): `ended_on` and a `reason`."""
     require_care_staff(request.auth, hide=True)
     episode = _get_episode(request.auth, episode_id)
@@ -156,7 +159,7 @@ def end_episode_endpoint(request: HttpRequest, episode_id: UUID, payload: Episod
 
 
 @router.get("/episodes/{episode_id}", response={200: EpisodeStatusOut, 404: Error})
-def get_episode(request: HttpRequest, episode_id: UUID):
+def get_episode(request: ApiRequest, episode_id: UUID):
     """The episode's treat-to-target status: per instrument the baseline, latest score, change,
     response and remission; and the registry flags with their labels. An ended episode is
     judged on the day it ended. Flags are the care team's: a patient gets an empty list."""
@@ -197,7 +200,9 @@ def _bad_filter(name: str, message: str) -> ValidationError:
 def _staff_member(user: User, user_id: int | None, role: str, what: str):
     if user_id is None:
         return None
-    found = User.objects.filter(pk=user_id, practice_id=user.practice_id, role=role).first()
+    found = None
+    if user.practice_id is not None:
+        found = User.objects.filter(pk=user_id, practice_id=user.practice_id, role=role).first()
     if found is None:
         raise _bad_filter(what, f"No such {what} in this practice.")
     return found
@@ -249,7 +254,7 @@ database (`limit` at most 100)."""
 )
 @router.get("/registry", response={200: list[RegistryRowOut], **INVALID}, description=REGISTRY_DOC)
 @paginate(LimitOffsetPagination)
-def get_registry(request: HttpRequest, filters: Query[RegistryFilters]):
+def get_registry(request: ApiRequest, filters: Query[RegistryFilters]):
     user = request.auth
     require_care_staff(user, hide=True)
     program = None
@@ -281,15 +286,16 @@ class OutcomeFilters(Schema):
 
 
 @router.get("/outcomes", response={200: OutcomesOut, **INVALID})
-def get_outcomes(request: HttpRequest, filters: Query[OutcomeFilters]):
+def get_outcomes(request: ApiRequest, filters: Query[OutcomeFilters]):
     """The practice's outcome figures for episodes started between `start` and `end`
     (inclusive; by default the year to today), optionally in one `program`. Clinicians and
     admins only, aggregates only: a group smaller than the practice's small-cohort size shows
     counts only."""
     user = request.auth
-    if not access.can_see_outcomes(user):
+    practice = user.practice
+    if not access.can_see_outcomes(user) or practice is None:
         raise Http404("Not found.")
-    today = timezone.localdate(timezone=ZoneInfo(user.practice.time_zone))
+    today = timezone.localdate(timezone=ZoneInfo(practice.time_zone))
     end = filters.end or today
     start = filters.start or end - timedelta(days=365)
     problems = {}

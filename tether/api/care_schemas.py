@@ -9,7 +9,7 @@ from pydantic import ConfigDict
 
 from tether.care.models import TreatmentEpisode
 
-EndReason = Literal[tuple(TreatmentEpisode.EndReason.values)]  # type: ignore[valid-type]
+EndReason = Literal[tuple(TreatmentEpisode.EndReason.values)]
 
 
 class _Input(Schema):

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.http import HttpRequest
-
 from tether.access import my_practice_staff, visible_programs
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Role, User
 from tether.care.targets import Flag
 from tether.engagement.models import Program
@@ -51,7 +50,7 @@ def pick(choices, value: str):
     return next((c for c in choices if str(c.pk) == value), None)
 
 
-def read_filters(request: HttpRequest) -> Filters:
+def read_filters(request: AuthenticatedRequest) -> Filters:
     """Return the filters of the request. An unknown value (or one this user may not use)
     is dropped with a message saying so, never an error."""
     user = request.user

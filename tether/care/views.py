@@ -1,9 +1,10 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from tether.access import get_own_patient, get_patient
 from tether.access.decorators import care_staff_required, patient_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Patient
 from tether.assessments.charts import score_chart
 from tether.assessments.instruments import GAD7, INSTRUMENTS, PHQ9
@@ -31,7 +32,7 @@ def _history(patient: Patient) -> dict:
 
 
 @care_staff_required
-def caseload_page(request: HttpRequest) -> HttpResponse:
+def caseload_page(request: AuthenticatedRequest) -> HttpResponse:
     """The caseload is the registry (a coordinator's registry is their own caseload; a
     clinician's, their patients'): the old address moves there for good, filters and all."""
     query = request.GET.urlencode()
@@ -41,7 +42,7 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
 
 
 @care_staff_required
-def staff_patient(request: HttpRequest, patient_id) -> HttpResponse:
+def staff_patient(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     patient = get_patient(request.user, patient_id)
     context = {
         "patient": patient,
@@ -59,14 +60,14 @@ def staff_patient(request: HttpRequest, patient_id) -> HttpResponse:
 
 
 @care_staff_required
-def intake_summary_page(request: HttpRequest, patient_id) -> HttpResponse:
+def intake_summary_page(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     """One printable page for the first conversation with a new patient."""
     patient = get_patient(request.user, patient_id)
     return render(request, "care/intake_summary.html", {"summary": intake_summary(patient)})
 
 
 @patient_required
-def patient_home(request: HttpRequest) -> HttpResponse:
+def patient_home(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     context = {
         "patient": patient,

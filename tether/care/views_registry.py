@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from tether.access import get_episode_for_staff, get_patient, visible_programs
 from tether.access.decorators import care_staff_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Patient, Role, User
 from tether.care.entries import judged, patient_facts
 from tether.care.models import TreatmentEpisode, thresholds_for
@@ -242,7 +243,7 @@ class _Echo:
 
 
 @care_staff_required
-def registry_csv(request: HttpRequest) -> StreamingHttpResponse:
+def registry_csv(request: AuthenticatedRequest) -> StreamingHttpResponse:
     """The filtered registry, every row, as CSV (unknown filter values are dropped, as on
     the page). Streamed in need order, read from the database a batch at a time."""
     now = timezone.now()
@@ -316,7 +317,7 @@ def _tell(request: HttpRequest, problem: CareInvalid) -> None:
 
 @care_staff_required
 @require_POST
-def start_episode_view(request: HttpRequest, patient_id) -> HttpResponse:
+def start_episode_view(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     patient = get_patient(request.user, patient_id)
     back = redirect("staff_patient", patient_id=patient.pk)
     started_on = _read_date(request.POST.get("started_on"))
@@ -342,7 +343,7 @@ def start_episode_view(request: HttpRequest, patient_id) -> HttpResponse:
 
 @care_staff_required
 @require_POST
-def end_episode_view(request: HttpRequest, episode_id) -> HttpResponse:
+def end_episode_view(request: AuthenticatedRequest, episode_id) -> HttpResponse:
     # The one door: an episode of a patient this user may not see is as unknown as none.
     episode = get_episode_for_staff(request.user, episode_id)
     patient = episode.patient
