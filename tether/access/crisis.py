@@ -64,6 +64,7 @@ def may_change_rota(user: User, practice_id: object) -> bool:
 def get_shift_for_admin(user: User, shift_id: object) -> OnCallShift:
     """Return an on-call shift of `user`'s practice that they may change (remove), else raise
     Http404: only the practice's admins change the rota."""
-    if not may_change_rota(user, user.practice_id if user.is_authenticated else None):
+    practice_id = user.practice_id if user.is_authenticated else None
+    if practice_id is None or not may_change_rota(user, practice_id):
         raise Http404("No such shift.")
-    return one_or_404(OnCallShift.objects.filter(practice_id=user.practice_id), shift_id, "shift")
+    return one_or_404(OnCallShift.objects.filter(practice_id=practice_id), shift_id, "shift")

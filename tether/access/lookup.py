@@ -5,7 +5,7 @@ nobody can learn that a record exists by probing ids."""
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.http import Http404
 
 M = TypeVar("M", bound=Model)
@@ -20,6 +20,8 @@ def one_or_404(queryset: QuerySet[M], record_id: object, what: str, *, field: st
     malformed one is as unknown as a missing one."""
     meta = queryset.model._meta
     model_field = meta.pk if field == "pk" else meta.get_field(field)
+    if not isinstance(model_field, Field):
+        raise TypeError(f"{meta.label}.{field} is not a column to look a record up by.")
     try:
         value = model_field.to_python(record_id)
     except (ValidationError, TypeError, ValueError):

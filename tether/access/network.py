@@ -79,9 +79,9 @@ def get_trusted_contact(token: str, purpose: str) -> SupportContact:
     if not scopes or (needed is not None and needed not in scopes):
         raise Http404(LINK_GONE)
     # A scoped link lives only as long as the very consent it was made under.
-    if (
-        needed is not None
-        and not contact.consents.filter(
+    if needed is not None and (
+        link.grant_id is None
+        or not contact.consents.filter(
             pk=link.grant_id, scope=needed, withdrawn_at__isnull=True
         ).exists()
     ):

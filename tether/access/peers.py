@@ -2,6 +2,7 @@
 behind a pseudonym."""
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -128,7 +129,7 @@ def get_post_for_moderator(user: User, post_id: object) -> Post:
 # --- The care team -----------------------------------------------------------------------------
 
 
-def may_link_pseudonym(user: User, patient_id: object) -> bool:
+def may_link_pseudonym(user: User, patient_id: UUID) -> bool:
     """Return whether `user` may look up the patient behind a pseudonym: an active coordinator
     or clinician on the patient's own care team. Admins see the practice's patients but do
     not link pseudonyms; the look-up itself is audited (peers.moderation.reveal_member)."""

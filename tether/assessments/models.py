@@ -10,7 +10,7 @@ from tether.assessments.instruments import INSTRUMENTS, Instrument
 from tether.assessments.scoring import subscale_means
 
 
-class AssessmentQuerySet(models.QuerySet):
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def scored(self) -> "AssessmentQuerySet":
         """Return only complete, scored questionnaires. Every reader of totals, bands, trends
         and charts goes through this: an incomplete one (kept for its risk answer) has no
