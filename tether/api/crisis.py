@@ -152,9 +152,7 @@ def _staff_practice(request: ApiRequest) -> Practice:
     return request.auth.practice
 
 
-def _practice_user(practice: Practice, user_id: int | None, what: str) -> User | None:
-    if user_id is None:
-        return None
+def _practice_user(practice: Practice, user_id: int, what: str) -> User:
     user = User.objects.filter(pk=user_id, practice=practice).first()
     if user is None:
         raise ShiftInvalid(f"The {what} must be a clinician of this practice.")
@@ -186,7 +184,11 @@ def create_on_call_shift(request: ApiRequest, payload: ShiftIn):
         practice=practice,
         by=request.auth,
         clinician=_practice_user(practice, payload.clinician_id, "on-call clinician"),
-        backup=_practice_user(practice, payload.backup_id, "backup"),
+        backup=(
+            None
+            if payload.backup_id is None
+            else _practice_user(practice, payload.backup_id, "backup")
+        ),
         starts_at=payload.starts_at,
         ends_at=payload.ends_at,
     )
