@@ -3,7 +3,7 @@
 state conflict (409); the helpers the endpoints raise or return it with; and the exception
 handlers that turn the services' errors into it."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
@@ -63,7 +63,9 @@ def _readable(error: dict) -> str:
 def add_exception_handlers(api: NinjaAPI) -> None:
     """Answer the services' errors and django-ninja's own in the one error shape."""
 
-    def answer(request: HttpRequest, status: int, detail: str, problems=()) -> HttpResponse:
+    def answer(
+        request: HttpRequest, status: int, detail: str, problems: Iterable[str] = ()
+    ) -> HttpResponse:
         body = {"detail": detail, "problems": list(problems)}
         return api.create_response(request, body, status=status)
 
