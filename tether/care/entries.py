@@ -45,7 +45,12 @@ from tether.engagement.models import Appointment
 
 # A session missed within this window flags the registry.
 MISSED_WINDOW = timedelta(days=28)
-TRIAGE_RANK = {RiskAlert.Triage.HIGH: 3, RiskAlert.Triage.MODERATE: 2, RiskAlert.Triage.LOW: 1}
+# Keyed by the triage value the field holds (a RiskAlert.Triage member is that str).
+TRIAGE_RANK: dict[str, int] = {
+    RiskAlert.Triage.HIGH: 3,
+    RiskAlert.Triage.MODERATE: 2,
+    RiskAlert.Triage.LOW: 1,
+}
 BATCH = 500  # patients per refresh batch (SQLite allows 32,766 query parameters)
 INSTRUMENTS = ("phq9", "gad7")
 
@@ -121,7 +126,8 @@ def episode_scores_of(
         scores = scores.filter(completed_at__lt=_midnight_after(until, zone))
     rows = scores.order_by().values_list("patient_id", "instrument", "completed_at", "total")
     for patient_id, code, at, total in rows:
-        found[patient_id][code].append(Score(on=at.astimezone(zone).date(), total=total, at=at))
+        if total is not None:  # scored() keeps complete questionnaires only
+            found[patient_id][code].append(Score(on=at.astimezone(zone).date(), total=total, at=at))
     return found
 
 
@@ -270,7 +276,7 @@ def _store(ids: list[UUID], practice: Practice) -> None:
     )
 
 
-def refresh_practice(practice_id: object) -> None:
+def refresh_practice(practice_id: UUID) -> None:
     """Rebuild every registry entry of a practice (its thresholds or time zone changed)."""
     ids = list(Patient.objects.filter(practice_id=practice_id).values_list("pk", flat=True))
     refresh_entries(ids)

@@ -14,6 +14,7 @@ from tether.access import may_consult, may_manage_episodes, may_recommend
 from tether.accounts.models import Patient, Practice, User
 from tether.accounts.selectors import treating_clinician
 from tether.care.models import CaseReview, Recommendation, TreatmentEpisode
+from tether.engagement.models import Program
 from tether.lib.errors import PleaseCheck
 from tether.notifications.services import notify
 
@@ -30,7 +31,12 @@ def _care_staff_only(user: User, patient: Patient) -> None:
 
 
 def start_episode(
-    *, patient: Patient, started_on: date, by: User, program=None, today: date | None = None
+    *,
+    patient: Patient,
+    started_on: date,
+    by: User,
+    program: Program | None = None,
+    today: date | None = None,
 ) -> TreatmentEpisode:
     """Start a treatment episode. Its baseline is the first PHQ-9/GAD-7 on or after the start."""
     _care_staff_only(by, patient)
@@ -100,7 +106,7 @@ def recommend(
         or episode.patient.practice_id != review.practice_id
     ):
         raise Http404("No such patient.")
-    problems = {}
+    problems: dict[str, str] = {}
     if kind not in Recommendation.Kind.values:
         problems["kind"] = "Please choose a recommendation."
     text = (text or "").strip()
@@ -113,7 +119,7 @@ def recommend(
     clinician = treating_clinician(episode.patient)
     if clinician is None:
         problems["assigned_to"] = "This patient has no treating clinician on their care team."
-    if problems:
+    if problems or clinician is None:
         raise CareInvalid(problems)
     try:
         with transaction.atomic():
@@ -143,7 +149,12 @@ def recommend(
 
 @transaction.atomic
 def close_recommendation(
-    *, recommendation: Recommendation, done: bool, note: str = "", by: User, now=None
+    *,
+    recommendation: Recommendation,
+    done: bool,
+    note: str = "",
+    by: User,
+    now: datetime | None = None,
 ) -> Recommendation:
     """The treating clinician (or the consultant) marks it carried out, or not, with a note."""
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)

@@ -68,7 +68,8 @@ def _zone_changing(sender: type, instance: Practice, raw: bool = False, **kw: An
     if raw or instance.pk is None:
         return
     before = Practice.objects.filter(pk=instance.pk).values_list("time_zone", flat=True).first()
-    instance._registry_zone_changed = before is not None and before != instance.time_zone
+    changed = before is not None and before != instance.time_zone
+    instance._registry_zone_changed = changed  # type: ignore[attr-defined]  # read in post_save
 
 
 @receiver(post_save, sender=Practice, dispatch_uid="registry-zone-saved-Practice")

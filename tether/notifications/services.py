@@ -9,8 +9,10 @@ worker killed mid-send leaves a row the sweep picks up again once its backoff ha
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -40,7 +42,16 @@ log = logging.getLogger(__name__)
 QUEUED_GRACE = RETRY_BACKOFF[0]
 
 
-def _queue(*, channel, to, subject, body, purpose, patient, user) -> Delivery:
+def _queue(
+    *,
+    channel: str,
+    to: str,
+    subject: str,
+    body: str,
+    purpose: str,
+    patient: Patient | None,
+    user: User | None,
+) -> Delivery:
     delivery = Delivery.objects.create(
         channel=channel,
         to=to,
@@ -130,7 +141,7 @@ def claim(delivery: Delivery, *, now: datetime) -> bool:
     return bool(taken)
 
 
-def deliver(delivery_id, *, now: datetime | None = None) -> Delivery:
+def deliver(delivery_id: UUID, *, now: datetime | None = None) -> Delivery:
     """Try to send one delivery, if no one else is, and record what happened."""
     now = now or timezone.now()
     delivery = Delivery.objects.get(pk=delivery_id)
@@ -182,7 +193,7 @@ def user_zone(user: User) -> ZoneInfo:
     name = ""
     if patient is not None:
         name = patient_zone(patient)
-    elif user.practice_id:
+    elif user.practice is not None:
         name = user.practice.time_zone
     try:
         return ZoneInfo(name or settings.TIME_ZONE)
@@ -218,7 +229,7 @@ def save_preferences(
     """Check everything first, then save: a bad phone number saves nothing."""
     problems: dict[str, str] = {}
     phone = (phone or "").strip()
-    country = user.practice.country if user.practice_id else "US"
+    country = user.practice.country if user.practice is not None else "US"
     if phone:
         try:
             phone = normalise_phone(phone, country=country)
@@ -261,7 +272,7 @@ def notify(
     body: str,
     link: str,
     purpose: str,
-    channels=ALL_CHANNELS,
+    channels: Sequence[str] = ALL_CHANNELS,
     patient: Patient | None = None,
 ) -> Notified:
     """Tell `user` something on each of `channels` they accept: in-app always; email when
