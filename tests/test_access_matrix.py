@@ -210,6 +210,10 @@ class Case:
     def request(self) -> Call:
         return self.route.calls[self.call]
 
+    @property
+    def allowed(self) -> bool:
+        return (self.request.who or self.route.who).allows(self.persona, self.scope)
+
     def __str__(self) -> str:
         where = self.pattern.route if self.pattern and self.key == ADMIN_ANY else self.key
         return f"{where}|{self.request.method.upper()}|{self.persona}|{self.scope or '-'}"
@@ -307,9 +311,8 @@ def _send(world: World, case: Case):
 def _expected(case: Case) -> tuple[int, str | None]:
     """Return the status the persona must get and, for a redirect, where it must lead."""
     route, call = case.route, case.request
-    who = call.who or route.who
     persona, scope = case.persona, case.scope
-    if who.allows(persona, scope):
+    if case.allowed:
         ok = call.ok(persona, scope) if callable(call.ok) else call.ok
         return ok, None
     if case.key == ADMIN_ANY:
@@ -321,12 +324,25 @@ def _expected(case: Case) -> tuple[int, str | None]:
     return 404, None
 
 
+def test_every_path_parameter_names_a_record_of_the_world(world):
+    missing = set()
+    for case in CASES:
+        if case.route.who is NOBODY:
+            continue
+        for name in case.params:
+            if name not in case.route.params and name not in world.ids(OWN):
+                missing.add(f"{name} ({case.key})")
+
+    assert not missing, (
+        "Give these path parameters a record of each scope in tests/access_world.py "
+        "(Records.ids), or name the record in the row's `params`: " + ", ".join(sorted(missing))
+    )
+
+
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_it_answers_by_role_and_data(world, db, case):
     expected, location = _expected(case)
-    refused = expected in (302, 401, 403, 404) and not (
-        (case.request.who or case.route.who).allows(case.persona, case.scope)
-    )
+    refused = not case.allowed
     if case.route.prepare is not None:
         case.route.prepare(world, case.scope or OWN)
     before = _fingerprint() if case.request.method != "get" else None
