@@ -12,6 +12,8 @@ database dropped at the end — a child process:
    due plus, after the first sweep, the 200 tasks it opened, made overdue;
 3. times the bare count of due rows, `sweep_missed_appointments` and `sweep_overdue_outreach`
    (median of 3, state reset between runs), prints the query plans of the due-row selects;
+   and times the same due rows claimed as the sweeps did before batching, one row per
+   transaction, to print the time per claimed row before and now side by side;
 4. grows the table to 1,000,000 appointments with the same 200 due and repeats.
 
 The sweep must cost about the same at both sizes: it reads only due rows through the partial
@@ -236,14 +238,43 @@ def plan(queryset, postgres: bool) -> str:
     return " | ".join(str(row[-1] if not postgres else row[0]).strip() for row in rows[:3])
 
 
+def one_row_per_transaction(due, claim) -> int:
+    """The sweeps as they were before batching (up to a42c164): read up to 500 due ids, then
+    claim each in its own transaction (the claim services are @transaction.atomic)."""
+    done = 0
+    while True:
+        ids = list(due().values_list("pk", flat=True)[:500])
+        batch = sum(bool(claim(pk)) for pk in ids)
+        done += batch
+        if len(ids) < 500 or not batch:
+            return done
+
+
 def measure(postgres: bool) -> int:
     from tether.engagement.models import Appointment, OutreachTask
+    from tether.engagement.services import claim_missed, escalate_outreach
     from tether.engagement.sweeps import (
         due_missed_appointments,
         due_overdue_outreach,
         sweep_missed_appointments,
         sweep_overdue_outreach,
     )
+    from tether.lib.claims import CLAIM_BATCH
+
+    def missed_before() -> int:
+        return one_row_per_transaction(
+            lambda: due_missed_appointments(now=NOW).order_by("ends_at"),
+            lambda pk: claim_missed(appointment_id=pk, at=NOW) is not None,
+        )
+
+    def overdue_before() -> int:
+        return one_row_per_transaction(
+            lambda: due_overdue_outreach(now=later).order_by("due_at"),
+            lambda pk: escalate_outreach(task_id=pk, at=later),
+        )
+
+    def unescalate() -> None:
+        OutreachTask.objects.filter(appointment_id__in=due_ids).update(escalated_at=None)
 
     patients, coordinator = seed_people()
     due_ids = book_due(patients)
@@ -259,32 +290,35 @@ def measure(postgres: bool) -> int:
         total = Appointment.objects.count()
         print(f"seeded {total:,} appointments in {time.perf_counter() - started:.1f} s", flush=True)
 
-        counts, sweeps, overdue_counts, escalations = [], [], [], []
+        timings: dict[str, list[float]] = {
+            "count": [],
+            "missed before": [],
+            "missed": [],
+            "overdue count": [],
+            "overdue before": [],
+            "overdue": [],
+        }
+
+        def run(name: str, sweep, timings=timings) -> None:
+            done = []
+            timings[name].append(timed(lambda: done.append(sweep())))
+            assert done == [DUE], (name, done)
+
         for _ in range(RUNS):
             reset_due(due_ids)
-            counts.append(timed(lambda: due_missed_appointments(now=NOW).count()))
-            claimed = []
-            sweeps.append(timed(lambda out=claimed: out.append(sweep_missed_appointments(now=NOW))))
-            assert claimed == [DUE], claimed
+            timings["count"].append(timed(lambda: due_missed_appointments(now=NOW).count()))
+            run("missed before", missed_before)
+            reset_due(due_ids)
+            run("missed", lambda: sweep_missed_appointments(now=NOW))
             assert OutreachTask.objects.filter(appointment_id__in=due_ids).count() == DUE
-            overdue_counts.append(timed(lambda: due_overdue_outreach(now=later).count()))
-            escalated = []
-            escalations.append(
-                timed(lambda out=escalated: out.append(sweep_overdue_outreach(now=later)))
-            )
-            assert escalated == [DUE], escalated
+            timings["overdue count"].append(timed(lambda: due_overdue_outreach(now=later).count()))
+            run("overdue before", overdue_before)
+            unescalate()
+            run("overdue", lambda: sweep_overdue_outreach(now=later))
             # Idempotent: a second run finds nothing.
             assert sweep_missed_appointments(now=NOW) == 0
             assert sweep_overdue_outreach(now=later) == 0
-        results.append(
-            (
-                total,
-                statistics.median(counts),
-                statistics.median(sweeps),
-                statistics.median(overdue_counts),
-                statistics.median(escalations),
-            )
-        )
+        results.append((total, {name: statistics.median(ms) for name, ms in timings.items()}))
     print(
         "plan, due appointments:",
         plan(due_missed_appointments(now=NOW).order_by("ends_at").values("pk")[:500], postgres),
@@ -294,13 +328,27 @@ def measure(postgres: bool) -> int:
         f"\n{'appointments':>12} {'due':>4} | {'bare count':>10} {'missed sweep':>12} | "
         f"{'overdue count':>13} {'overdue sweep':>13}   (ms, median of {RUNS})"
     )
-    for total, count_ms, sweep_ms, overdue_ms, escalate_ms in results:
+    for total, ms in results:
         print(
-            f"{total:>12,} {DUE:>4} | {count_ms:>10.2f} {sweep_ms:>12.1f} | "
-            f"{overdue_ms:>13.2f} {escalate_ms:>13.1f}"
+            f"{total:>12,} {DUE:>4} | {ms['count']:>10.2f} {ms['missed']:>12.1f} | "
+            f"{ms['overdue count']:>13.2f} {ms['overdue']:>13.1f}"
         )
-    small, large = results[0][2], results[-1][2]
+    small, large = results[0][1]["missed"], results[-1][1]["missed"]
     print(f"missed sweep at {SIZES[-1]:,} / at {SIZES[0]:,}: {large / small:.2f}x")
+    print(
+        f"\ntime per claimed row (ms, median of {RUNS}): one row per transaction (before) "
+        f"vs batches of up to {CLAIM_BATCH} rows per transaction (now)"
+    )
+    print(
+        f"{'appointments':>12} | {'missed: before':>14} {'now':>6} {'ratio':>6} | "
+        f"{'overdue: before':>15} {'now':>6} {'ratio':>6}"
+    )
+    for total, ms in results:
+        cells = []
+        for sweep, width in (("missed", 14), ("overdue", 15)):
+            before, now = ms[f"{sweep} before"] / DUE, ms[sweep] / DUE
+            cells.append(f"{before:>{width}.2f} {now:>6.2f} {now / before:>5.2f}x")
+        print(f"{total:>12,} | " + " | ".join(cells))
     return 0
 
 
