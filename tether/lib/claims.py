@@ -16,8 +16,10 @@ handled per transaction:
   (notifications.services queues them on commit), so nothing is sent for a row that did not
   commit.
 
-One commit per batch instead of one per row is what makes a batch cheaper. Rows stay locked
-until their batch commits, so a batch is kept small.
+A batch saves a commit per row and reads its rows in one query; the rest of a row's cost is
+its own work, which batching does not change (benchmarks/sweeps.py prints both). Rows stay
+locked until their batch commits (on SQLite, the whole database's writes wait), so a batch is
+kept small.
 """
 
 import logging
@@ -28,9 +30,10 @@ from django.db import models, transaction
 
 log = logging.getLogger(__name__)
 
-# Rows per transaction: large enough that the commit is a small part of each row's cost,
-# small enough that a row a person is editing is not locked for long (about 0.5 s on SQLite).
-CLAIM_BATCH = 100
+# Rows per transaction: enough that the commit is a small part of each row's cost, few
+# enough that the rows (on SQLite, every write) wait under a second: a missed-appointment row
+# takes 5-40 ms of work (benchmarks/sweeps.py), so 25 rows hold the lock for 0.1-1 s.
+CLAIM_BATCH = 25
 
 Row = TypeVar("Row", bound=models.Model)
 
