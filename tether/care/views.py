@@ -23,7 +23,7 @@ def _history(patient: Patient) -> dict:
         points = [
             (a.completed_at, a.total)
             for a in reversed(assessments)
-            if a.instrument == instrument.code
+            if a.instrument == instrument.code and a.total is not None
         ]
         charts.append(
             {"instrument": instrument, "svg": score_chart(instrument, points), "count": len(points)}

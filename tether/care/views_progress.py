@@ -85,16 +85,16 @@ def my_progress(request: AuthenticatedRequest) -> HttpResponse:
     )
     instruments = []
     for instrument in (PHQ9, GAD7):
-        mine = [a for a in assessments if a.instrument == instrument.code]
+        # Scored questionnaires only (the query asks for them), so each has its total.
+        mine = [
+            (a.completed_at, a.total)
+            for a in assessments
+            if a.instrument == instrument.code and a.total is not None
+        ]
         course, previous = None, None
         if episode is not None:
             scores = episode_scores(
-                [
-                    Score(
-                        on=a.completed_at.astimezone(zone).date(), total=a.total, at=a.completed_at
-                    )
-                    for a in mine
-                ],
+                [Score(on=at.astimezone(zone).date(), total=total, at=at) for at, total in mine],
                 started_on=episode.started_on,
                 today=timezone.localdate(timezone=zone),
                 t=thresholds,
@@ -104,7 +104,7 @@ def my_progress(request: AuthenticatedRequest) -> HttpResponse:
         instruments.append(
             InstrumentProgress(
                 instrument=instrument,
-                svg=score_chart(instrument, [(a.completed_at, a.total) for a in mine]),
+                svg=score_chart(instrument, mine),
                 count=len(mine),
                 words=progress_in_words(course, thresholds, previous=previous) if course else "",
                 baseline=course.baseline.total if course and course.baseline else None,

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, Subquery
@@ -87,7 +88,7 @@ def load_cohort(
     for patient_id, code, completed_at, total, complete in assessments:
         on = local_date(completed_at, zone)
         contact(patient_id, on)
-        if code in ("phq9", "gad7") and complete:
+        if code in ("phq9", "gad7") and complete and total is not None:
             # Ordered by the full timestamp; an intake score up to `window` before an episode
             # starts is offered to it as a baseline (targets.episode_scores keeps the latest).
             score = Score(on=on, total=total, at=completed_at)
@@ -104,7 +105,7 @@ def load_cohort(
     enrollments = Enrollment.objects.filter(patient_id__in=patient_ids).values_list(
         "patient_id", "status", "program__guided", "intake_at", "enrolled_at"
     )
-    active_guided: dict[object, tuple[datetime, bool]] = {}
+    active_guided: dict[UUID, tuple[datetime, bool]] = {}
     for patient_id, status, guided, intake_at, enrolled_at in enrollments:
         if intake_at is not None:
             held_on = local_date(intake_at, zone)
