@@ -1,7 +1,8 @@
 """Pages for programs, appointments and outreach: the patient's own (/me/...) and care staff's
 (/staff/...). Each looks up through the access module, calls a service, and redirects."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -38,7 +39,7 @@ from tether.engagement.forms import (
     IntakeCallForm,
     SeriesForm,
 )
-from tether.engagement.models import Appointment, Enrollment
+from tether.engagement.models import Appointment, Enrollment, OutreachTask
 from tether.engagement.selectors import outreach_queue, upcoming_appointments
 from tether.engagement.services import (
     EngagementInvalid,
@@ -157,17 +158,28 @@ def book_my_intake(request: AuthenticatedRequest, enrollment_id) -> HttpResponse
 # --- Care staff ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _QueueRow:
+    task: OutreachTask
+    overdue: bool
+    due_local: datetime  # in the patient's practice's time zone
+
+
 @outreach_worker_required
 def outreach_queue_page(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
-    tasks = list(outreach_queue(visible_outreach_tasks(request.user), now=now))
-    for task in tasks:
-        task.overdue_now = task.is_overdue(now)
-        task.due_local = task.due_at.astimezone(ZoneInfo(task.patient.practice.time_zone))
+    rows = [
+        _QueueRow(
+            task=task,
+            overdue=task.is_overdue(now),
+            due_local=task.due_at.astimezone(ZoneInfo(task.patient.practice.time_zone)),
+        )
+        for task in outreach_queue(visible_outreach_tasks(request.user), now=now)
+    ]
     return render(
         request,
         "engagement/outreach_queue.html",
-        {"tasks": tasks, "attempt_form": AttemptForm()},
+        {"rows": rows, "attempt_form": AttemptForm()},
     )
 
 

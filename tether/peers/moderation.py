@@ -51,12 +51,12 @@ def moderate(
         # A held post appears for the group once a person has read it and kept it.
         post.status = Post.Status.VISIBLE
     elif kind == ModerationAction.Kind.ESCALATE:
-        open_alert = post.risk_alert and post.risk_alert.status != RiskAlert.Status.RESOLVED
-        if open_alert:
+        alert = post.risk_alert
+        if alert is not None and alert.status != RiskAlert.Status.RESOLVED:
             # The care team already has an alert for this post: the peer supporter's worry
             # goes on it, where the team will read it.
             AlertEvent.objects.create(
-                alert=post.risk_alert,
+                alert=alert,
                 kind=AlertEvent.Kind.NOTE,
                 actor=by,
                 at=now,

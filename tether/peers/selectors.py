@@ -199,7 +199,11 @@ def patient_peer_summary(*, patient: Patient, viewer: User) -> PeerSummary:
             group_name=m.group.name,
             joined_at=m.joined_at,
             last_visited_at=m.last_visited_at,
-            belonging=tuple(_answer(c.score, c.answered_at) for c in m.belonging_checks.all()),
+            belonging=tuple(
+                _answer(c.score, c.answered_at)
+                for c in m.belonging_checks.all()
+                if c.score is not None and c.answered_at is not None  # answered ones only
+            ),
         )
         for m in memberships
     ]
