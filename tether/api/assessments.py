@@ -57,6 +57,7 @@ def create_assessment(request: ApiRequest, patient_id: UUID, payload: Assessment
         entered_by=request.auth,
     )
     answer = submitted.assessment
+    # Read back by AssessmentCreatedOut's resolvers (see there why not from the model).
     answer.answer_alert = submitted.alert  # type: ignore[attr-defined]
     answer.answer_crisis = (  # type: ignore[attr-defined]
         crisis_support(patient, submitted.alert) if submitted.alert else None

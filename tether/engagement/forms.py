@@ -32,7 +32,7 @@ class AppointmentForm(forms.Form):
 class IntakeBookingForm(AppointmentForm):
     """The patient books their own intake call: the kind is fixed."""
 
-    kind = None  # type: ignore[assignment]
+    kind = None  # type: ignore[assignment]  # None removes AppointmentForm's field (Django's way)
 
 
 class SeriesForm(forms.Form):
