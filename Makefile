@@ -73,6 +73,7 @@ lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(TEST_ENV) $(VENV)/bin/mypy
 
 format: $(DEV)
 	$(VENV)/bin/ruff format .
@@ -113,4 +114,4 @@ eval: $(EVAL)
 	$(TEST_ENV) TETHER_EVAL_DIR="$(TETHER_EVAL_DIR)" $(PY) -m evaluation.run
 
 clean:
-	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache .mypy_cache
