@@ -19,11 +19,13 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from tether.accounts.models import Patient, Practice
 from tether.assessments.models import Assessment
 from tether.care.contact import last_contact_at
-from tether.care.models import RegistryEntry, TreatmentEpisode, thresholds_for
+from tether.care.models import RegistryCourse, RegistryEntry, TreatmentEpisode, thresholds_for
+from tether.care.need import MISSED_WINDOW, stamp
 from tether.care.targets import (
     DEFAULTS,
     EpisodeStatus,
@@ -43,8 +45,6 @@ from tether.care.targets import (
 from tether.crisis.models import RiskAlert
 from tether.engagement.models import Appointment
 
-# A session missed within this window flags the registry.
-MISSED_WINDOW = timedelta(days=28)
 # Keyed by the triage value the field holds (a RiskAlert.Triage member is that str).
 TRIAGE_RANK: dict[str, int] = {
     RiskAlert.Triage.HIGH: 3,
@@ -169,8 +169,11 @@ def _days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
-def entry_for(patient_id: UUID, facts: Facts, *, zone: ZoneInfo, t: Thresholds) -> RegistryEntry:
-    """Return the registry entry of one patient's facts, judged by the rules of targets.py.
+def entry_for(
+    patient: Patient, facts: Facts, *, zone: ZoneInfo, t: Thresholds
+) -> tuple[RegistryEntry, RegistryCourse]:
+    """Return the registry entry and course of one patient's facts, judged by the rules of
+    targets.py.
 
     Each time-bound rule becomes the first day it holds: `is_not_improving` from 8 weeks
     after the start when a target shows neither response nor remission, "change the plan"
@@ -178,16 +181,22 @@ def entry_for(patient_id: UUID, facts: Facts, *, zone: ZoneInfo, t: Thresholds) 
     than 4 weeks after the latest score, contact overdue more than 4 weeks after the last
     contact in the episode (or after the start without one). care.need compares them with
     today; a test holds the result equal to targets.episode_status on every day."""
+    patient_id = patient.pk
+    missed = facts.last_missed_at
     entry = RegistryEntry(
         patient_id=patient_id,
+        practice_id=patient.practice_id,
+        last_name=patient.last_name,
+        first_name=patient.first_name,
         last_contact_at=facts.last_contact_at,
         open_alert=facts.open_alert,
         triage=facts.triage if facts.open_alert else "",
         triage_rank=TRIAGE_RANK.get(facts.triage, 0) if facts.open_alert else 0,
-        last_missed_at=facts.last_missed_at,
+        last_missed_at=missed,
+        missed_until=missed + MISSED_WINDOW if missed else None,
     )
     if facts.episode is None:
-        return entry
+        return entry, RegistryCourse(patient_id=patient_id)
     started_on = facts.episode.started_on
     phq, gad = courses(facts, started_on=started_on, t=t)
     measured = [p for p in (phq, gad) if p.has_baseline]
@@ -203,7 +212,7 @@ def entry_for(patient_id: UUID, facts: Facts, *, zone: ZoneInfo, t: Thresholds) 
         contact_due_by = contact_on + _days(t.contact_overdue_days)
     entry.episode = facts.episode
     entry.started_on = started_on
-    entry.phq9_course, entry.gad7_course = course_json(phq), course_json(gad)
+    entry.no_episode = False
     entry.severe = has_severe_latest_score(phq9=phq, gad7=gad, t=t)
     entry.relapse = is_relapsing(measured)
     entry.no_baseline = not measured
@@ -214,7 +223,8 @@ def entry_for(patient_id: UUID, facts: Facts, *, zone: ZoneInfo, t: Thresholds) 
         entry.reassessment_due_from = latest_on + _days(t.reassess_due_days)
         entry.reassessment_overdue_from = latest_on + _days(t.reassess_overdue_days + 1)
     entry.contact_overdue_from = contact_due_by + _days(1)
-    return entry
+    course = RegistryCourse(patient_id=patient_id, phq9=course_json(phq), gad7=course_json(gad))
+    return entry, course
 
 
 # --- A course as JSON and back ---------------------------------------------------------------
@@ -243,9 +253,13 @@ def course_from_json(data: dict[str, Any] | None) -> Progress | None:
 
 # --- Storing ---------------------------------------------------------------------------------
 
-UPDATED = [
-    f.name for f in RegistryEntry._meta.concrete_fields if f.name not in ("patient", "refreshed_at")
-]
+
+# The need rank is stamped after the facts are stored (care.need.stamp), not built here.
+STAMP = ("patient", "need", "need_on", "stamped_at")
+
+
+def _updated(model: type[RegistryEntry] | type[RegistryCourse]) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.name not in STAMP]
 
 
 def _batches(ids: Sequence[UUID]) -> Iterator[list[UUID]]:
@@ -260,20 +274,32 @@ def refresh_entries(patient_ids: Iterable[UUID]) -> None:
     ids = sorted(set(patient_ids))
     for batch in _batches(ids):
         patients = Patient.objects.select_for_update().filter(pk__in=batch).order_by("pk")
-        by_practice: dict[Any, list[UUID]] = defaultdict(list)
-        for patient_id, practice_id in patients.values_list("pk", "practice_id"):
-            by_practice[practice_id].append(patient_id)
+        by_practice: dict[Any, list[Patient]] = defaultdict(list)
+        for patient in patients.only("pk", "practice_id", "last_name", "first_name"):
+            by_practice[patient.practice_id].append(patient)
         for practice in Practice.objects.filter(pk__in=list(by_practice)):
             _store(by_practice[practice.pk], practice)
 
 
-def _store(ids: list[UUID], practice: Practice) -> None:
+def _store(patients: list[Patient], practice: Practice) -> None:
     zone, t = ZoneInfo(practice.time_zone), thresholds_for(practice)
+    ids = [p.pk for p in patients]
     facts = patient_facts(ids, zone=zone)
-    entries = [entry_for(pid, facts[pid], zone=zone, t=t) for pid in ids]
+    built = [entry_for(p, facts[p.pk], zone=zone, t=t) for p in patients]
     RegistryEntry.objects.bulk_create(
-        entries, update_conflicts=True, unique_fields=["patient"], update_fields=UPDATED
+        [entry for entry, _ in built],
+        update_conflicts=True,
+        unique_fields=["patient"],
+        update_fields=_updated(RegistryEntry),
     )
+    RegistryCourse.objects.bulk_create(
+        [course for _, course in built],
+        update_conflicts=True,
+        unique_fields=["patient"],
+        update_fields=_updated(RegistryCourse),
+    )
+    now = timezone.now()
+    stamp(RegistryEntry.objects.filter(pk__in=ids), today=now.astimezone(zone).date(), now=now)
 
 
 def refresh_practice(practice_id: UUID) -> None:

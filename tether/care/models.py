@@ -187,20 +187,28 @@ class RegistryEntry(models.Model):
     as the first day it holds (e.g. `not_improving_from`), and the registry compares those
     days with today in the query (care.need). Rules that need no clock are stored as they are.
     The practice's thresholds are applied when the entry is built, so changing them rebuilds
-    the practice's entries."""
+    the practice's entries. The episode's course, shown but not ranked by, is a RegistryCourse,
+    so that ranking thousands of entries reads narrow rows.
+
+    The need rank itself is also kept, stamped for one day of the practice (`need`, `need_on`):
+    the registry restamps what is stale before it reads (care.need.stamp), then walks the
+    `registry_rank` index in need order and stops at the end of the page, so a page costs the
+    same at 150 patients or 10,000. The patient's practice and name are copied here for that
+    index."""
 
     patient = models.OneToOneField(
         Patient, on_delete=models.CASCADE, primary_key=True, related_name="registry_entry"
     )
+    # Copies of the patient's, for the registry_rank index.
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100)
     # The open treatment episode, if any; every rule below but the last four needs one.
     episode = models.OneToOneField(
         TreatmentEpisode, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     started_on = models.DateField(null=True, blank=True)
-    # Each instrument's course in the open episode, as targets.progress gives it (for display:
-    # baseline, latest, change, response, remission); None without an episode.
-    phq9_course = models.JSONField(null=True, blank=True)
-    gad7_course = models.JSONField(null=True, blank=True)
+    no_episode = models.BooleanField(default=True)  # orders patients in treatment first
     # Rules that need no clock.
     severe = models.BooleanField(default=False)
     relapse = models.BooleanField(default=False)
@@ -219,10 +227,51 @@ class RegistryEntry(models.Model):
     triage = models.CharField(max_length=10, blank=True)
     triage_rank = models.PositiveSmallIntegerField(default=0)
     last_missed_at = models.DateTimeField(null=True, blank=True)  # latest missed appointment
+    missed_until = models.DateTimeField(null=True, blank=True)  # when its flag lapses
+    # The need rank (targets.NEED_ORDER, 10 without a flag) as stamped on `need_on`, the
+    # practice's day, at `stamped_at`; None until first stamped.
+    need = models.PositiveSmallIntegerField(null=True, blank=True)
+    need_on = models.DateField(null=True, blank=True)
+    stamped_at = models.DateTimeField(null=True, blank=True)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = "registry entries"
+        indexes = [
+            # The registry's order (care.registry), walked one page at a time.
+            models.Index(
+                fields=[
+                    "practice",
+                    "need",
+                    "-triage_rank",
+                    "no_episode",
+                    "started_on",
+                    "last_name",
+                    "first_name",
+                    "patient",
+                ],
+                name="registry_rank",
+            ),
+            # What care.need.stamp finds stale: stamped on another day, or a missed session's
+            # flag lapsed since.
+            models.Index(fields=["practice", "need_on"], name="registry_stamped_on"),
+            models.Index(fields=["practice", "missed_until"], name="registry_missed_until"),
+        ]
 
     def __str__(self) -> str:
         return f"Registry entry of patient {self.patient_id}"
+
+
+class RegistryCourse(models.Model):
+    """The open episode's course of each instrument, as targets.progress gives it (baseline,
+    latest, change, response, remission), for the registry's rows, CSV and API; None without
+    an episode. Rebuilt with the patient's RegistryEntry."""
+
+    patient = models.OneToOneField(
+        Patient, on_delete=models.CASCADE, primary_key=True, related_name="registry_course"
+    )
+    phq9 = models.JSONField(null=True, blank=True)
+    gad7 = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Registry course of patient {self.patient_id}"

@@ -14,15 +14,15 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 
 from tether.access import visible_patients
 from tether.accounts.models import CareTeamMember, Patient, Role, User
 from tether.assessments.models import Assessment
-from tether.care.entries import INSTRUMENTS, course_from_json
-from tether.care.models import TreatmentEpisode, thresholds_for
-from tether.care.need import flag_annotations, flag_conditions, rank
+from tether.care.entries import INSTRUMENTS, course_from_json, refresh_entries
+from tether.care.models import RegistryEntry, TreatmentEpisode, thresholds_for
+from tether.care.need import flag_annotations, flag_conditions, keep_current, rank
 from tether.care.targets import FLAG_LABELS, NEED_ORDER, Flag, Progress, Thresholds
 from tether.engagement.models import Enrollment
 from tether.lib.pagination import Rows
@@ -119,23 +119,32 @@ def filter_patients(
     return patients
 
 
-def _latest_scores() -> dict[str, Any]:
-    """Return annotations: each instrument's latest total and severity, and the one before."""
-
-    def scores(code: str) -> QuerySet[Assessment]:
-        return (
-            Assessment.objects.scored()
-            .filter(patient=OuterRef("pk"), instrument=code)
-            .order_by("-completed_at", "-created_at")
-        )
-
-    found: dict[str, Any] = {}
-    for code in INSTRUMENTS:
-        found[f"{code}_total"] = Subquery(scores(code).values("total")[:1])
-        found[f"{code}_severity"] = Subquery(scores(code).values("severity")[:1])
-        found[f"{code}_previous"] = Subquery(
-            scores(code).values("total")[1:2], output_field=IntegerField()
-        )
+def latest_scores(patient_ids: list) -> dict[Any, dict[str, LatestScore]]:
+    """Return the latest PHQ-9 and GAD-7, with the score before each, of the listed patients
+    who have no open episode (the others' rows show their episode's course instead): one
+    query, whoever is on the page."""
+    found: dict[Any, dict[str, LatestScore]] = {}
+    if not patient_ids:
+        return found
+    # The few patients of the page without an episode, found first, so that only their
+    # scores are read.
+    no_episode = Patient.objects.filter(pk__in=patient_ids).filter(
+        Q(registry_entry__isnull=True) | Q(registry_entry__episode__isnull=True)
+    )
+    scores = (
+        Assessment.objects.scored()
+        .filter(patient__in=no_episode, instrument__in=INSTRUMENTS)
+        .order_by("patient_id", "instrument", "-completed_at", "-created_at")
+        .values_list("patient_id", "instrument", "total", "severity")
+    )
+    earlier: dict[tuple, int | None] = {}
+    for patient_id, code, total, severity in scores:
+        mine = found.setdefault(patient_id, {})
+        if code not in mine:
+            mine[code] = LatestScore(total, severity, None)
+        elif (patient_id, code) not in earlier:
+            earlier[(patient_id, code)] = total
+            mine[code] = LatestScore(mine[code].total, mine[code].severity, total)
     return found
 
 
@@ -144,6 +153,19 @@ def _coordinator_name() -> Subquery:
         patient=OuterRef("pk"), team_role=CareTeamMember.TeamRole.COORDINATOR
     ).annotate(name=Concat(F("staff__first_name"), Value(" "), F("staff__last_name")))
     return Subquery(coordinator.values("name")[:1])
+
+
+class _Counted:
+    """Ranked patient ids, counted without the ranking."""
+
+    def __init__(self, ranked: QuerySet, patients: QuerySet[Patient]) -> None:
+        self.ranked, self.patients = ranked, patients
+
+    def count(self) -> int:
+        return self.patients.count()
+
+    def __getitem__(self, window: slice) -> QuerySet:
+        return self.ranked[window]
 
 
 class Registry:
@@ -160,28 +182,34 @@ class Registry:
         zone: ZoneInfo,
         thresholds: Thresholds,
         caseload: QuerySet[Patient],
+        practice_id: object,
         with_latest: bool = False,
         order: tuple[Flag, ...] = NEED_ORDER,
     ) -> None:
         conditions = flag_conditions(today=today, now=now)
-        # Another order (the case review's) ranks first by its flags, then by need.
-        ranks = {"first": rank(conditions, order)} if order != NEED_ORDER else {}
-        ranked = patients.alias(**ranks, need=rank(conditions)).order_by(
-            *ranks,
-            "need",
-            F("registry_entry__triage_rank").desc(nulls_last=True),
-            F("registry_entry__started_on").asc(nulls_last=True),
-            "last_name",
-            "first_name",
-            "pk",
-        )
+        if order == NEED_ORDER:
+            ranked = _by_stamped_need(patients, practice_id, today=today, now=now)
+        else:
+            # Another order (the case review's) ranks first by its flags, then by need, both
+            # computed in the query.
+            ranked = (
+                patients.alias(first=rank(conditions, order), need=rank(conditions))
+                .order_by(
+                    "first",
+                    "need",
+                    F("registry_entry__triage_rank").desc(nulls_last=True),
+                    F("registry_entry__started_on").asc(nulls_last=True),
+                    "last_name",
+                    "first_name",
+                    "pk",
+                )
+                .values_list("pk", flat=True)
+            )
         self.conditions = conditions
         self.today, self.zone, self.with_latest = today, zone, with_latest
         self.caseload = caseload
         self.caseload_limit = thresholds.caseload_limit
-        self.rows: Rows[Any, RegistryRow] = Rows(
-            ranked.values_list("pk", flat=True), self.rows_of
-        )
+        self.rows: Rows[Any, RegistryRow] = Rows(_Counted(ranked, patients), self.rows_of)
 
     @property
     def caseload_size(self) -> int:
@@ -200,32 +228,23 @@ class Registry:
             return []
         patients = (
             Patient.objects.filter(pk__in=ids)
-            .select_related("registry_entry__episode__program")
+            .select_related("registry_entry__episode__program", "registry_course")
             .annotate(
                 coordinator_name=_coordinator_name(),
                 **flag_annotations(self.conditions),
-                **(_latest_scores() if self.with_latest else {}),
             )
         )
         by_id = {p.pk: p for p in patients}
-        return [self._row(by_id[pk]) for pk in ids]
-
-    def _row(self, p: Patient) -> RegistryRow:
-        entry = getattr(p, "registry_entry", None)
-        episode = entry.episode if entry else None
-        flags = tuple(f for f in NEED_ORDER if getattr(p, f"flag_{f}"))
-        latest = None
+        latest = {}
         if self.with_latest:
-            latest = {
-                code: LatestScore(
-                    getattr(p, f"{code}_total"),
-                    getattr(p, f"{code}_severity"),
-                    getattr(p, f"{code}_previous"),
-                )
-                if getattr(p, f"{code}_total") is not None
-                else None
-                for code in INSTRUMENTS
-            }
+            latest = latest_scores(ids)
+        return [self._row(by_id[pk], latest.get(pk, {})) for pk in ids]
+
+    def _row(self, p: Patient, latest: dict[str, LatestScore]) -> RegistryRow:
+        entry = getattr(p, "registry_entry", None)
+        course = getattr(p, "registry_course", None)
+        episode = _episode(p)
+        flags = tuple(f for f in NEED_ORDER if getattr(p, f"flag_{f}"))
         contact_at = entry.last_contact_at if entry else None
         return RegistryRow(
             patient=p,
@@ -236,12 +255,37 @@ class Registry:
             last_contact_at=contact_at,
             last_contact_on=_local_date(contact_at, self.zone),
             flags=flags,
-            phq9=course_from_json(entry.phq9_course) if episode else None,
-            gad7=course_from_json(entry.gad7_course) if episode else None,
+            phq9=course_from_json(course.phq9) if episode and course else None,
+            gad7=course_from_json(course.gad7) if episode and course else None,
             weeks_in_treatment=(self.today - episode.started_on).days // 7 if episode else None,
             triage=entry.triage if entry and Flag.OPEN_ALERT in flags else "",
-            latest=latest,
+            latest={code: latest.get(code) for code in INSTRUMENTS} if self.with_latest else None,
         )
+
+
+def _by_stamped_need(
+    patients: QuerySet[Patient], practice_id: object, *, today: date, now: datetime
+) -> QuerySet:
+    """Return the ids of `patients` in need order, read from the registry_rank index: the
+    database walks the practice's entries in that order and stops at the end of the page,
+    whatever the number of patients. Entries are restamped first where stale, and built for
+    any patient who has none (care.need)."""
+    if keep_current(practice_id, today=today, now=now):
+        missing = Patient.objects.filter(practice_id=practice_id, registry_entry__isnull=True)
+        refresh_entries(list(missing.values_list("pk", flat=True)))
+    visible = patients.filter(pk=OuterRef("patient_id"))
+    return (
+        RegistryEntry.objects.filter(Exists(visible), practice_id=practice_id)
+        .order_by(
+            "need", "-triage_rank", "no_episode", "started_on", "last_name", "first_name", "pk"
+        )
+        .values_list("patient_id", flat=True)
+    )
+
+
+def _episode(p: Patient) -> TreatmentEpisode | None:
+    entry = getattr(p, "registry_entry", None)
+    return entry.episode if entry else None
 
 
 def practice_zone(user: User) -> ZoneInfo:
@@ -290,6 +334,7 @@ def registry(
         zone=zone,
         thresholds=thresholds,
         caseload=caseload,
+        practice_id=user.practice_id,
         with_latest=with_latest,
         order=order,
     )

@@ -21,12 +21,28 @@ from tether.care.models import CareSettings, TreatmentEpisode
 from tether.crisis.models import RiskAlert
 from tether.engagement.models import Appointment, Enrollment, OutreachAttempt, OutreachTask
 
-# Records with a patient_id whose every save or deletion may change the patient's entry.
-PATIENT_RECORDS = (Assessment, TreatmentEpisode, RiskAlert, Appointment, Enrollment, OutreachTask)
+# Records with a patient_id, and the fields whose change may change the patient's entry: a
+# save naming only other fields (an alert's escalation step, a task marked done) leaves it be.
+PATIENT_RECORDS: dict[type, frozenset[str]] = {
+    Assessment: frozenset({"patient", "instrument", "complete", "total", "completed_at"}),
+    TreatmentEpisode: frozenset({"patient", "started_on", "ended_on", "program"}),
+    RiskAlert: frozenset({"patient", "status", "triage"}),
+    Appointment: frozenset({"patient", "attendance", "starts_at"}),
+    Enrollment: frozenset({"patient", "intake_at"}),
+    # A new task may follow a missed session that the sweep marked with a conditional UPDATE.
+    OutreachTask: frozenset({"patient"}),
+}
 
 
-def _saved(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:  # a fixture being loaded: its entries are rebuilt by whoever loads it
+def _changes_facts(sender: type, update_fields: frozenset[str] | None) -> bool:
+    return update_fields is None or bool(update_fields & PATIENT_RECORDS[sender])
+
+
+def _saved(
+    sender: type, instance: Any, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    # raw: a fixture being loaded, whose entries are rebuilt by whoever loads it.
+    if not raw and _changes_facts(sender, update_fields):
         refresh_entries([instance.patient_id])
 
 
@@ -45,9 +61,19 @@ for model in PATIENT_RECORDS:
 
 
 @receiver(post_save, sender=OutreachAttempt, dispatch_uid="registry-save-OutreachAttempt")
-def _attempt_saved(sender: type, instance: OutreachAttempt, raw: bool = False, **kw: Any) -> None:
-    if not raw:
+def _attempt_saved(
+    sender: type, instance: OutreachAttempt, raw: bool = False, update_fields: Any = None, **kw: Any
+) -> None:
+    if not raw and (update_fields is None or {"outcome", "at"} & set(update_fields)):
         refresh_entries([instance.task.patient_id])
+
+
+@receiver(post_save, sender=Patient, dispatch_uid="registry-save-Patient")
+def _patient_saved(sender: type, instance: Patient, raw: bool = False, **kw: Any) -> None:
+    # A new patient gets their entry at once (the registry lists patients from their entries);
+    # a name or practice copied into it may have changed.
+    if not raw:
+        refresh_entries([instance.pk])
 
 
 @receiver(post_save, sender=CareSettings, dispatch_uid="registry-save-CareSettings")

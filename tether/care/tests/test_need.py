@@ -5,16 +5,25 @@ the writes that change them, in the same transaction."""
 
 import random
 from datetime import date, datetime, time, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 from tests.factories import make_patient
 from tether.assessments.models import Assessment
 from tether.assessments.services import submit_assessment
-from tether.care.entries import MISSED_WINDOW, judged, patient_facts, refresh_everyone
-from tether.care.models import CareSettings, RegistryEntry, TreatmentEpisode, thresholds_for
+from tether.care.entries import judged, patient_facts
+from tether.care.models import (
+    CareSettings,
+    RegistryCourse,
+    RegistryEntry,
+    TreatmentEpisode,
+    thresholds_for,
+)
+from tether.care.need import MISSED_WINDOW
 from tether.care.registry import registry
 from tether.care.targets import NEED_ORDER, Flag, need_rank
 from tether.crisis.models import RiskAlert
@@ -212,7 +221,8 @@ def test_a_score_updates_the_entry_in_the_same_transaction(people):
         )
         inside = _entry(patient)
         assert not inside.no_baseline and inside.severe
-        assert inside.phq9_course["latest"] == {"on": DAY.isoformat(), "total": 21}
+        course = RegistryCourse.objects.get(patient=patient).phq9
+        assert course["latest"] == {"on": DAY.isoformat(), "total": 21}
         transaction.set_rollback(True)
     assert _entry(patient).no_baseline  # rolled back with the score
 
@@ -258,19 +268,35 @@ def test_a_new_time_zone_rebuilds_the_practices_entries(people):
     assert _entry(people.patient).contact_overdue_from == before + timedelta(days=1)
 
 
-def test_the_entries_can_be_rebuilt_from_the_records(people):
+def test_the_entries_can_be_rebuilt_from_the_records_with_a_command(people):
     _score(people.patient, people.coordinator, "phq9", 12, DAY)
     TreatmentEpisode.objects.create(
         patient=people.patient, started_on=DAY, started_by=people.coordinator
     )
     kept = _entry(people.patient)
+    kept_course = RegistryCourse.objects.get(patient=people.patient).phq9
     RegistryEntry.objects.all().delete()
+    RegistryCourse.objects.all().delete()
 
-    assert refresh_everyone() >= 1
+    out = StringIO()
+    call_command("rebuild_registry", stdout=out)
+    assert "Rebuilt the registry entries of" in out.getvalue()
 
     rebuilt = _entry(people.patient)
-    assert rebuilt.phq9_course == kept.phq9_course and rebuilt.phq9_course is not None
+    rebuilt_course = RegistryCourse.objects.get(patient=people.patient).phq9
+    assert rebuilt_course == kept_course and rebuilt_course is not None
     assert (rebuilt.started_on, rebuilt.reassessment_due_from) == (
         kept.started_on,
         kept.reassessment_due_from,
     )
+
+
+def test_the_first_migrate_after_upgrading_builds_the_entries(people):
+    TreatmentEpisode.objects.create(
+        patient=people.patient, started_on=DAY, started_by=people.coordinator
+    )
+    RegistryEntry.objects.all().delete()  # as before migration 0002
+
+    call_command("migrate", verbosity=0)  # post_migrate: a database with patients, no entries
+
+    assert _entry(people.patient).started_on == DAY
