@@ -164,9 +164,11 @@ def _practice_user(practice: Practice, user_id: int, what: str) -> User:
     response={200: list[ShiftOut], 403: Error},
     operation_id="tether_api_api_list_on_call",
 )
+@paginate(LimitOffsetPagination)
 def list_on_call(request: ApiRequest):
-    """The practice's on-call rota: shifts running now or starting in the next 14 days."""
-    return list(rota(_staff_practice(request), now=timezone.now()))
+    """The practice's on-call rota: shifts running now or starting in the next 14 days,
+    paginated."""
+    return rota(_staff_practice(request), now=timezone.now())
 
 
 @router.post(

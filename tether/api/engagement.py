@@ -47,6 +47,7 @@ from tether.engagement.services import (
     record_intake_call,
     record_outreach_attempt,
 )
+from tether.lib.pagination import Rows
 
 router = Router(tags=["engagement"])
 
@@ -79,10 +80,15 @@ def _task(task, now: datetime) -> dict:
 @router.get(
     "/patients/{patient_id}/appointments", response={200: list[AppointmentOut], **NOT_FOUND}
 )
+@paginate(LimitOffsetPagination)
 def list_appointments(request: ApiRequest, patient_id: UUID):
-    """The patient's appointments, soonest first, with local times in the patient's zone."""
+    """The patient's appointments, soonest first, with local times in the patient's zone;
+    paginated."""
     patient = get_patient(request.auth, patient_id)
-    return [_appointment(a) for a in patient.appointments.select_related("patient__practice")]
+    appointments = patient.appointments.select_related("patient__practice").order_by(
+        "starts_at", "pk"
+    )
+    return Rows(appointments, lambda page: [_appointment(a) for a in page])
 
 
 @router.post(
@@ -141,16 +147,18 @@ def create_appointment_series(request: ApiRequest, patient_id: UUID, payload: Se
 
 
 @router.get("/programs", response=list[ProgramOut])
+@paginate(LimitOffsetPagination)
 def list_programs(request: ApiRequest):
-    """The active programs of the caller's practice."""
-    return visible_programs(request.auth).filter(active=True)
+    """The active programs of the caller's practice, by name, paginated."""
+    return visible_programs(request.auth).filter(active=True).order_by("name", "pk")
 
 
 @router.get("/patients/{patient_id}/enrollments", response={200: list[EnrollmentOut], **NOT_FOUND})
+@paginate(LimitOffsetPagination)
 def list_enrollments(request: ApiRequest, patient_id: UUID):
-    """The patient's programs with their intake status."""
+    """The patient's programs with their intake status, newest first, paginated."""
     patient = get_patient(request.auth, patient_id)
-    return patient.enrollments.select_related("program")
+    return patient.enrollments.select_related("program").order_by("-enrolled_at", "pk")
 
 
 @router.post(

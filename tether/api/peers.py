@@ -53,6 +53,7 @@ from tether.api.peers_schemas import (
 from tether.crisis.resources import resources_for
 from tether.crisis.screening import Screening
 from tether.crisis.views_screening import after_alert_message
+from tether.lib.pagination import Rows
 from tether.peers.models import BelongingCheck, IdentityTag, Post
 from tether.peers.selectors import member_posts
 from tether.peers.selectors import moderation_queue as queue_for
@@ -116,9 +117,10 @@ def _suggestions(patient: Patient) -> list[dict]:
 
 
 @router.get("/peers/tags", response=list[TagOut])
+@paginate(LimitOffsetPagination)
 def list_tags(request: ApiRequest):
-    """The identity-tag vocabulary, shared by every practice, by kind and label."""
-    return IdentityTag.objects.all()
+    """The identity-tag vocabulary, shared by every practice, by kind and label; paginated."""
+    return IdentityTag.objects.order_by("kind", "label", "pk")
 
 
 @router.get("/me/experience", response={200: ExperienceOut, **NOT_FOUND})
@@ -178,10 +180,11 @@ def join(request: ApiRequest, group_id: UUID, payload: JoinIn):
 
 
 @router.get("/me/memberships", response={200: list[MembershipOut], **NOT_FOUND})
+@paginate(LimitOffsetPagination)
 def list_memberships(request: ApiRequest):
-    """The groups you belong to now, with the pseudonym you use in each."""
+    """The groups you belong to now, with the pseudonym you use in each; paginated."""
     get_own_patient(request.auth)
-    return my_memberships(request.auth).prefetch_related("group__tags")
+    return my_memberships(request.auth).prefetch_related("group__tags").order_by("joined_at", "pk")
 
 
 @router.delete("/me/memberships/{group_id}", response={204: None, **NOT_FOUND})
@@ -294,10 +297,12 @@ def _belonging_check(check: BelongingCheck) -> dict:
 
 
 @router.get("/me/belonging-checks", response={200: list[BelongingCheckOut], **NOT_FOUND})
+@paginate(LimitOffsetPagination)
 def list_belonging_checks(request: ApiRequest):
-    """Belonging questions waiting for your answer, one per group at most."""
+    """Belonging questions waiting for your answer, one per group at most; paginated."""
     get_own_patient(request.auth)
-    return [_belonging_check(check) for check in my_open_belonging_checks(request.auth)]
+    checks = my_open_belonging_checks(request.auth).order_by("-asked_at", "pk")
+    return Rows(checks, lambda page: [_belonging_check(check) for check in page])
 
 
 @router.post("/belonging-checks/{check_id}", response={200: BelongingAnswerOut, **INVALID})

@@ -170,11 +170,13 @@ def crisis_file_warning(user: User) -> str:
 
 
 @care_staff_required
-def registry_page(request: HttpRequest) -> HttpResponse:
+def registry_page(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
     filters = read_filters(request)
     result = registry(request.user, now=now, with_latest=True, **filters.as_kwargs())
-    page = page_of(Rows(result.rows, _display_rows), request, per_page=REGISTRY_PAGE_SIZE)
+    page = page_of(
+        Rows(result.rows, _display_rows), request.GET.get("page"), per_page=REGISTRY_PAGE_SIZE
+    )
     context = {
         "page": page,
         "rows": page.object_list,

@@ -179,7 +179,7 @@ def case_review(request: HttpRequest) -> HttpResponse:
         flagged.rows,
         lambda found: _review_rows(request.user, found, week=week, week_ends=week_ends),
     )
-    page = page_of(rows, request, per_page=REVIEW_ROWS_PER_PAGE)
+    page = page_of(rows, request.GET.get("page"), per_page=REVIEW_ROWS_PER_PAGE)
     context = {
         "rows": page.object_list,
         "page": page,

@@ -2,7 +2,6 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,6 +43,7 @@ from tether.crisis.services import (
     rota_gaps,
 )
 from tether.lib.forms import form_field
+from tether.lib.pagination import page_of
 
 
 def help_now(request: HttpRequest) -> HttpResponse:
@@ -84,7 +84,7 @@ def _rota_warnings(user: User, *, now) -> dict:
 
 @care_staff_required
 def alert_list(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(alert_queue(request.user), 25).get_page(request.GET.get("page"))
+    page = page_of(alert_queue(request.user), request.GET.get("page"))
     context = {
         "page": page,
         # Words from routes without a moderator that someone on the team should read.

@@ -10,7 +10,6 @@
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -21,6 +20,7 @@ from tether.accounts.http import AuthenticatedRequest
 from tether.crisis.models import RiskAlert, ScreenedText
 from tether.crisis.patient_message import patient_message_after_alert
 from tether.crisis.screening import MODERATED_ROUTES, Screening, mark_screened_text_seen
+from tether.lib.pagination import page_of
 
 PAGE_SIZE = 25
 
@@ -72,6 +72,6 @@ def screened_list(request: AuthenticatedRequest) -> HttpResponse:
         mark_screened_text_seen(screened=screened, by=request.user)
         messages.success(request, f"Marked as seen: {screened.patient.full_name}.")
         return redirect("screened_texts")
-    page = Paginator(_review_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(_review_list(request.user), request.GET.get("page"), per_page=PAGE_SIZE)
     context = {"page": page, "tiers": ScreenedText.Tier}
     return render(request, "crisis/screened_list.html", context)

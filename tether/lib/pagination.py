@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 25
@@ -34,12 +33,12 @@ class Sliceable(Protocol[T]):
     def __getitem__(self, window: slice) -> Sequence[T]: ...
 
 
-def page_of(items: Any, request: HttpRequest, *, per_page: int = DEFAULT_PAGE_SIZE) -> Page:
-    """Return the page of `items` (an ordered queryset, a Rows or a list) that the request's
-    ?page= asks for, `per_page` long."""
+def page_of(items: Any, number: object, *, per_page: int = DEFAULT_PAGE_SIZE) -> Page:
+    """Return page `number` (usually the request's ?page=) of `items`, an ordered queryset, a
+    Rows or a list, `per_page` long; the nearest page when `number` is missing or wrong."""
     if not 1 <= per_page <= MAX_PAGE_SIZE:
         raise ValueError(f"A page holds 1 to {MAX_PAGE_SIZE} rows, not {per_page}.")
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    return Paginator(items, per_page).get_page(number)
 
 
 class Rows(Generic[T, R]):

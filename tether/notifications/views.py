@@ -3,7 +3,6 @@ link on that page comes from engagement's template tag) and failed deliveries fo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tether.access import visible_deliveries
 from tether.access.decorators import care_staff_required
 from tether.accounts.http import AuthenticatedRequest
+from tether.lib.pagination import page_of
 from tether.notifications.forms import PreferenceForm
 from tether.notifications.models import Delivery, Notification, NotificationPreference
 from tether.notifications.services import (
@@ -24,8 +24,8 @@ from tether.notifications.services import (
 
 @login_required
 def notification_list(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(Notification.objects.filter(user=request.user), 50).get_page(
-        request.GET.get("page")
+    page = page_of(
+        Notification.objects.filter(user=request.user), request.GET.get("page"), per_page=50
     )
     return render(request, "notifications/list.html", {"page": page})
 
@@ -79,5 +79,5 @@ def staff_deliveries(request: AuthenticatedRequest) -> HttpResponse:
         .select_related("patient")
         .order_by("-created_at")
     )
-    page = Paginator(failed, 50).get_page(request.GET.get("page"))
+    page = page_of(failed, request.GET.get("page"), per_page=50)
     return render(request, "notifications/staff_deliveries.html", {"page": page})

@@ -10,7 +10,6 @@ templates and never marked safe.
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +32,7 @@ from tether.access.decorators import patient_required
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.zones import patient_zone
 from tether.crisis.views_screening import after_alert_message, help_first
+from tether.lib.pagination import page_of
 from tether.peers.forms import BelongingForm, ExperienceForm, JoinForm, PostForm
 from tether.peers.models import Membership
 from tether.peers.selectors import member_threads
@@ -184,7 +184,7 @@ def _group_page(
         }
         for m in group.meetings.filter(starts_at__gte=now)[:UPCOMING_MEETINGS]
     ]
-    page = Paginator(member_threads(membership), THREADS_PER_PAGE).get_page(page_number)
+    page = page_of(member_threads(membership), page_number, per_page=THREADS_PER_PAGE)
     problems = problems or {}
     # The thread a failed reply belongs to, if it is on this page; else the words go back
     # into the main form, so they are never lost.

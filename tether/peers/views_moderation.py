@@ -5,7 +5,6 @@ or changes a group). Members appear by pseudonym only: nothing here says who a p
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from tether.access import (
 )
 from tether.access.decorators import admin_required, moderator_required
 from tether.accounts.http import AuthenticatedRequest
+from tether.lib.pagination import page_of
 from tether.peers.models import ModerationAction, Post
 from tether.peers.moderation_forms import GroupForm, ModerateForm
 from tether.peers.selectors import (
@@ -78,7 +78,7 @@ def _back(request: HttpRequest) -> str:
 @moderator_required
 def queue(request: AuthenticatedRequest) -> HttpResponse:
     groups = moderated_groups(request.user)
-    page = Paginator(moderation_queue(groups), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(moderation_queue(groups), request.GET.get("page"), per_page=QUEUE_PAGE_SIZE)
     context = {
         "page": page,
         "not_fitting": not_fitting(groups, now=timezone.now()),
@@ -122,7 +122,7 @@ def group_list(request: AuthenticatedRequest) -> HttpResponse:
 @moderator_required
 def group_detail(request: AuthenticatedRequest, group_id) -> HttpResponse:
     group = get_moderated_group(request.user, group_id)
-    page = Paginator(group_posts(group), POSTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(group_posts(group), request.GET.get("page"), per_page=POSTS_PAGE_SIZE)
     context = {
         "group": group,
         "page": page,

@@ -90,8 +90,8 @@ def test_it_lists_the_tag_vocabulary(world, willow):
     response = _get(willow, "/peers/tags")
 
     assert response.status_code == 200
-    tags = response.json()
-    assert len(tags) == IdentityTag.objects.count()
+    tags = response.json()["items"]  # paginated: at most 100 a page
+    assert len(tags) == response.json()["count"] == IdentityTag.objects.count()
     assert set(tags[0]) == {"id", "kind", "label"}
     new_parent = next(tag for tag in tags if tag["label"] == "New parent")
     assert new_parent == {
@@ -295,7 +295,7 @@ def test_it_lists_the_patients_memberships(world, willow):
     response = _get(willow, "/me/memberships")
 
     assert response.status_code == 200
-    (membership,) = response.json()
+    (membership,) = response.json()["items"]
     assert membership["id"] == str(world.willow.pk)
     assert membership["pseudonym"] == "Willow"
     assert membership["group"]["name"] == "New parents"
@@ -311,7 +311,7 @@ def test_it_leaves_a_group(world, willow):
     assert response.status_code == 204
     world.willow.refresh_from_db()
     assert world.willow.status == Membership.Status.LEFT
-    assert _get(willow, "/me/memberships").json() == []
+    assert _get(willow, "/me/memberships").json() == {"items": [], "count": 0}
     assert _get(willow, f"/peer-groups/{world.parents.pk}/posts").status_code == 404
     assert willow.delete(f"/api/v1/me/memberships/{world.parents.pk}").status_code == 404
 
@@ -745,7 +745,7 @@ def test_it_lists_open_belonging_questions(world, willow, asked):
     response = _get(willow, "/me/belonging-checks")
 
     assert response.status_code == 200
-    (question,) = response.json()
+    (question,) = response.json()["items"]
     assert question["id"] == asked["willow"].pk
     assert question["group_id"] == str(world.parents.pk)
     assert question["question"] == "I identify with New parents."
@@ -761,7 +761,7 @@ def test_a_high_answer_needs_no_suggestions(world, willow, asked):
     assert response.json() == {"low": False, "suggestions": []}
     check = BelongingCheck.objects.get(pk=asked["willow"].pk)
     assert (check.score, check.tell_supporter) == (6, False)
-    assert _get(willow, "/me/belonging-checks").json() == []
+    assert _get(willow, "/me/belonging-checks").json() == {"items": [], "count": 0}
 
 
 def test_a_low_answer_comes_with_other_groups(world, willow, asked):

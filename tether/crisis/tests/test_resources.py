@@ -335,7 +335,7 @@ def test_a_practices_own_list_is_shown_to_its_patients(client, people, crisis_fi
         ("patient", "/me/check-in/phq9/"),
         ("patient", "/help/"),
         ("coordinator", "/staff/alerts/"),
-        ("coordinator", "/staff/caseload/"),
+        ("coordinator", "/staff/registry/"),  # the caseload's page since issue 11
         ("coordinator", "patient_page"),
     ],
 )

@@ -37,7 +37,7 @@ def test_it_books_and_lists_appointments_in_the_patients_zone(people):
     response = _post(_client(people.coordinator), url, APPOINTMENT)
     assert response.status_code == 201, response.content
     assert response.json()["starts_local"] == "2026-12-01T10:00:00-05:00"
-    listed = _client(people.patient.user).get(url).json()
+    listed = _client(people.patient.user).get(url).json()["items"]  # paginated
     assert [a["id"] for a in listed] == [response.json()["id"]]
 
 
@@ -129,7 +129,8 @@ def test_enroll_and_record_intake_through_the_api(people):
     program = create_program(practice=people.practice, name="Anxiety skills group")
     create_program(practice=people.outside_practice, name="Not ours")
     coordinator = _client(people.coordinator)
-    assert [p["name"] for p in coordinator.get("/api/v1/programs").json()] == [program.name]
+    programs = coordinator.get("/api/v1/programs").json()["items"]  # paginated
+    assert [p["name"] for p in programs] == [program.name]
     url = f"/api/v1/patients/{people.patient.pk}/enrollments"
     created = _post(coordinator, url, {"program_id": str(program.pk)})
     assert created.status_code == 201
