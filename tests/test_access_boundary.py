@@ -3,8 +3,9 @@
 A view module (`views*.py`, `*_views.py`, anything in a `views/` package) or an API module
 (`tether/api/`) that writes `<Model>.objects…` (or `_default_manager`, or
 `get_object_or_404(<Model>, …)`) for a model holding patient data bypasses the one door: the
-check of who may see what is then the view's own, and the next view forgets it. Patient data is computed, not listed: accounts.Patient and
-every model with a foreign key to a model that holds patient data, followed to the end.
+check of who may see what is then the view's own, and the next view forgets it. Patient data
+is computed, not listed: accounts.Patient and every model with a foreign key to a model that
+holds patient data, followed to the end.
 
 The checker reads the source (AST); it does not import the views.
 """
