@@ -10,6 +10,7 @@ any fact does). tether/care/tests/test_need.py holds these equal to targets.epis
 from datetime import date, datetime, timedelta
 from functools import reduce
 from operator import or_
+from uuid import UUID
 
 from django.db.models import (
     BooleanField,
@@ -88,7 +89,7 @@ def stamp(entries: QuerySet[RegistryEntry], *, today: date, now: datetime) -> in
     return entries.update(need=rank(conditions), need_on=today, stamped_at=now)
 
 
-def _stale(practice_id: object, *, today: date, now: datetime) -> list[Q]:
+def _stale(*, today: date, now: datetime) -> list[Q]:
     """Return the conditions under which an entry of the practice needs stamping again: each
     a range of one index, so that finding none reads almost nothing."""
     return [
@@ -102,13 +103,13 @@ def _stale(practice_id: object, *, today: date, now: datetime) -> list[Q]:
     ]
 
 
-def keep_current(practice_id: object, *, today: date, now: datetime) -> bool:
+def keep_current(practice_id: UUID, *, today: date, now: datetime) -> bool:
     """Stamp again the practice's entries whose need rank may have changed since their stamp,
     before the registry reads them; return whether some of its patients have no entry yet
     (loaded around Django's signals). One query when nothing is due, whatever the number of
     patients."""
     entries = RegistryEntry.objects.filter(practice_id=practice_id)
-    conditions = _stale(practice_id, today=today, now=now)
+    conditions = _stale(today=today, now=now)
     due = Practice.objects.filter(pk=practice_id).annotate(
         stale=ExpressionWrapper(
             reduce(or_, (Q(Exists(entries.filter(c))) for c in conditions)),

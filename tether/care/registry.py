@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
@@ -23,7 +24,7 @@ from tether.assessments.models import Assessment
 from tether.care.entries import INSTRUMENTS, course_from_json, refresh_entries
 from tether.care.models import RegistryEntry, TreatmentEpisode, thresholds_for
 from tether.care.need import flag_annotations, flag_conditions, keep_current, rank
-from tether.care.targets import FLAG_LABELS, NEED_ORDER, Flag, Progress, Thresholds
+from tether.care.targets import DEFAULTS, FLAG_LABELS, NEED_ORDER, Flag, Progress, Thresholds
 from tether.engagement.models import Enrollment
 from tether.lib.pagination import Rows
 
@@ -139,6 +140,8 @@ def latest_scores(patient_ids: list) -> dict[Any, dict[str, LatestScore]]:
     )
     earlier: dict[tuple, int | None] = {}
     for patient_id, code, total, severity in scores:
+        if total is None:  # never: scored() has a total
+            continue
         mine = found.setdefault(patient_id, {})
         if code not in mine:
             mine[code] = LatestScore(total, severity, None)
@@ -182,7 +185,7 @@ class Registry:
         zone: ZoneInfo,
         thresholds: Thresholds,
         caseload: QuerySet[Patient],
-        practice_id: object,
+        practice_id: UUID | None,
         with_latest: bool = False,
         order: tuple[Flag, ...] = NEED_ORDER,
     ) -> None:
@@ -251,7 +254,7 @@ class Registry:
             episode_id=episode.pk if episode else None,
             started_on=episode.started_on if episode else None,
             program=episode.program.name if episode and episode.program else "",
-            coordinator=p.coordinator_name or "",
+            coordinator=getattr(p, "coordinator_name", None) or "",
             last_contact_at=contact_at,
             last_contact_on=_local_date(contact_at, self.zone),
             flags=flags,
@@ -264,12 +267,14 @@ class Registry:
 
 
 def _by_stamped_need(
-    patients: QuerySet[Patient], practice_id: object, *, today: date, now: datetime
+    patients: QuerySet[Patient], practice_id: UUID | None, *, today: date, now: datetime
 ) -> QuerySet:
     """Return the ids of `patients` in need order, read from the registry_rank index: the
     database walks the practice's entries in that order and stops at the end of the page,
     whatever the number of patients. Entries are restamped first where stale, and built for
     any patient who has none (care.need)."""
+    if practice_id is None:  # no practice, no patients
+        return RegistryEntry.objects.none().values_list("patient_id", flat=True)
     if keep_current(practice_id, today=today, now=now):
         missing = Patient.objects.filter(practice_id=practice_id, registry_entry__isnull=True)
         refresh_entries(list(missing.values_list("pk", flat=True)))
@@ -313,7 +318,7 @@ def registry(
     `order` ranks by other flags first (the case review's); with `only_flagged` only patients
     with an open episode and one of those flags are listed."""
     zone = practice_zone(user)
-    thresholds = thresholds_for(user.practice)
+    thresholds = thresholds_for(user.practice) if user.practice else DEFAULTS
     today = now.astimezone(zone).date()
     if user.role == Role.COORDINATOR and coordinator is None:
         coordinator = user  # a coordinator's registry is their own caseload

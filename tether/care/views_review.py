@@ -27,6 +27,7 @@ from tether.access import (
     visible_recommendations,
 )
 from tether.access.decorators import care_staff_required
+from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import User
 from tether.care import services
 from tether.care.models import CaseReview, Recommendation
@@ -73,7 +74,7 @@ def _scores(progress: Progress | None) -> str:
     """Return "baseline → latest (n% better)" for one instrument, or "—"."""
     if progress is None or progress.baseline is None:
         return "—"
-    if not progress.follow_ups:
+    if not progress.follow_ups or progress.latest is None:
         return f"{progress.baseline.total} (baseline only)"
     text = f"{progress.baseline.total} → {progress.latest.total}"
     if progress.change_percent is None:
@@ -157,7 +158,7 @@ def _review_rows(
 
 
 @care_staff_required
-def case_review(request: HttpRequest) -> HttpResponse:
+def case_review(request: AuthenticatedRequest) -> HttpResponse:
     zone = _zone(request.user)
     now = timezone.now()
     this_week = services.week_of(now.astimezone(zone).date())
@@ -169,11 +170,14 @@ def case_review(request: HttpRequest) -> HttpResponse:
     # and paged in the database. (A past week's flags are its last day's, from the facts as
     # recorded now: a score taken since then counts.)
     flagged = registry(request.user, now=as_of, order=REVIEW_ORDER, only_flagged=True)
-    review = (
-        CaseReview.objects.filter(practice_id=request.user.practice_id, week_of=week)
-        .select_related("consultant")
-        .first()
-    )
+    practice_id = request.user.practice_id
+    review = None
+    if practice_id is not None:
+        review = (
+            CaseReview.objects.filter(practice_id=practice_id, week_of=week)
+            .select_related("consultant")
+            .first()
+        )
     is_current = week == this_week
     rows = Rows(
         flagged.rows,
@@ -196,16 +200,15 @@ def case_review(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @care_staff_required
-def recommend_view(request: HttpRequest, episode_id) -> HttpResponse:
+def recommend_view(request: AuthenticatedRequest, episode_id) -> HttpResponse:
     # Recommendations come from the psychiatric consultant, a clinician; nobody else may
     # learn whether an episode exists by posting here.
-    if not may_recommend(request.user, request.user.practice_id):
+    practice = request.user.practice
+    if practice is None or not may_recommend(request.user, practice.pk):
         raise Http404("Not found.")
     episode = get_episode_for_staff(request.user, episode_id)
     today = timezone.now().astimezone(_zone(request.user)).date()
-    review = services.review_for_week(
-        practice=request.user.practice, day=today, consultant=request.user
-    )
+    review = services.review_for_week(practice=practice, day=today, consultant=request.user)
     try:
         services.recommend(
             review=review,
@@ -227,7 +230,7 @@ def recommend_view(request: HttpRequest, episode_id) -> HttpResponse:
 
 
 @care_staff_required
-def my_recommendations(request: HttpRequest) -> HttpResponse:
+def my_recommendations(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     is_clinician = may_recommend(user, user.practice_id)
     mine = (
@@ -249,7 +252,7 @@ def my_recommendations(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @care_staff_required
-def close_recommendation_view(request: HttpRequest, recommendation_id) -> HttpResponse:
+def close_recommendation_view(request: AuthenticatedRequest, recommendation_id) -> HttpResponse:
     recommendation = get_recommendation(request.user, recommendation_id)
     outcome = request.POST.get("outcome", "")
     if outcome not in ("done", "not_done"):

@@ -12,7 +12,7 @@ whole list to show one page of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, Protocol, TypeVar
 
 from django.core.paginator import Page, Paginator
@@ -22,18 +22,19 @@ DEFAULT_PAGE_SIZE = 25
 BATCH = 500  # rows a query when a whole list is read
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 R = TypeVar("R")
 
 
-class Sliceable(Protocol[T]):
+class Sliceable(Protocol[T_co]):
     """A list that can count itself and give a slice of itself (a queryset, say)."""
 
     def count(self) -> int: ...
 
-    def __getitem__(self, window: slice) -> Sequence[T]: ...
+    def __getitem__(self, window: slice, /) -> Iterable[T_co]: ...
 
 
-def page_of(items: Any, number: object, *, per_page: int = DEFAULT_PAGE_SIZE) -> Page:
+def page_of(items: Any, number: int | str | None, *, per_page: int = DEFAULT_PAGE_SIZE) -> Page:
     """Return page `number` (usually the request's ?page=) of `items`, an ordered queryset, a
     Rows or a list, `per_page` long; the nearest page when `number` is missing or wrong."""
     if not 1 <= per_page <= MAX_PAGE_SIZE:
