@@ -217,9 +217,7 @@ class Registry:
     @property
     def caseload_size(self) -> int:
         """The patients in treatment (open episodes) on the caseload, before the filters."""
-        return self.caseload.filter(
-            Exists(TreatmentEpisode.objects.filter(patient=OuterRef("pk"), ended_on__isnull=True))
-        ).count()
+        return self.caseload.filter(registry_entry__no_episode=False).count()
 
     @property
     def over_limit(self) -> bool:
