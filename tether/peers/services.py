@@ -4,7 +4,8 @@ callers (views, the API) import from one place.
 - groups.py: groups, joining, leaving, visits
 - experience.py: what the patient is going through (screened), matching and suggestions
 - posts.py: posts and replies (screened; a possible crisis is held for a moderator), reports
-- moderation.py: who may moderate, moderation actions, the audited pseudonym look-up
+- moderation.py: moderation actions and the audited pseudonym look-up (who may moderate or
+  look up a pseudonym is decided in tether.access)
 - belonging.py: the belonging check and the note to members who have not visited
   (the sweeps that send them are in sweeps.py, not gathered here)
 """
