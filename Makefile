@@ -25,7 +25,7 @@ help:
 	@echo "make demo    set up everything (venv, packages, SQLite, demo data) and serve on http://127.0.0.1:8000"
 	@echo "make worker  run one background task worker (db_worker); make scheduler  enqueue the sweeps every minute"
 	@echo "make test    install dev tools and run lint + the whole suite on SQLite, then PostgreSQL"
-	@echo "make bench   time the caseload and registry pages, the sweeps and peer matching (10k groups, 1M profiles)"
+	@echo "make bench   time the registry (150 and 10,000 patients), the sweeps and peer matching (10k groups, 1M profiles)"
 	@echo "make eval    measure peer matching and crisis-language detection on ../shared/eval/"
 
 $(PY):
@@ -96,7 +96,6 @@ test-postgres: $(DEV) browser-deps
 test: lint test-sqlite test-postgres
 
 bench: $(DEV)
-	$(TEST_ENV) $(PY) benchmarks/caseload.py
 	$(TEST_ENV) $(PY) benchmarks/registry.py
 	$(TEST_ENV) $(PY) benchmarks/sweeps.py
 	$(TEST_ENV) $(PY) benchmarks/matching.py

@@ -1,4 +1,4 @@
-"""What the page benchmarks (caseload.py, registry.py) share: a throwaway database, Django set
+"""What the page benchmarks (registry.py) share: a throwaway database, Django set
 up with the product's URLs plus a bare view to compare against, and the timing helpers.
 
 A database is either a temporary SQLite file (the default) or, when DATABASE_URL names
@@ -109,19 +109,27 @@ def client_for(user):
     return client
 
 
-def timed(client, url: str, *, warmup: int, runs: int, expect: str) -> list[float]:
-    """GET `url` warmup + runs times; return the timed runs in milliseconds."""
-    samples = []
+def interleaved(requests: dict, *, warmup: int, runs: int) -> dict[str, list[float]]:
+    """Time several GETs in turn, one of each per round, so that a change in the machine's
+    load during the run weighs on all of them alike. `requests` maps a name to (client, url,
+    expected text); return each name's timed runs in milliseconds."""
+    samples: dict[str, list[float]] = {name: [] for name in requests}
     for i in range(warmup + runs):
-        start = time.perf_counter()
-        response = client.get(url)
-        body = response.content
-        elapsed = (time.perf_counter() - start) * 1000
-        if response.status_code != 200 or expect.encode() not in body:
-            raise SystemExit(f"GET {url} gave {response.status_code}, without {expect!r}")
-        if i >= warmup:
-            samples.append(elapsed)
+        for name, (client, url, expect) in requests.items():
+            start = time.perf_counter()
+            response = client.get(url)
+            body = _body(response)
+            elapsed = (time.perf_counter() - start) * 1000
+            if response.status_code != 200 or expect.encode() not in body:
+                raise SystemExit(f"GET {url} gave {response.status_code}, without {expect!r}")
+            if i >= warmup:
+                samples[name].append(elapsed)
     return samples
+
+
+def _body(response) -> bytes:
+    """The whole body, read to the end (a streamed export included)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def p95(samples: list[float]) -> float:
@@ -135,5 +143,6 @@ def count_queries(client, url: str) -> int:
 
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
+        _body(response)  # a streamed response queries while it is read
     assert response.status_code == 200, (url, response.status_code)
     return len(captured)

@@ -1,27 +1,34 @@
-"""Time the registry page against a bare Django view, and check its query count.
+"""Time the registry page against a bare Django view at 150 and at 10,000 patients, and check
+that its query count does not grow with them.
 
-Run with `make bench`, or alone: `SECRET_KEY=x .venv/bin/python benchmarks/registry.py`.
-In one process this script:
+Run with `make bench`, or alone: `SECRET_KEY=x .venv/bin/python benchmarks/registry.py`
+(`--large 2000` for a quicker run). In one process this script:
 
 1. creates a fresh database: a temporary SQLite file by default, or, when DATABASE_URL names
-   PostgreSQL, a throwaway `bench_<name>` database beside it (dropped at the end) — the same
-   setup as benchmarks/caseload.py;
-2. seeds one practice: coordinator "big" with 150 patients and coordinator "small" with 15,
-   each with an open treatment episode started about two years ago and a PHQ-9 and a GAD-7
-   every two weeks since (about 52 of each), following one of five realistic courses
-   (early response and remission, slow response, partial response, no response, remission
-   then relapse) with noise; a few patients have an open risk alert;
-3. times GET /staff/registry/ (and /staff/registry.csv) as "big" and a bare view returning
-   "ok" with Django's test Client (same middleware, same signed-in session): median and p95,
-   and the ratio to the bare view;
-4. counts the SQL queries of the registry page for 15 and for 150 patients and exits non-zero
-   if the counts differ, which would mean a query per row.
+   PostgreSQL, a throwaway `bench_<name>` database beside it (dropped at the end);
+2. seeds two practices. "Bench Psychiatry": coordinator "big" with 150 patients and "small"
+   with 15. "Large Psychiatry": coordinator "huge" with 10,000. Every patient has an open
+   treatment episode started about two years ago and a PHQ-9 and a GAD-7 every two weeks
+   since (53 of each), following one of five realistic courses (early response and
+   remission, slow response, partial response, no response, remission then relapse) with
+   noise; about 3% have an open risk alert. Rows go in with bulk_create a few hundred
+   patients at a time (about 1.06 million assessments), then the registry entries are built
+   once (care.entries.refresh_entries), as after any bulk load, and the database ANALYZEd;
+3. times GET /staff/registry/ as "big" (150 patients) and as "huge" (10,000), the CSV as
+   "big" and the API's first page (/api/v1/registry) as both, and a bare view returning
+   "ok", with Django's test Client (same middleware, same signed-in session): median and
+   p95, the ratio to the bare view, and the 10,000-patient page's median over the
+   150-patient page's (the requirement: within 1.5x);
+4. counts the SQL queries of the registry page for 15, 150 and 10,000 patients (and of the
+   CSV and the API for 15 and 150) and exits non-zero if they differ, which would mean a
+   query per row, or if the 10,000-patient page takes more than 1.5x the 150-patient one.
 
 Caveats: the test Client skips the network and WSGI server and keeps the database connection
 open between requests; static files are served from sources.
 """
 
 import argparse
+import functools
 import math
 import os
 import platform
@@ -34,11 +41,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pagebench  # noqa: E402  (beside this script)
-from pagebench import client_for, count_queries, p95, timed  # noqa: E402
+from pagebench import client_for, count_queries, interleaved, p95  # noqa: E402
 
-BIG, SMALL = 150, 15
+BIG, SMALL, LARGE = 150, 15, 10_000
 YEARS_DAYS = 728  # two years of treatment: 52 fortnights
 EVERY_DAYS = 14
+CHUNK = 250  # patients per bulk insert: about 26,500 assessments
+RATIO_LIMIT = 1.5
 
 
 # --- Courses of treatment ------------------------------------------------------------------
@@ -66,15 +75,16 @@ def trajectory(rng: random.Random, baseline: int, fortnights: int, course: str) 
     return totals
 
 
-def answers_for(rng: random.Random, total: int, items: int) -> list[int]:
-    """Item answers (0–3) adding up to `total`; question 9 of the PHQ-9 stays at 0."""
+@functools.cache
+def answers_for(total: int, items: int) -> tuple[int, ...]:
+    """Item answers (0–3) adding up to `total`, spread evenly; question 9 of the PHQ-9 stays
+    at 0."""
     scored = items - 1 if items == 9 else items
     total = max(0, min(3 * scored, total))
     answers = [0] * items
-    for _ in range(total):
-        open_items = [i for i in range(scored) if answers[i] < 3]
-        answers[rng.choice(open_items)] += 1
-    return answers
+    for i in range(total):
+        answers[i % scored] += 1
+    return tuple(answers)
 
 
 def band(total: int) -> str:
@@ -84,103 +94,132 @@ def band(total: int) -> str:
     return "severe"
 
 
-def seed(rng: random.Random):
-    """Seed the practice; return the two coordinators (big, small)."""
+def seed_practice(rng: random.Random, name: str, slug: str, caseloads: dict[str, int]):
+    """Seed one practice whose coordinators have `caseloads` patients each; return its admin
+    and its coordinators."""
     from django.utils import timezone
 
     from tether.accounts.models import CareTeamMember, Patient, Practice, Role, User
     from tether.assessments.models import Assessment
+    from tether.care.entries import refresh_entries
     from tether.care.models import TreatmentEpisode
     from tether.crisis.models import RiskAlert
     from tether.engagement.models import Program
 
-    practice = Practice.objects.create(name="Bench Psychiatry", slug="bench")
-    big, small, clinician = (
-        User.objects.create_user(name, practice=practice, role=role, first_name=name.title())
-        for name, role in (
-            ("big", Role.COORDINATOR),
-            ("small", Role.COORDINATOR),
-            ("clinician", Role.CLINICIAN),
-        )
+    practice = Practice.objects.create(name=name, slug=slug)
+    # Staff sign in with force_login: no password, so no hashing in the seed.
+    admin = User.objects.create_user(f"{slug}-admin", practice=practice, role=Role.ADMIN)
+    clinician = User.objects.create_user(
+        f"{slug}-clinician", practice=practice, role=Role.CLINICIAN, first_name="Clin"
     )
-    programs = [
-        Program.objects.create(practice=practice, name=name)
-        for name in ("Collaborative care", "Guided CBT for depression", "Anxiety steps")
+    coordinators = [
+        User.objects.create_user(
+            username, practice=practice, role=Role.COORDINATOR, first_name=username.title()
+        )
+        for username in caseloads
     ]
-    patients = Patient.objects.bulk_create(
-        Patient(
-            practice=practice,
-            first_name=f"Pat{n:03d}",
-            last_name=rng.choice(["Rivera", "Okafor", "Nguyen", "Smith", "Kowalski", "Haddad"]),
-        )
-        for n in range(BIG + SMALL)
-    )
-    members = []
-    for n, patient in enumerate(patients):
-        coordinator = big if n < BIG else small
-        members.append(CareTeamMember(patient=patient, staff=coordinator, team_role="coordinator"))
-        members.append(CareTeamMember(patient=patient, staff=clinician, team_role="clinician"))
-    CareTeamMember.objects.bulk_create(members)
-
+    programs = [
+        Program.objects.create(practice=practice, name=program)
+        for program in ("Collaborative care", "Guided CBT for depression", "Anxiety steps")
+    ]
     now = timezone.now()
     today = timezone.localdate()
-    episodes, assessments, alerts = [], [], []
     courses = ["early", "slow", "partial", "none", "relapse"]
     weights = [30, 25, 20, 15, 10]
-    for patient in patients:
-        started_days_ago = YEARS_DAYS + rng.randint(0, 14)
-        started_on = today - timedelta(days=started_days_ago)
-        episodes.append(
-            TreatmentEpisode(
-                patient=patient,
-                started_on=started_on,
-                program=rng.choice(programs),
-                started_by=big,
+    fortnights = YEARS_DAYS // EVERY_DAYS + 1
+    owners = [c for c in coordinators for _ in range(caseloads[c.username])]
+    counts = {"patients": 0, "assessments": 0, "alerts": 0}
+    for first in range(0, len(owners), CHUNK):
+        chunk = owners[first : first + CHUNK]
+        patients = Patient.objects.bulk_create(
+            Patient(
+                practice=practice,
+                first_name=f"Pat{first + n:05d}",
+                last_name=rng.choice(["Rivera", "Okafor", "Nguyen", "Smith", "Kowalski", "Haddad"]),
             )
+            for n in range(len(chunk))
         )
-        fortnights = YEARS_DAYS // EVERY_DAYS + 1
-        course = rng.choices(courses, weights)[0]
-        phq_base, gad_base = rng.randint(10, 24), rng.randint(6, 19)
-        # The latest score lands 0–20 days ago: some reassessments due, a few overdue.
-        last_gap = rng.randint(0, 20)
-        for instrument, base, items in (("phq9", phq_base, 9), ("gad7", gad_base, 7)):
-            totals = trajectory(rng, base, fortnights, course)
-            for k, total in enumerate(totals):
-                days_ago = started_days_ago - k * EVERY_DAYS
-                days_ago = max(days_ago, last_gap)
-                answers = answers_for(rng, total, items)
-                at = now - timedelta(days=days_ago, hours=rng.randint(0, 8))
-                assessments.append(
-                    Assessment(
+        members, episodes, assessments, alerts = [], [], [], []
+        for patient, coordinator in zip(patients, chunk, strict=True):
+            members.append(
+                CareTeamMember(patient=patient, staff=coordinator, team_role="coordinator")
+            )
+            members.append(CareTeamMember(patient=patient, staff=clinician, team_role="clinician"))
+            started_days_ago = YEARS_DAYS + rng.randint(0, 14)
+            episodes.append(
+                TreatmentEpisode(
+                    patient=patient,
+                    started_on=today - timedelta(days=started_days_ago),
+                    program=rng.choice(programs),
+                    started_by=coordinator,
+                )
+            )
+            course = rng.choices(courses, weights)[0]
+            phq_base, gad_base = rng.randint(10, 24), rng.randint(6, 19)
+            # The latest score lands 0–20 days ago: some reassessments due, a few overdue.
+            last_gap = rng.randint(0, 20)
+            for instrument, base, items in (("phq9", phq_base, 9), ("gad7", gad_base, 7)):
+                for k, total in enumerate(trajectory(rng, base, fortnights, course)):
+                    days_ago = max(started_days_ago - k * EVERY_DAYS, last_gap)
+                    answers = answers_for(total, items)
+                    at = now - timedelta(days=days_ago, hours=rng.randint(0, 8))
+                    assessments.append(
+                        Assessment(
+                            patient=patient,
+                            instrument=instrument,
+                            answers=list(answers),
+                            total=sum(answers),
+                            severity=band(sum(answers)),
+                            source=Assessment.Source.SELF_REPORT,
+                            entered_by=coordinator,
+                            completed_at=at + timedelta(minutes=3 if instrument == "gad7" else 0),
+                        )
+                    )
+            if rng.random() < 0.03:
+                alerts.append(
+                    RiskAlert(
                         patient=patient,
-                        instrument=instrument,
-                        answers=answers,
-                        total=sum(answers),
-                        severity=band(sum(answers)),
-                        source=Assessment.Source.SELF_REPORT,
-                        entered_by=big,
-                        completed_at=at + timedelta(minutes=3 if instrument == "gad7" else 0),
+                        reason=RiskAlert.Reason.PHQ9_ITEM9,
+                        detail="Question 9 above 0.",
+                        raised_by=clinician,
+                        created_at=now - timedelta(days=1),
                     )
                 )
-        if rng.random() < 0.03:
-            alerts.append(
-                RiskAlert(
-                    patient=patient,
-                    reason=RiskAlert.Reason.PHQ9_ITEM9,
-                    detail="Question 9 above 0.",
-                    raised_by=clinician,
-                    created_at=now - timedelta(days=1),
-                )
-            )
-    TreatmentEpisode.objects.bulk_create(episodes)
-    Assessment.objects.bulk_create(assessments, batch_size=2000)
-    RiskAlert.objects.bulk_create(alerts)
-    per = len(assessments) / len(patients) / 2
+        CareTeamMember.objects.bulk_create(members)
+        TreatmentEpisode.objects.bulk_create(episodes)
+        Assessment.objects.bulk_create(assessments, batch_size=2000)
+        RiskAlert.objects.bulk_create(alerts)
+        # bulk_create skips the signals that keep the registry entries current.
+        refresh_entries(p.pk for p in patients)
+        counts["patients"] += len(patients)
+        counts["assessments"] += len(assessments)
+        counts["alerts"] += len(alerts)
+    per = counts["assessments"] / counts["patients"] / 2
     print(
-        f"seeded {len(patients)} patients with open episodes, {len(assessments)} assessments "
-        f"({per:.0f} PHQ-9 and {per:.0f} GAD-7 each), {len(alerts)} open risk alerts"
+        f"seeded {name}: {counts['patients']} patients with open episodes, "
+        f"{counts['assessments']} assessments ({per:.0f} PHQ-9 and {per:.0f} GAD-7 each), "
+        f"{counts['alerts']} open risk alerts"
     )
-    return big, small
+    return admin, coordinators
+
+
+def seed(rng: random.Random, large: int) -> tuple[dict, dict]:
+    """Seed the three practices; return their admins and one coordinator of each, by size."""
+    small_admin, (small,) = seed_practice(rng, "Small Psychiatry", "small", {"small": SMALL})
+    bench_admin, (big,) = seed_practice(rng, "Bench Psychiatry", "bench", {"big": BIG})
+    # The large practice's coordinators hold BIG patients each, the last one the rest.
+    caseloads = {f"large-{n:02d}": BIG for n in range(1, large // BIG + 1)}
+    caseloads[next(reversed(caseloads))] += large % BIG
+    large_admin, coordinators = seed_practice(rng, "Large Psychiatry", "large", caseloads)
+    # After loading a million rows a database has statistics (PostgreSQL's autovacuum, SQLite's
+    # PRAGMA optimize): without them SQLite guesses that a practice has ten patients and reads
+    # a coordinator's 150 through all 10,000.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    admins = {SMALL: small_admin, BIG: bench_admin, large: large_admin}
+    return admins, {SMALL: small, BIG: big, large: coordinators[0]}
 
 
 # --- Measuring -----------------------------------------------------------------------------
@@ -204,45 +243,61 @@ def machine() -> str:
     )
 
 
-def measure(big, small, *, warmup: int, runs: int) -> int:
+def measure(admins: dict, coordinators: dict, *, warmup: int, runs: int) -> int:
     from tether.care.views_registry import REGISTRY_PAGE_SIZE
 
-    big_client, small_client = client_for(big), client_for(small)
-    timings = {
-        "bare view": timed(big_client, pagebench.BARE_URL, warmup=warmup, runs=runs, expect="ok"),
-        "registry page": timed(
-            big_client, "/staff/registry/", warmup=warmup, runs=runs, expect=f"{BIG} patients"
-        ),
-        "registry CSV": timed(
-            big_client, "/staff/registry.csv", warmup=warmup, runs=runs, expect="patient,"
-        ),
-    }
+    large = max(admins)
+    clients = {size: client_for(user) for size, user in admins.items()}
+    coordinator = {size: client_for(user) for size, user in coordinators.items()}
+    page, csv_url, api = "/staff/registry/", "/staff/registry.csv", "/api/v1/registry?limit=25"
+
+    # One request of each kind per round, so that other work on the machine weighs on all.
+    timings = interleaved(
+        {
+            "bare view": (clients[BIG], pagebench.BARE_URL, "ok"),
+            f"page, admin, {BIG}": (clients[BIG], page, f"{BIG} patients"),
+            f"page, admin, {large:,}": (clients[large], page, f"{large} patients"),
+            f"page, coordinator, {BIG}": (coordinator[BIG], page, f"{BIG} patients"),
+            f"  … of a {large:,} practice": (coordinator[large], page, f"{BIG} patients"),
+            f"CSV, all {BIG}": (coordinator[BIG], csv_url, "patient,"),
+            f"API, admin, {BIG}": (clients[BIG], api, f'"count": {BIG}'),
+            f"API, admin, {large:,}": (clients[large], api, f'"count": {large}'),
+        },
+        warmup=warmup,
+        runs=runs,
+    )
     base = statistics.median(timings["bare view"])
     print(
-        f"\n{runs} timed GETs each after {warmup} warm-ups, as the coordinator with {BIG} "
-        f"patients (page: {REGISTRY_PAGE_SIZE} rows, CSV: all {BIG}); milliseconds"
+        f"\n{runs} rounds of timed GETs after {warmup} warm-ups (page and API: the first "
+        f"{REGISTRY_PAGE_SIZE} rows, CSV: every row), as a practice admin seeing every patient "
+        f"or a coordinator seeing their own; milliseconds"
     )
-    print(f"{'':<22}{'median':>8}{'p95':>8}{'× bare':>8}")
+    print(f"{'':<30}{'median':>8}{'p95':>8}{'× bare':>8}")
     for name, samples in timings.items():
         median = statistics.median(samples)
-        print(f"{name:<22}{median:>8.2f}{p95(samples):>8.2f}{median / base:>8.1f}")
+        print(f"{name:<30}{median:>8.2f}{p95(samples):>8.2f}{median / base:>8.1f}")
+    ratio = statistics.median(timings[f"page, admin, {large:,}"]) / statistics.median(
+        timings[f"page, admin, {BIG}"]
+    )
+    too_slow = ratio > RATIO_LIMIT
+    verdict = "ok" if not too_slow else f"OVER {RATIO_LIMIT}x"
+    print(f"\npage median at {large:,} patients / at {BIG}: {ratio:.2f}x (at most {RATIO_LIMIT}x)")
+    print(f"  {verdict}")
 
     counts = {
-        "registry page": (
-            count_queries(small_client, "/staff/registry/"),
-            count_queries(big_client, "/staff/registry/"),
-        ),
-        "registry CSV": (
-            count_queries(small_client, "/staff/registry.csv"),
-            count_queries(big_client, "/staff/registry.csv"),
-        ),
+        "page, admin": [count_queries(clients[n], page) for n in (SMALL, BIG, large)],
+        "page, coordinator": [count_queries(coordinator[n], page) for n in (SMALL, BIG, large)],
+        "CSV, coordinator": [count_queries(coordinator[n], csv_url) for n in (SMALL, BIG)],
+        "API, admin": [count_queries(clients[n], api) for n in (SMALL, BIG, large)],
     }
-    print(f"\nSQL queries per request{'':<3}{SMALL:>4} pts{BIG:>5} pts")
-    failed = False
-    for name, (few, many) in counts.items():
-        verdict = "ok" if few == many else "DIFFER: a query per row?"
-        failed = failed or few != many
-        print(f"{name:<26}{few:>8}{many:>9}  {verdict}")
+    print(f"\nSQL queries per request{SMALL:>10} pts{BIG:>9} pts{large:>9,} pts")
+    failed = too_slow
+    for name, found in counts.items():
+        differ = len(set(found)) > 1
+        failed = failed or differ
+        cells = "".join(f"{n:>13}" for n in found) + " " * 13 * (3 - len(found))
+        print(f"{name:<22}{cells}  {'DIFFER: a query per row?' if differ else 'ok'}")
+    print(f"(the coordinator's third column: {BIG} patients of the {large:,}-patient practice)")
     return 1 if failed else 0
 
 
@@ -250,6 +305,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20, help="timed requests per URL")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first")
+    parser.add_argument(
+        "--large", type=int, default=LARGE, help="patients of the large coordinator"
+    )
     args = parser.parse_args()
 
     def before() -> None:
@@ -258,8 +316,10 @@ def main() -> int:
 
     return pagebench.run(
         prefix="tether-bench-registry-",
-        seed=lambda: seed(random.Random(2026)),
-        measure=lambda big, small: measure(big, small, warmup=args.warmup, runs=args.runs),
+        seed=lambda: seed(random.Random(2026), args.large),
+        measure=lambda admins, coordinators: measure(
+            admins, coordinators, warmup=args.warmup, runs=args.runs
+        ),
         before=before,
     )
 
