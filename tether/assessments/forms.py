@@ -1,29 +1,26 @@
 """The questionnaire form, built from the instrument definition."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 
-from tether.assessments.instruments import Instrument
+from tether.assessments.instruments import Instrument, Option
 from tether.assessments.scoring import incomplete_with_risk
 
 
-def _item_field(instrument: Instrument, index: int) -> forms.TypedChoiceField:
-    item = instrument.items[index]
+def _answer_field(*, label: str, options: Iterable[Option], invalid: str) -> forms.TypedChoiceField:
+    """Return one radio group of `options`, answered with an int or left empty (None)."""
     return forms.TypedChoiceField(
-        label=item.text,
-        choices=[(o.value, o.label) for o in instrument.options],
+        label=label,
+        choices=[(o.value, o.label) for o in options],
         coerce=int,
         empty_value=None,
-        # Not required here: a gap is allowed when a risk answer is given (clean() below).
+        # Not required here: a gap is allowed when a risk answer is given (clean() below), and
+        # the difficulty question is optional.
         required=False,
         widget=forms.RadioSelect,
-        error_messages={
-            "invalid_choice": (
-                f"Question {item.number}: “%(value)s” is not one of the answers. "
-                "Please choose one of the options."
-            ),
-        },
+        error_messages={"invalid_choice": invalid},
     )
 
 
@@ -36,21 +33,20 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args, instrument: Instrument, **kwargs):
         super().__init__(*args, **kwargs)
         self.instrument = instrument
-        for index in range(len(instrument.items)):
-            self.fields[f"item_{index + 1}"] = _item_field(instrument, index)
+        for index, item in enumerate(instrument.items):
+            self.fields[f"item_{index + 1}"] = _answer_field(
+                label=item.text,
+                options=instrument.options,
+                invalid=(
+                    f"Question {item.number}: “%(value)s” is not one of the answers. "
+                    "Please choose one of the options."
+                ),
+            )
         if instrument.difficulty is not None:
-            self.fields["difficulty"] = forms.TypedChoiceField(
+            self.fields["difficulty"] = _answer_field(
                 label=instrument.difficulty.text,
-                choices=[(o.value, o.label) for o in instrument.difficulty.options],
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-                error_messages={
-                    "invalid_choice": (
-                        "The difficulty question: “%(value)s” is not one of the answers."
-                    )
-                },
+                options=instrument.difficulty.options,
+                invalid="The difficulty question: “%(value)s” is not one of the answers.",
             )
 
     def clean(self) -> dict[str, Any]:
