@@ -30,7 +30,6 @@ least one member, and identity tags of skewed popularity. Recall on real profile
 
 import argparse
 import dataclasses
-import math
 import os
 import statistics
 import sys
@@ -42,81 +41,21 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from matching_report import EXACT_RAW_QUERIES, QUERIES, report  # noqa: E402
+from matching_world import (  # noqa: E402  (beside this script)
+    DESCRIPTIONS,
+    MEMBER_SPREAD,
+    TAG_IDS,
+    noisy,
+    some_tags,
+    synthesize,
+)
 from pagebench import p95  # noqa: E402  (beside this script)
 
 SCALES = ((1_000, 100_000), (10_000, 1_000_000))  # (groups, shared member profiles)
 SEED = 20261120
-QUERIES = 200  # synthetic new patients ranked at each scale
 WARMUP = 5
-EXACT_RAW_QUERIES = 20  # single exact searches timed (each reads every profile)
 NPROBES = (8, 16, 32, 64, 128)
-CHUNK = 100_000  # rows generated at a time, so no float64 copy of a million rows is made
-TAG_IDS = np.arange(1, 34)  # the 33 identity tags seeded by peers/migrations/0002
-# Tag popularity falls off like Zipf: the commonest is on about 45% of groups (as "Anxiety"
-# or "English" would be), the rarest on about 3%.
-TAG_POPULARITY = 1 / np.arange(1, 34) / np.sum(1 / np.arange(1, 34))
-# Noise added to a unit vector, as a share of its length: a group's description is about 0.7
-# cosine from its topic, a member about 0.64 from their group's description and about 0.4
-# from another member of the same group.
-GROUP_SPREAD = 1.0
-MEMBER_SPREAD = 1.2
-
-DESCRIPTIONS = [
-    "Since my daughter was born I can't stop worrying that something terrible will happen.",
-    "I lost my husband last spring and the evenings are the hardest part.",
-    "Panic attacks on the bus mean I have stopped going to work.",
-    "I feel like nobody at university would notice if I disappeared for a week.",
-    "After twenty years as a nurse I am completely burnt out and numb.",
-    "Low mood most days, I sleep too much and still feel exhausted.",
-    "I came back from deployment and loud noises still put me straight back there.",
-    "My chronic back pain makes it hard to leave the house, and I've become isolated.",
-    "Caring for my mum with dementia has taken over my whole life.",
-    "I get so anxious in meetings that I rehearse every sentence beforehand.",
-    "I keep checking my body for signs of cancer even though the doctors say I'm fine.",
-    "Moving to a new country, I miss my family and don't have anyone to talk to.",
-    "I'm a new dad and I feel disconnected from the baby and guilty about it.",
-    "Since retiring I don't know what to do with myself and feel useless.",
-    "Coming out to my parents did not go well and I feel very alone.",
-    "I had a miscarriage six months ago and everyone expects me to be over it.",
-    "My anxiety is worst at night, my thoughts race and I cannot sleep.",
-    "I'm a paramedic and some calls stay with me for weeks.",
-    "Living on a farm miles from anyone, the winters are long and dark.",
-    "I was bullied at school and now as an adult I still avoid groups of people.",
-    "Depression runs in my family and I'm scared of ending up like my father.",
-    "I drink more than I should to calm down after work.",
-    "Everything feels grey, I've lost interest in the music I used to love.",
-    "My son has autism and I'm struggling to cope with the constant stress.",
-    "I'm a student from abroad and the pressure of exams is overwhelming.",
-    "I can't stop thinking about the car accident, I won't drive anymore.",
-    "Being the only Black woman in my office is exhausting in ways I can't explain.",
-    "Me siento muy sola desde que llegué a esta ciudad y no duermo bien.",
-    "I lost my job and with it my sense of who I am.",
-    "Social situations terrify me; I leave parties after ten minutes.",
-    "After my stroke I get frustrated and tearful over small things.",
-    "My partner left and I'm raising two kids on my own with no help.",
-    "I constantly feel on edge, like something bad is about to happen.",
-    "I'm in my seventies and most of my friends have passed away.",
-    "I've had long COVID for a year and I'm grieving the life I had.",
-    "Work stress gives me headaches, chest tightness and a racing heart.",
-    "I feel like a fraud at my job and wait for people to find out.",
-    "I'm a carer for my husband after his stroke and I never get a break.",
-    "My faith used to help me, but lately I feel far from everything.",
-    "Postnatal depression hit me hard with my second baby.",
-    "I worry about money all the time and it stops me sleeping.",
-    "Since the divorce I have stopped seeing friends and stay in bed on weekends.",
-    "I'm transgender and waiting for care, and the wait is wearing me down.",
-    "I have obsessive thoughts about germs and wash my hands until they bleed.",
-    "My teenage son was diagnosed with depression and I don't know how to help him.",
-    "Seasonal depression every winter, I can barely function from November to March.",
-    "I'm a firefighter and I don't talk about what I see, but it builds up.",
-    "I use a wheelchair and people treat me as if I'm invisible, which makes me low.",
-    "Since my diagnosis with diabetes I feel anxious about every meal.",
-    (
-        "I have been anxious for as long as I can remember: as a child I had stomach aches "
-        "before school, as a teenager I avoided everything, and now at forty I have a good "
-        "job but I still lie awake going over every conversation and what people thought."
-    ),
-]
 
 _started = time.perf_counter()
 
@@ -146,47 +85,6 @@ def reset_peak_rss() -> bool:
     except OSError:
         return False
     return True
-
-
-def unit(rows: np.ndarray) -> np.ndarray:
-    rows /= np.linalg.norm(rows, axis=-1, keepdims=True)
-    return rows
-
-
-def noisy(rng: np.random.Generator, centres: np.ndarray, spread: float) -> np.ndarray:
-    """Unit float32 rows scattered around `centres`, about 1/sqrt(1+spread²) cosine away."""
-    noise = rng.standard_normal(centres.shape, dtype=np.float32)
-    noise *= np.float32(spread / math.sqrt(centres.shape[1]))
-    noise += centres
-    return unit(noise)
-
-
-def some_tags(rng: np.random.Generator, count: int) -> frozenset[int]:
-    return frozenset(int(t) for t in rng.choice(TAG_IDS, count, replace=False, p=TAG_POPULARITY))
-
-
-@dataclasses.dataclass
-class Practice:
-    group_vectors: np.ndarray
-    group_tags: list[frozenset[int]]
-    member_group: np.ndarray
-    member_vectors: np.ndarray
-
-
-def synthesize(rng: np.random.Generator, n_groups: int, n_members: int, topics: np.ndarray):
-    """A practice's worth of synthetic vectors around the given topic vectors."""
-    group_vectors = noisy(rng, topics[rng.integers(len(topics), size=n_groups)], GROUP_SPREAD)
-    # Zipf-like sizes: weight 1/(rank + 10), ranks shuffled over groups, one member minimum.
-    weights = 1 / (rng.permutation(n_groups) + 10.0)
-    sizes = 1 + rng.multinomial(n_members - n_groups, weights / weights.sum())
-    member_group = np.repeat(np.arange(n_groups), sizes)
-    rng.shuffle(member_group)  # the database returns members in no particular group order
-    member_vectors = np.empty((n_members, topics.shape[1]), dtype=np.float32)
-    for start in range(0, n_members, CHUNK):
-        rows = member_group[start : start + CHUNK]
-        member_vectors[start : start + len(rows)] = noisy(rng, group_vectors[rows], MEMBER_SPREAD)
-    group_tags = [some_tags(rng, int(rng.integers(1, 4))) for _ in range(n_groups)]
-    return Practice(group_vectors, group_tags, member_group, member_vectors), sizes
 
 
 def index_mb(index) -> float:
@@ -418,102 +316,6 @@ def decode_seconds(member_vectors: np.ndarray) -> float:
     seconds = time.perf_counter() - started
     assert decoded.shape == member_vectors.shape
     return seconds
-
-
-def cells(samples: list[float]) -> str:
-    return f"{statistics.median(samples):>14.2f}{p95(samples):>12.2f}"
-
-
-def report(embedding: list[float], load_ms: float, results: list[tuple[int, int, dict]]) -> None:
-    from tether.peers.matching import CANDIDATE_GROUPS, CANDIDATE_MEMBERS
-
-    print(
-        f"\nembed() one description, real model, warm: median {statistics.median(embedding):.1f} "
-        f"ms, p95 {p95(embedding):.1f} ms over {len(embedding)} descriptions "
-        f"(first call, loading the model: {load_ms:.0f} ms)"
-    )
-    print(f"\n{QUERIES} queries per scale; milliseconds, median and p95")
-    print(f"{'groups / profiles':<44}" + "".join(f"{f'{g:,} / {m:,}':>26}" for g, m, _ in results))
-    rows = [
-        ("rank(), with the patient's tags (as app)", "rank_tags"),
-        ("rank(), no tags", "rank_plain"),
-        (f"raw FAISS: group_index.search(q, {CANDIDATE_GROUPS})", "raw_groups"),
-        (f"raw FAISS: member_index.search(q, {CANDIDATE_MEMBERS})", "raw_members"),
-        ("raw FAISS: both searches", "raw_both"),
-        ("embed + rank, 50 real descriptions", "end_to_end"),
-    ]
-    for label, key in rows:
-        print(f"{label:<44}" + "".join(cells(r["timings"][key]) for _, _, r in results))
-    for label, key in (("rank() with tags", "rank_tags"), ("rank() no tags", "rank_plain")):
-        ratios = (
-            statistics.median(r["timings"][key]) / statistics.median(r["timings"]["raw_both"])
-            for _, _, r in results
-        )
-        print(f"{label + ' ÷ raw both (medians)':<44}" + "".join(f"{x:>25.1f}x" for x in ratios))
-    label = f"exact search of all profiles ({EXACT_RAW_QUERIES} q)"
-    print(f"{label:<44}" + "".join(cells(r["exact_raw"]) for _, _, r in results))
-
-    k = CANDIDATE_MEMBERS
-    facts = [
-        ("member index", lambda r: r["kind"]),
-        ("group sizes min / median / max", lambda r: "{} / {} / {:,}".format(*r["sizes"])),
-        ("commonest tag on this share of groups", lambda r: f"{r['tag_share']:.0%}"),
-        ("groups sharing a tag with a query (median)", lambda r: f"{r['tag_candidates']:,.0f}"),
-        ("build_index", lambda r: f"{r['build_s']:.1f} s"),
-        ("index size, computed", lambda r: f"{r['index_mb']:,.0f} MB"),
-        (
-            "RSS kept after build / peak during build",
-            lambda r: f"{r['retained_mb']:,.0f} / {r['peak_mb']:,.0f} MB",
-        ),
-        (f"recall@{k} vs exact, synthetic: mean (min)", lambda r: recall(r["recall_synthetic"])),
-        (f"recall@{k} vs exact, real descriptions", lambda r: recall(r["recall_real"])),
-        (
-            "same top-5 groups as exact / same first",
-            lambda r: f"{r['same_top5']:.0%} / {r['same_top1']:.0%}",
-        ),
-    ]
-    print()
-    for label, fact in facts:
-        print(f"{label:<44}" + "".join(f"{fact(r):>26}" for _, _, r in results))
-
-    g, m, last = results[-1]
-    print(f"\nmember index at {g:,} / {m:,}: recall and raw search time by nprobe")
-    print(f"{'nprobe':>8}{'recall: synthetic':>19}{'real':>7}{'median ms':>11}{'p95 ms':>9}")
-    for nprobe, synthetic, real, median, high in last["nprobe"]:
-        print(f"{nprobe:>8}{synthetic:>19.3f}{real:>7.3f}{median:>11.2f}{high:>9.2f}")
-    print(
-        f"\ndecoding {m:,} stored vectors as practice_index does (no database read): "
-        f"{last['decode_s']:.1f} s"
-    )
-    single = last["one_thread"]
-    if single is None:
-        print("\n(threadpoolctl is not installed: the one-thread comparison is skipped)")
-    else:
-        print(f"\nper-request work at {g:,} / {m:,}, default threads vs one thread; ms")
-        print(f"{'':<44}{'default':>14}{'p95':>12}{'1 thread':>14}{'p95':>12}")
-        print(f"{'embed() one description':<44}{cells(embedding)}{cells(single['embed'])}")
-        for label, key in (
-            ("rank(), with the patient's tags", "rank_tags"),
-            ("raw FAISS: both searches", "raw_both"),
-            ("embed + rank, 50 real descriptions", "end_to_end"),
-        ):
-            print(f"{label:<44}{cells(last['timings'][key])}{cells(single[key])}")
-
-    if len(results) > 1:
-        (g0, m0, small), (g1, m1, big) = results[0], results[-1]
-
-        def growth(key: str) -> float:
-            return statistics.median(big["timings"][key]) / statistics.median(small["timings"][key])
-
-        print(
-            f"\nfrom {g0:,} / {m0:,} to {g1:,} / {m1:,}: rank() with tags "
-            f"{growth('rank_tags'):.1f}x, raw FAISS {growth('raw_both'):.1f}x, "
-            f"build_index {big['build_s'] / small['build_s']:.1f}x"
-        )
-
-
-def recall(values: list[float]) -> str:
-    return f"{statistics.mean(values):.3f} ({min(values):.3f})"
 
 
 def main() -> int:
