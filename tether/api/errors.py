@@ -15,7 +15,8 @@ from tether.assessments.scoring import AnswersInvalid
 from tether.crisis.services import AlertStateError, ShiftInvalid
 from tether.crisis.triage import ScreenInvalid
 from tether.lib.errors import Invalid
-from tether.network.services import NetworkError, SafetyPlanInvalid
+from tether.network.services import NetworkError, OnlyThePatientShares, SafetyPlanInvalid
+from tether.network.sharing import OnlyStaffSuggest
 from tether.network.validation import ContactInvalid
 
 
@@ -96,6 +97,15 @@ def add_exception_handlers(api: NinjaAPI) -> None:
         request: HttpRequest, exc: ContactInvalid | SafetyPlanInvalid
     ) -> HttpResponse:
         return answer(request, 400, str(exc), problem_lines(exc))
+
+    # Subclasses of NetworkError: ninja picks the handler of the nearest class, so these two
+    # answer 403 (a role that may not) where any other network rule answers 400.
+    @api.exception_handler(OnlyThePatientShares)
+    @api.exception_handler(OnlyStaffSuggest)
+    def on_not_theirs_to_share(
+        request: HttpRequest, exc: OnlyThePatientShares | OnlyStaffSuggest
+    ) -> HttpResponse:
+        return answer(request, 403, str(exc))
 
     @api.exception_handler(NetworkError)
     def on_network_rule(request: HttpRequest, exc: NetworkError) -> HttpResponse:

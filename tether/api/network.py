@@ -6,7 +6,6 @@ from uuid import UUID
 
 from django.db.models import Prefetch
 from ninja import Router, Status
-from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tether.access import active_consents, get_patient, get_support
@@ -29,7 +28,6 @@ from tether.api.network_schemas import (
 from tether.network.models import SafetyPlan, SupportContact
 from tether.network.selectors import NetworkView, network_for
 from tether.network.services import (
-    OnlyThePatientShares,
     add_support,
     current_safety_plan,
     invite_trusted_person,
@@ -38,7 +36,7 @@ from tether.network.services import (
     set_consent,
     update_support,
 )
-from tether.network.sharing import OnlyStaffSuggest, share_suggested, suggest_sharing
+from tether.network.sharing import share_suggested, suggest_sharing
 
 router = Router(tags=["network"])
 
@@ -195,15 +193,12 @@ def consent(request: ApiRequest, patient_id: UUID, contact_id: UUID, payload: Co
     `scopes` withdraws everything and retires every link already sent to them. Consent is the
     patient's: anyone else may only narrow it (403 otherwise); staff suggest instead."""
     contact = get_support(request.auth, patient_id, contact_id)
-    try:
-        return set_consent(
-            contact=contact,
-            scopes=payload.scopes,
-            by=request.auth,
-            check_in_every_days=payload.check_in_every_days,
-        )
-    except OnlyThePatientShares as error:
-        raise HttpError(403, str(error)) from None
+    return set_consent(
+        contact=contact,
+        scopes=payload.scopes,
+        by=request.auth,
+        check_in_every_days=payload.check_in_every_days,
+    )
 
 
 @router.post(
@@ -214,15 +209,12 @@ def invite(request: ApiRequest, patient_id: UUID, contact_id: UUID, payload: Con
     email with a signed link to say yes or no; they never see questionnaire answers or
     scores. Only the patient may invite (403 for staff, who suggest instead)."""
     contact = get_support(request.auth, patient_id, contact_id)
-    try:
-        return invite_trusted_person(
-            contact=contact,
-            scopes=payload.scopes,
-            by=request.auth,
-            check_in_every_days=payload.check_in_every_days,
-        )
-    except OnlyThePatientShares as error:
-        raise HttpError(403, str(error)) from None
+    return invite_trusted_person(
+        contact=contact,
+        scopes=payload.scopes,
+        by=request.auth,
+        check_in_every_days=payload.check_in_every_days,
+    )
 
 
 @router.put(
@@ -233,10 +225,7 @@ def suggest(request: ApiRequest, patient_id: UUID, contact_id: UUID, payload: Su
     """Care staff suggest what the patient could share with this trusted person. Nothing is
     shared and nothing is sent until the patient confirms (403 for anyone but care staff)."""
     contact = get_support(request.auth, patient_id, contact_id)
-    try:
-        return suggest_sharing(contact=contact, scopes=payload.scopes, by=request.auth)
-    except OnlyStaffSuggest as error:
-        raise HttpError(403, str(error)) from None
+    return suggest_sharing(contact=contact, scopes=payload.scopes, by=request.auth)
 
 
 @router.post(
@@ -249,7 +238,4 @@ def share_suggestions(
     """The patient shares some (or, with `scopes` null, all) of the care team's suggestions.
     Someone never invited is invited now, by the patient. 403 for anyone but the patient."""
     contact = get_support(request.auth, patient_id, contact_id)
-    try:
-        return share_suggested(contact=contact, by=request.auth, scopes=payload.scopes)
-    except OnlyThePatientShares as error:
-        raise HttpError(403, str(error)) from None
+    return share_suggested(contact=contact, by=request.auth, scopes=payload.scopes)
