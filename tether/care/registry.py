@@ -24,7 +24,14 @@ from tether.assessments.models import Assessment
 from tether.care.entries import INSTRUMENTS, course_from_json, refresh_entries
 from tether.care.models import RegistryEntry, TreatmentEpisode, thresholds_for
 from tether.care.need import flag_annotations, flag_conditions, keep_current, rank
-from tether.care.targets import DEFAULTS, FLAG_LABELS, NEED_ORDER, Flag, Progress, Thresholds
+from tether.care.targets import (
+    DEFAULTS,
+    FLAG_LABELS,
+    NEED_ORDER,
+    Flag,
+    Progress,
+    Thresholds,
+)
 from tether.engagement.models import Enrollment
 from tether.lib.pagination import Rows
 
@@ -63,15 +70,11 @@ class RegistryRow:
     latest: dict[str, LatestScore | None] | None = None  # with_latest only
 
     @property
-    def need(self) -> int:
-        return min((NEED_ORDER.index(f) for f in self.flags), default=len(NEED_ORDER))
-
-    @property
     def flag_labels(self) -> list[str]:
         return [FLAG_LABELS[f] for f in self.flags]
 
     def latest_total(self, code: str) -> int | None:
-        """The latest score: the episode's, or without an episode the latest at all."""
+        """Return the latest score: the episode's, or without an episode the latest at all."""
         course = self.phq9 if code == "phq9" else self.gad7
         if self.episode_id is not None:
             return course.latest.total if course and course.latest else None
