@@ -53,6 +53,7 @@ from tether.engagement.services import (
     record_outreach_attempt,
     set_peer_outreach,
 )
+from tether.lib.forms import add_problems
 
 
 def _times(appointments, patient: Patient) -> list[dict]:
@@ -259,8 +260,7 @@ def staff_book_series(request: AuthenticatedRequest, patient_id) -> HttpResponse
                 patient=patient, staff=request.user, created_by=request.user, **form.cleaned_data
             )
         except EngagementInvalid as error:
-            for field, message in error.problems.items():
-                form.add_error(field if field in form.fields else None, message)
+            add_problems(form, error)
         else:
             messages.success(request, f"Booked {series.appointments.count()} check-ins.")
             return redirect("staff_engagement", patient.pk)

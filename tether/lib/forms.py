@@ -1,8 +1,11 @@
-"""A form's own fields, by the kind they were declared as."""
+"""A form's own fields, by the kind they were declared as, and the problems a service found
+with its input shown on it."""
 
 from typing import TypeVar
 
 from django import forms
+
+from tether.lib.errors import Invalid
 
 FieldT = TypeVar("FieldT", bound=forms.Field)
 
@@ -17,3 +20,10 @@ def form_field(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
     if not isinstance(field, kind):
         raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
     return field
+
+
+def add_problems(form: forms.BaseForm, error: Invalid) -> None:
+    """Show each problem a service found on the form: beside its field when the form has one
+    by that name, otherwise above the form (a service may name a field the form does not)."""
+    for field, message in error.problems.items():
+        form.add_error(field if field in form.fields else None, message)

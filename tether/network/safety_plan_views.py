@@ -17,6 +17,7 @@ from tether.access.decorators import care_staff_required, patient_required
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Patient, Role, User
 from tether.crisis.resources import resources_for
+from tether.lib.forms import add_problems
 from tether.network.display import page_url
 from tether.network.forms import SafetyPlanForm
 from tether.network.models import SafetyPlan, SupportContact
@@ -77,19 +78,27 @@ def _plan_context(patient: Patient, plan: SafetyPlan | None, *, staff: bool) -> 
 # --- Reading ----------------------------------------------------------------------------------
 
 
-def _show(request, patient: Patient, *, staff: bool) -> HttpResponse:
+def _current_plan(request, patient: Patient, *, staff: bool, template: str) -> HttpResponse:
+    """Return the current plan rendered with `template` (the page, or the page for paper)."""
     context = _plan_context(patient, current_safety_plan(patient), staff=staff)
-    return render(request, "network/safety_plan.html", context)
+    return render(request, template, context)
 
 
 @patient_required
 def safety_plan(request: AuthenticatedRequest) -> HttpResponse:
-    return _show(request, get_own_patient(request.user), staff=False)
+    return _current_plan(
+        request, get_own_patient(request.user), staff=False, template="network/safety_plan.html"
+    )
 
 
 @care_staff_required
 def staff_safety_plan(request: AuthenticatedRequest, patient_id) -> HttpResponse:
-    return _show(request, get_patient(request.user, patient_id), staff=True)
+    return _current_plan(
+        request,
+        get_patient(request.user, patient_id),
+        staff=True,
+        template="network/safety_plan.html",
+    )
 
 
 def _history(request, patient: Patient, *, staff: bool) -> HttpResponse:
@@ -154,8 +163,7 @@ def _edit(request, patient: Patient, *, staff: bool) -> HttpResponse:
                     with_clinician=_clinician(request.user) if staff else None,
                 )
             except SafetyPlanInvalid as invalid:
-                for name, problem in invalid.problems.items():
-                    form.add_error(name if name in form.fields else None, problem)
+                add_problems(form, invalid)
             else:
                 whose = f"{patient.called}'s" if staff else "Your"
                 messages.success(
@@ -191,19 +199,24 @@ def staff_safety_plan_edit(request: AuthenticatedRequest, patient_id) -> HttpRes
 # --- On paper ----------------------------------------------------------------------------------
 
 
-def _print(request, patient: Patient, *, staff: bool) -> HttpResponse:
-    context = _plan_context(patient, current_safety_plan(patient), staff=staff)
-    return render(request, "network/safety_plan_print.html", context)
-
-
 @patient_required
 def safety_plan_print(request: AuthenticatedRequest) -> HttpResponse:
-    return _print(request, get_own_patient(request.user), staff=False)
+    return _current_plan(
+        request,
+        get_own_patient(request.user),
+        staff=False,
+        template="network/safety_plan_print.html",
+    )
 
 
 @care_staff_required
 def staff_safety_plan_print(request: AuthenticatedRequest, patient_id) -> HttpResponse:
-    return _print(request, get_patient(request.user, patient_id), staff=True)
+    return _current_plan(
+        request,
+        get_patient(request.user, patient_id),
+        staff=True,
+        template="network/safety_plan_print.html",
+    )
 
 
 STEPS_BY_FIELD = {step.field: step for step in SAFETY_PLAN_STEPS}

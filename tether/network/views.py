@@ -15,6 +15,7 @@ from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Patient
 from tether.crisis.resources import resources_for
 from tether.crisis.views_screening import help_first
+from tether.lib.forms import add_problems
 from tether.network.display import ADD_LABEL, LAYER_KIND, network_context, page_url
 from tether.network.forms import CrisisLineChoiceForm, HelpWantedForm, SharingForm, SupportForm
 from tether.network.layers import LAYER_ORDER
@@ -125,8 +126,7 @@ def _add(request, patient: Patient, kind: str, *, staff: bool) -> HttpResponse:
             else:
                 contact = None
         except ContactInvalid as invalid:
-            for name, problem in invalid.problems.items():
-                form.add_error(name if name in form.fields else None, problem)
+            add_problems(form, invalid)
             contact = None
         if contact is not None:
             messages.success(request, f"{contact.name} is on your map now.")
@@ -184,8 +184,7 @@ def _edit(request, contact: SupportContact, *, staff: bool) -> HttpResponse:
             try:
                 update_support(contact=contact, by=request.user, **form.service_kwargs())
             except ContactInvalid as invalid:
-                for name, problem in invalid.problems.items():
-                    form.add_error(name if name in form.fields else None, problem)
+                add_problems(form, invalid)
             else:
                 messages.success(request, f"Saved the changes to {contact.name}.")
                 return redirect(page_url("my_support", patient, staff=staff))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tether.access import visible_deliveries
 from tether.access.decorators import care_staff_required
 from tether.accounts.http import AuthenticatedRequest
+from tether.lib.forms import add_problems
 from tether.lib.pagination import page_of
 from tether.notifications.forms import PreferenceForm
 from tether.notifications.models import Delivery, Notification, NotificationPreference
@@ -57,8 +58,7 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
                     quiet_hours_end=data["quiet_hours_end"],
                 )
             except PreferenceInvalid as error:
-                for name, problem in error.problems.items():
-                    form.add_error(name, problem)
+                add_problems(form, error)
             else:
                 messages.success(request, "Saved. We'll contact you the way you chose.")
                 return redirect("notification_preferences")

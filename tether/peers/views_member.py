@@ -32,6 +32,7 @@ from tether.access.decorators import patient_required
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.zones import patient_zone
 from tether.crisis.views_screening import after_alert_message, help_first
+from tether.lib.forms import add_problems
 from tether.lib.pagination import page_of
 from tether.peers.forms import BelongingForm, ExperienceForm, JoinForm, PostForm
 from tether.peers.models import Membership
@@ -52,11 +53,6 @@ from tether.peers.services import (
 
 THREADS_PER_PAGE = 20
 UPCOMING_MEETINGS = 5
-
-
-def _add_problems(form, error: PeerInvalid) -> None:
-    for field, message in error.problems.items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 def _with_tags(suggestions: list[Suggestion]) -> list[Suggestion]:
@@ -97,7 +93,7 @@ def my_experience(request: AuthenticatedRequest) -> HttpResponse:
                     share_for_matching=data["share_for_matching"],
                 )
             except PeerInvalid as error:
-                _add_problems(form, error)
+                add_problems(form, error)
             else:
                 if saved.screening.is_crisis:
                     # Help first, instead of group suggestions; the words are saved.
@@ -145,7 +141,7 @@ def join(request: AuthenticatedRequest, group_id) -> HttpResponse:
                     match_reason=form.cleaned_data["match_reason"],
                 )
             except PeerInvalid as error:
-                _add_problems(form, error)
+                add_problems(form, error)
             else:
                 messages.success(
                     request,
@@ -334,7 +330,7 @@ def belonging(request: AuthenticatedRequest, check_id) -> HttpResponse:
                 tell_supporter=form.cleaned_data["tell_supporter"],
             )
         except PeerInvalid as error:
-            _add_problems(form, error)
+            add_problems(form, error)
         else:
             return redirect("belonging_check", check.pk)
     return render(
