@@ -26,6 +26,8 @@ Rules:
   shifts (crisis.py);
 - the staff a user may pick (a peer supporter, a clinician to filter by) are the active staff
   of their own practice (staff.py);
+- a page about a practice (its rota, groups, outcome figures) is about the user's own
+  practice; an account outside one gets a 404 (staff.my_practice);
 - peer supporters see no clinical records: the outreach tasks a patient routed to them, and
   in the groups they moderate, posts and members by pseudonym only (engagement.py, peers.py);
 - a peer group is moderated by its own peer supporter and by the admins of its practice;
@@ -128,7 +130,12 @@ from tether.access.peers import (
     own_experience,
     posts_for_alert,
 )
-from tether.access.staff import get_practice_staff, is_practice_admin, my_practice_staff
+from tether.access.staff import (
+    get_practice_staff,
+    is_practice_admin,
+    my_practice,
+    my_practice_staff,
+)
 
 __all__ = [
     "CONSULTANT_ROLES",
@@ -179,6 +186,7 @@ __all__ = [
     "moderated_groups",
     "my_memberships",
     "my_open_belonging_checks",
+    "my_practice",
     "my_practice_staff",
     "one_or_404",
     "own_experience",

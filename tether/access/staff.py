@@ -1,10 +1,20 @@
-"""The practice's staff: which of them a user may pick, and who runs the practice."""
+"""The practice's staff: the practice a staff page is about, which of its staff a user may
+pick, and who runs the practice."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from tether.access.lookup import one_or_404
-from tether.accounts.models import Role, User
+from tether.accounts.models import Practice, Role, User
 from tether.accounts.selectors import practice_staff
+
+
+def my_practice(user: User) -> Practice:
+    """Return `user`'s own practice, else raise Http404: a page about a practice (its rota, its
+    groups, its outcomes) does not exist for an account outside one."""
+    if user.practice is None:
+        raise Http404("No practice.")
+    return user.practice
 
 
 def my_practice_staff(user: User, *roles: str) -> QuerySet[User]:

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tether.access import can_see_outcomes
+from tether.access import can_see_outcomes, my_practice
 from tether.accounts.http import AuthenticatedRequest
 from tether.care.outcome_charts import caseload_chart, dropout_chart, response_chart
 from tether.care.outcomes import practice_outcomes
@@ -49,9 +49,7 @@ def _program(raw: str | None, programs: list[Program], problems: list[str]) -> P
 def outcomes_page(request: AuthenticatedRequest) -> HttpResponse:
     if not can_see_outcomes(request.user):
         raise Http404("Outcomes are for clinicians and admins.")
-    practice = request.user.practice
-    if practice is None:
-        raise Http404("Outcomes are for clinicians and admins.")
+    practice = my_practice(request.user)
     today = timezone.localdate(timezone=ZoneInfo(practice.time_zone))
     problems: list[str] = []
     start = _date(request.GET.get("start"), "start", problems)

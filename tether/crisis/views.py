@@ -13,6 +13,7 @@ from tether.access import (
     get_patient,
     get_shift_for_admin,
     may_change_rota,
+    my_practice,
     posts_for_alert,
     visible_screened_texts,
 )
@@ -212,9 +213,7 @@ class ShiftForm(forms.Form):
 def on_call(request: AuthenticatedRequest) -> HttpResponse:
     """The practice's on-call rota: who is on call now and next. The admin adds and removes
     shifts here."""
-    practice = request.user.practice
-    if practice is None:
-        raise Http404("No practice.")
+    practice = my_practice(request.user)
     is_admin = may_change_rota(request.user, practice.pk)
     tz = ZoneInfo(practice.time_zone)
     status = 200
@@ -268,9 +267,7 @@ def on_call_remove(request: AuthenticatedRequest, shift_id) -> HttpResponse:
 @care_staff_required
 def alert_response_times(request: AuthenticatedRequest) -> HttpResponse:
     """How fast the practice acknowledges risk alerts this month."""
-    practice = request.user.practice
-    if practice is None:
-        raise Http404("No practice.")
+    practice = my_practice(request.user)
     summary = response_times(practice, now=timezone.now())
     figures = [
         ("Median", format_duration(summary.median_seconds)),

@@ -5,7 +5,7 @@ or changes a group). Members appear by pseudonym only: nothing here says who a p
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +17,11 @@ from tether.access import (
     get_post_for_moderator,
     is_practice_admin,
     moderated_groups,
+    my_practice,
 )
 from tether.access.decorators import admin_required, moderator_required
 from tether.accounts.http import AuthenticatedRequest
+from tether.lib.forms import add_problems
 from tether.lib.pagination import page_of
 from tether.peers.models import ModerationAction, Post
 from tether.peers.moderation_forms import GroupForm, ModerateForm
@@ -58,10 +60,7 @@ def _is_admin(request: AuthenticatedRequest) -> bool:
 
 
 def _zone(request: AuthenticatedRequest) -> ZoneInfo:
-    practice = request.user.practice
-    if practice is None:
-        raise Http404("No practice.")
-    return ZoneInfo(practice.time_zone)
+    return ZoneInfo(my_practice(request.user).time_zone)
 
 
 def _back(request: HttpRequest) -> str:
@@ -137,9 +136,7 @@ def group_detail(request: AuthenticatedRequest, group_id) -> HttpResponse:
 @admin_required
 def group_form(request: AuthenticatedRequest, group_id=None) -> HttpResponse:
     """Add a group, or change one (`group_id`)."""
-    practice = request.user.practice
-    if practice is None:
-        raise Http404("No practice.")
+    practice = my_practice(request.user)
     group = get_moderated_group(request.user, group_id) if group_id else None
     title = f"Change “{group.name}”" if group else "Add a group"
     form = GroupForm(request.POST or None, practice=practice, group=group)
@@ -157,8 +154,7 @@ def group_form(request: AuthenticatedRequest, group_id=None) -> HttpResponse:
                     group=group,
                 )
             except PeerInvalid as error:
-                for field, problem in error.problems.items():
-                    form.add_error(field if field in form.fields else None, problem)
+                add_problems(form, error)
             else:
                 messages.success(request, f"Saved “{saved.name}”.")
                 return redirect("peer_group_detail", group_id=saved.pk)
