@@ -34,19 +34,21 @@ def first_admin(practice_id: UUID) -> User | None:
     return practice_admins(practice_id).first()
 
 
-def care_coordinator(patient: Patient) -> User | None:
-    """Return the patient's active care coordinator, if they have one."""
+def _first_on_care_team(patient: Patient, team_role: str) -> User | None:
+    """Return the active staff member who joined the patient's care team first in
+    `team_role`, if any."""
     member = (
-        CareTeamMember.objects.filter(
-            patient=patient,
-            team_role=CareTeamMember.TeamRole.COORDINATOR,
-            staff__is_active=True,
-        )
+        CareTeamMember.objects.filter(patient=patient, team_role=team_role, staff__is_active=True)
         .select_related("staff")
         .order_by("added_at", "pk")
         .first()
     )
     return member.staff if member else None
+
+
+def care_coordinator(patient: Patient) -> User | None:
+    """Return the patient's active care coordinator, if they have one."""
+    return _first_on_care_team(patient, CareTeamMember.TeamRole.COORDINATOR)
 
 
 def coordinator_or_admin(patient: Patient) -> User | None:
@@ -57,14 +59,4 @@ def coordinator_or_admin(patient: Patient) -> User | None:
 
 def treating_clinician(patient: Patient) -> User | None:
     """Return the active clinician who joined the patient's care team first, if any."""
-    member = (
-        CareTeamMember.objects.filter(
-            patient=patient,
-            team_role=CareTeamMember.TeamRole.CLINICIAN,
-            staff__is_active=True,
-        )
-        .select_related("staff")
-        .order_by("added_at", "pk")
-        .first()
-    )
-    return member.staff if member else None
+    return _first_on_care_team(patient, CareTeamMember.TeamRole.CLINICIAN)
