@@ -23,7 +23,7 @@ class Command(BaseCommand):
                 "\nDemo logins (password: demo) at http://127.0.0.1:8000/login/\n"
                 "  demo-patient      a patient: check-ins, scores, a full support network, "
                 "Get help now\n"
-                "  demo-coordinator  a care coordinator: caseload and alerts\n"
+                "  demo-coordinator  a care coordinator: the registry (their caseload) and alerts\n"
                 "  demo-clinician    a clinician on call for alerts\n"
                 "  demo-admin        the practice admin: every patient of the practice\n"
             )
