@@ -101,39 +101,37 @@ def load(*, practice: Practice, now: datetime) -> None:
             )
     # Patient 1 missed a check-in this morning: a fresh task, due the next business day.
     if len(mine) > 1:
-        missed_today = book_appointment(
-            patient=mine[1].patient,
-            kind=Appointment.Kind.CHECK_IN,
-            mode=Appointment.Mode.PHONE,
-            staff=coordinator,
-            starts_at=now - timedelta(hours=3),
-            ends_at=now - timedelta(hours=2, minutes=30),
-            booked_by=coordinator,
-        )
-        record_attendance(
-            appointment=missed_today,
-            attendance=Appointment.Attendance.MISSED,
-            by=coordinator,
-            at=now,
+        _missed_check_in(
+            mine[1].patient, coordinator=coordinator, starts_at=now - timedelta(hours=3), at=now
         )
     # demo-patient-03 agreed that the peer supporter may reach out: a missed session yesterday
     # sits in demo-peer's queue.
     peer_patient = _patient("demo-patient-03")
     set_peer_outreach(patient=peer_patient, peer_supporter=User.objects.get(username="demo-peer"))
-    missed_yesterday = book_appointment(
-        patient=peer_patient,
-        kind=Appointment.Kind.CHECK_IN,
-        mode=Appointment.Mode.PHONE,
-        staff=coordinator,
+    _missed_check_in(
+        peer_patient,
+        coordinator=coordinator,
         starts_at=now - timedelta(hours=26),
-        ends_at=now - timedelta(hours=25, minutes=30),
-        booked_by=coordinator,
-    )
-    record_attendance(
-        appointment=missed_yesterday,
-        attendance=Appointment.Attendance.MISSED,
-        by=coordinator,
         at=now - timedelta(hours=24),
     )
     # Past-due tasks escalate to the practice admin, as the every-minute sweep would.
     sweep_overdue_outreach(now=now)
+
+
+def _missed_check_in(
+    patient: Patient, *, coordinator: User, starts_at: datetime, at: datetime
+) -> None:
+    """Book a 30-minute phone check-in with the coordinator and record at `at` that the
+    patient missed it (which opens an outreach task)."""
+    appointment = book_appointment(
+        patient=patient,
+        kind=Appointment.Kind.CHECK_IN,
+        mode=Appointment.Mode.PHONE,
+        staff=coordinator,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=30),
+        booked_by=coordinator,
+    )
+    record_attendance(
+        appointment=appointment, attendance=Appointment.Attendance.MISSED, by=coordinator, at=at
+    )
