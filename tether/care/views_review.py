@@ -24,6 +24,7 @@ from tether.access import (
     get_episode_for_staff,
     get_recommendation,
     may_recommend,
+    my_practice,
     visible_recommendations,
 )
 from tether.access.decorators import care_staff_required
@@ -203,8 +204,8 @@ def case_review(request: AuthenticatedRequest) -> HttpResponse:
 def recommend_view(request: AuthenticatedRequest, episode_id) -> HttpResponse:
     # Recommendations come from the psychiatric consultant, a clinician; nobody else may
     # learn whether an episode exists by posting here.
-    practice = request.user.practice
-    if practice is None or not may_recommend(request.user, practice.pk):
+    practice = my_practice(request.user)
+    if not may_recommend(request.user, practice.pk):
         raise Http404("Not found.")
     episode = get_episode_for_staff(request.user, episode_id)
     today = timezone.now().astimezone(_zone(request.user)).date()
