@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, assert_fits_width, tap_in_view
 from tests.factories import PASSWORD
 from tether.assessments.services import submit_assessment
 from tether.crisis.models import RiskAlert
@@ -102,3 +102,14 @@ def test_get_help_now_is_one_tap_away_on_a_phone(live_server, people, phone):
     expect(lines.first).to_be_visible()
     assert lines.count() >= 2
     expect(phone.locator("#crisis-resources a[href='tel:988']").first).to_be_visible()
+
+
+def test_the_calendar_link_fits_a_phone_and_its_reset_is_reachable(live_server, people, phone):
+    sign_in(phone, "patient")
+    phone.goto("/me/notifications/")
+    link = phone.get_by_role("textbox", name="Your calendar link")
+    expect(link).to_have_value(re.compile(r"/calendar/.+\.ics$"))
+    # The private link is long: it must not push the page wider than the phone.
+    assert_fits_width(phone)
+    tap_in_view(phone, phone.get_by_role("button", name="Reset link"))
+    expect(link).to_be_visible()
