@@ -19,6 +19,7 @@ from tether import access
 from tether.access import (
     get_patient,
     is_care_staff,
+    my_practice_staff,
     visible_episodes,
     visible_patients,
     visible_programs,
@@ -200,9 +201,8 @@ def _bad_filter(name: str, message: str) -> ValidationError:
 def _staff_member(user: User, user_id: int | None, role: str, what: str):
     if user_id is None:
         return None
-    found = None
-    if user.practice_id is not None:
-        found = User.objects.filter(pk=user_id, practice_id=user.practice_id, role=role).first()
+    # The same choice the page offers: active staff of the user's own practice.
+    found = my_practice_staff(user, role).filter(pk=user_id).first()
     if found is None:
         raise _bad_filter(what, f"No such {what} in this practice.")
     return found

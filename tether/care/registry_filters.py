@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tether.access import my_practice_staff, visible_programs
+from tether.access import is_practice_admin, my_practice_staff, visible_programs
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Role, User
 from tether.care.targets import Flag
@@ -54,7 +54,7 @@ def read_filters(request: AuthenticatedRequest) -> Filters:
     """Return the filters of the request. An unknown value (or one this user may not use)
     is dropped with a message saying so, never an error."""
     user = request.user
-    is_admin = user.role == Role.ADMIN
+    is_admin = is_practice_admin(user, user.practice_id)
     filters = Filters(
         programs=list(visible_programs(user)),
         clinicians=_staff(user, Role.CLINICIAN),

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
-from tether.access import get_episode_for_staff, get_patient, visible_programs
+from tether.access import get_episode_for_staff, get_patient, is_practice_admin, visible_programs
 from tether.access.decorators import care_staff_required
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Patient, Role, User
@@ -164,7 +164,7 @@ def caseload_banner(user: User, filters: Filters, result, *, now: datetime) -> d
 
 def crisis_file_warning(user: User) -> str:
     """Return the stale crisis-resources warning for a practice admin, else ""."""
-    if user.role != Role.ADMIN:
+    if not is_practice_admin(user, user.practice_id):
         return ""
     return stale_resources_warning(today=timezone.localdate())
 
@@ -183,7 +183,7 @@ def registry_page(request: AuthenticatedRequest) -> HttpResponse:
         "filters": filters,
         "flag_choices": [(f.value, FLAG_LABELS[f]) for f in Flag],
         "banner": caseload_banner(request.user, filters, result, now=now),
-        "is_admin": request.user.role == Role.ADMIN,
+        "is_admin": is_practice_admin(request.user, request.user.practice_id),
         "crisis_file_warning": crisis_file_warning(request.user),
     }
     return render(request, "care/registry.html", context)

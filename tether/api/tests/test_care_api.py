@@ -408,3 +408,14 @@ def test_it_still_generates_the_openapi_document(db):
         "/api/v1/outcomes",
     ):
         assert path in paths
+
+
+def test_it_offers_the_same_clinicians_to_filter_by_as_the_page(people):
+    # The page lists active staff only; a deactivated account is no choice in the API either.
+    people.clinician.is_active = False
+    people.clinician.save(update_fields=["is_active"])
+
+    response = _client(people, "admin").get(f"/api/v1/registry?clinician={people.clinician.pk}")
+
+    assert response.status_code == 400
+    assert any("No such clinician in this practice." in p for p in _problems(response))
