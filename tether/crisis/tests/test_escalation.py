@@ -3,6 +3,7 @@ moves to the backup and then the admin, each step exactly once. Time is controll
 time_machine; nothing sleeps."""
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -285,14 +286,17 @@ def test_the_sweep_reads_only_due_alerts_through_the_partial_index(people, rota)
 def _sweep_until_not_locked(now):
     """Run the sweep as a worker would. The SQLite test database lives in shared-cache
     memory, where a writer that meets another's lock fails at once ("database table is
-    locked") instead of waiting; like db_worker, we try again. Every try runs the whole
-    sweep, which makes the test stricter, not looser. PostgreSQL simply waits on the lock."""
-    for _ in range(200):
+    locked") instead of waiting; like db_worker, we try again, a moment later (a batch holds
+    the lock until it commits, and four workers retrying at once can starve one of them).
+    Every try runs the whole sweep, which makes the test stricter, not looser. PostgreSQL
+    simply waits on the lock."""
+    for attempt in range(200):
         try:
             return escalate_unacknowledged_alerts(now=now)
         except OperationalError as error:
             if not is_locked_database_exception(error):
                 raise
+        time.sleep(min(0.002 * (attempt + 1), 0.05))
     raise AssertionError("the database stayed locked")
 
 
