@@ -1,7 +1,7 @@
 """Time peer matching against 10,000 groups and 1,000,000 member profiles, beside FAISS's own
 raw query time on the same indexes in the same run.
 
-Run with `make bench` (after benchmarks/caseload.py and benchmarks/sweeps.py). In one process
+Run with `make bench` (after benchmarks/registry.py and benchmarks/sweeps.py). In one process
 this script:
 
 1. loads the real model (all-MiniLM-L6-v2 in NumPy, tether/lib/embedding.py) and times
