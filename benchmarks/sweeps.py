@@ -1,7 +1,7 @@
 """Time the missed-appointment and overdue-outreach sweeps as the number of appointments that
 are NOT due grows, beside a bare indexed count of the due rows in the same run.
 
-Run with `make bench` (after benchmarks/caseload.py). For each database — a temporary SQLite
+Run with `make bench` (after benchmarks/registry.py). For each database — a temporary SQLite
 file, and PostgreSQL when TEST_DATABASE_URL / DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/tether) is reachable, in a throwaway `bench_sweeps`
 database dropped at the end — a child process:
