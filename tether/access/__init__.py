@@ -42,7 +42,7 @@ Rules:
 - the weekly case review is held by the practice's clinicians (the psychiatric consultant)
   or admins; only its clinicians make recommendations; a recommendation is opened and closed
   by the clinician it is assigned to or who made it (care.py);
-- practice outcome figures (care/outcomes.py) are aggregates over the whole practice for its
+- practice outcome figures (care.outcomes) are aggregates over the whole practice for its
   clinicians and admins (can_see_outcomes; everyone else, coordinators included, gets a 404);
   they never return a patient, so they read episodes directly;
 - failed messages are reviewed by care staff: those to patients they may see and their own;
