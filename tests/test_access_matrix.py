@@ -5,7 +5,8 @@ The routes are read from Django's resolver and from the API's OpenAPI document; 
 a row in tests/access_table.py (a new route fails here until it has one). Each row is then
 exercised: the people it allows get its success status; everyone else gets the same 404 as for
 a record that does not exist (or the 403 the row documents), anonymous visitors are sent to
-/login/ on pages and get 401 from the API, and a refused write changes nothing.
+/login/ on pages and get 401 from the API, a refused write changes nothing, and every answer to
+a signed-in person or from the API says `Cache-Control: no-store` (tether/lib/no_store.py).
 
 The world (tests/access_world.py) is built once for the module; each test runs in a savepoint
 that is rolled back, so the tests stay independent.
@@ -350,6 +351,9 @@ def test_it_answers_by_role_and_data(world, db, case):
     response = _send(world, case)
 
     assert response.status_code == expected, response.content[:300]
+    if case.persona != "anonymous" or case.api:
+        # Whatever a signed-in person or the API is answered may carry health information.
+        assert "no-store" in response.get("Cache-Control", ""), response.get("Cache-Control")
     if location is not None:
         assert response["Location"].startswith(location), response["Location"]
     if case.api and refused:
