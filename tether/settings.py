@@ -193,7 +193,7 @@ SWEEPS = [
 # Links in emails and texts point here.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
-# Every /api/v1 list is paginated (django-ninja's LimitOffsetPagination, ?limit=&offset=) and
+# Every /api/v1 list is paginated (tether.api.pagination.Pages, ?limit=&offset=) and
 # answers at most this many items at a time: a larger ?limit= is a 400. The same maximum as
 # pages (tether.lib.pagination.MAX_PAGE_SIZE).
 NINJA_PAGINATION_MAX_LIMIT = 100

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tether.access import get_patient, visible_assessments
 from tether.api.assessments_schemas import (
@@ -17,6 +17,7 @@ from tether.api.assessments_schemas import (
 from tether.api.auth import ApiRequest
 from tether.api.crisis import crisis_support
 from tether.api.errors import Error
+from tether.api.pagination import Pages
 from tether.assessments.instruments import INSTRUMENTS
 from tether.assessments.services import submit_assessment
 
@@ -70,7 +71,7 @@ def create_assessment(request: ApiRequest, patient_id: UUID, payload: Assessment
     response={200: list[AssessmentOut], 404: Error},
     operation_id="tether_api_api_list_assessments",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_assessments(request: ApiRequest, patient_id: UUID):
     """The patient's questionnaires, newest first."""
     patient = get_patient(request.auth, patient_id)

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tether import access
 from tether.access import (
@@ -35,6 +35,7 @@ from tether.api.care_schemas import (
     RegistryRowOut,
 )
 from tether.api.errors import INVALID, Error, invalid, require_care_staff
+from tether.api.pagination import Pages
 from tether.care.entries import Facts, episode_scores_of, judged, patient_facts
 from tether.care.models import TreatmentEpisode, thresholds_for
 from tether.care.outcomes import practice_outcomes
@@ -107,7 +108,7 @@ def _status_of(episode: TreatmentEpisode, now: datetime) -> tuple[EpisodeStatus,
 
 
 @router.get("/episodes", response={200: list[EpisodeOut], **INVALID})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_episodes(request: ApiRequest, patient_id: UUID | None = None):
     """Treatment episodes, newest first: of one patient (`?patient_id=`), or of every patient
     the caller may see (a patient: their own)."""
@@ -253,7 +254,7 @@ database (`limit` at most 100)."""
     operation_id="tether_api_api_get_caseload",
 )
 @router.get("/registry", response={200: list[RegistryRowOut], **INVALID}, description=REGISTRY_DOC)
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def get_registry(request: ApiRequest, filters: Query[RegistryFilters]):
     user = request.auth
     require_care_staff(user, hide=True)

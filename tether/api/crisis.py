@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tether.access import get_alert_for_staff, get_own_patient, may_change_rota
 from tether.accounts.models import Patient, Practice, User
@@ -24,6 +24,7 @@ from tether.api.crisis_schemas import (
     ShiftOut,
 )
 from tether.api.errors import Error, require_care_staff
+from tether.api.pagination import Pages
 from tether.crisis import triage
 from tether.crisis.models import OnCallShift, RiskAlert
 from tether.crisis.resources import resources_for
@@ -110,7 +111,7 @@ def screener(request: ApiRequest, payload: ScreenIn):
 @router.get(
     "/alerts", response=list[AlertOut], tags=["alerts"], operation_id="tether_api_api_list_alerts"
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_alerts(request: ApiRequest):
     """Unresolved risk alerts the caller may see: unacknowledged first, newest at the top."""
     return alert_queue(request.auth)
@@ -164,7 +165,7 @@ def _practice_user(practice: Practice, user_id: int, what: str) -> User:
     response={200: list[ShiftOut], 403: Error},
     operation_id="tether_api_api_list_on_call",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_on_call(request: ApiRequest):
     """The practice's on-call rota: shifts running now or starting in the next 14 days,
     paginated."""

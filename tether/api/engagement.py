@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tether.access import (
     get_appointment_for_staff,
@@ -35,6 +35,7 @@ from tether.api.engagement_schemas import (
     SeriesOut,
 )
 from tether.api.errors import INVALID, NOT_FOUND, Error, invalid, require_care_staff
+from tether.api.pagination import Pages
 from tether.engagement.models import Appointment, Enrollment
 from tether.engagement.selectors import outreach_queue
 from tether.engagement.services import (
@@ -80,7 +81,7 @@ def _task(task, now: datetime) -> dict:
 @router.get(
     "/patients/{patient_id}/appointments", response={200: list[AppointmentOut], **NOT_FOUND}
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_appointments(request: ApiRequest, patient_id: UUID):
     """The patient's appointments, soonest first, with local times in the patient's zone;
     paginated."""
@@ -147,14 +148,14 @@ def create_appointment_series(request: ApiRequest, patient_id: UUID, payload: Se
 
 
 @router.get("/programs", response=list[ProgramOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_programs(request: ApiRequest):
     """The active programs of the caller's practice, by name, paginated."""
     return visible_programs(request.auth).filter(active=True).order_by("name", "pk")
 
 
 @router.get("/patients/{patient_id}/enrollments", response={200: list[EnrollmentOut], **NOT_FOUND})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_enrollments(request: ApiRequest, patient_id: UUID):
     """The patient's programs with their intake status, newest first, paginated."""
     patient = get_patient(request.auth, patient_id)
@@ -217,7 +218,7 @@ def record_intake(request: ApiRequest, enrollment_id: UUID, payload: IntakeIn):
 
 
 @router.get("/outreach", response={200: list[OutreachOut], 403: Error})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_outreach(request: ApiRequest):
     """Open outreach tasks the caller may work: urgent first, then overdue, then by due
     time. A follow-up after a risk alert has no appointment."""

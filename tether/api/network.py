@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.db.models import Prefetch
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tether.access import active_consents, get_patient, get_support
 from tether.accounts.models import Role
@@ -25,6 +25,7 @@ from tether.api.network_schemas import (
     StepOut,
     SuggestionIn,
 )
+from tether.api.pagination import Pages
 from tether.network.models import SafetyPlan, SupportContact
 from tether.network.selectors import NetworkView, network_for
 from tether.network.services import (
@@ -135,7 +136,7 @@ def put_safety_plan(request: ApiRequest, patient_id: UUID, payload: SafetyPlanIn
     "/patients/{patient_id}/safety-plan/versions",
     response={200: list[SafetyPlanVersionOut], **NOT_FOUND},
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_safety_plan_versions(request: ApiRequest, patient_id: UUID):
     """Every version of the safety plan, newest first."""
     patient = get_patient(request.auth, patient_id)
@@ -146,7 +147,7 @@ def list_safety_plan_versions(request: ApiRequest, patient_id: UUID):
 
 
 @router.get("/patients/{patient_id}/contacts", response={200: list[ContactOut], **NOT_FOUND})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_contacts(request: ApiRequest, patient_id: UUID):
     """The supports the patient has recorded, by kind and name."""
     patient = get_patient(request.auth, patient_id)

@@ -12,7 +12,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404
 from ninja import Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from tether.access import (
     MODERATOR_ROLES,
@@ -30,6 +30,7 @@ from tether.access import (
 from tether.accounts.models import Patient, Practice, User
 from tether.api.auth import ApiRequest
 from tether.api.errors import INVALID, NOT_FOUND, Error, invalid
+from tether.api.pagination import Pages
 from tether.api.peers_schemas import (
     BelongingAnswerOut,
     BelongingCheckOut,
@@ -117,7 +118,7 @@ def _suggestions(patient: Patient) -> list[dict]:
 
 
 @router.get("/peers/tags", response=list[TagOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_tags(request: ApiRequest):
     """The identity-tag vocabulary, shared by every practice, by kind and label; paginated."""
     return IdentityTag.objects.order_by("kind", "label", "pk")
@@ -180,7 +181,7 @@ def join(request: ApiRequest, group_id: UUID, payload: JoinIn):
 
 
 @router.get("/me/memberships", response={200: list[MembershipOut], **NOT_FOUND})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_memberships(request: ApiRequest):
     """The groups you belong to now, with the pseudonym you use in each; paginated."""
     get_own_patient(request.auth)
@@ -199,7 +200,7 @@ def leave(request: ApiRequest, group_id: UUID):
 
 
 @router.get("/peer-groups/{group_id}/posts", response={200: list[PostOut], **NOT_FOUND})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_posts(request: ApiRequest, group_id: UUID):
     """The group's posts, newest first (members only). A reply names its post in
     `parent_id`. A post a moderator has hidden keeps its place with `body` null. A post held
@@ -262,7 +263,7 @@ def report(request: ApiRequest, post_id: UUID, payload: ReportIn):
 
 
 @router.get("/moderation/queue", response={200: list[QueuedPostOut], 403: Error})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def moderation_queue(request: ApiRequest):
     """Posts waiting for a moderator in the groups you moderate (a peer supporter their own
     groups, an admin every group of the practice): possible crisis first, then the most
@@ -297,7 +298,7 @@ def _belonging_check(check: BelongingCheck) -> dict:
 
 
 @router.get("/me/belonging-checks", response={200: list[BelongingCheckOut], **NOT_FOUND})
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_belonging_checks(request: ApiRequest):
     """Belonging questions waiting for your answer, one per group at most; paginated."""
     get_own_patient(request.auth)

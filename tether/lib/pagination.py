@@ -3,8 +3,9 @@ are built a page at a time.
 
 Pages use Django's Paginator with a fixed size of at most MAX_PAGE_SIZE; a missing,
 malformed or out-of-range ?page= shows the nearest page rather than an error (Django's
-get_page). The API pages with django-ninja's LimitOffsetPagination, whose largest `limit`
-is the NINJA_PAGINATION_MAX_LIMIT setting (the same MAX_PAGE_SIZE).
+get_page). The API pages with tether.api.pagination.Pages (django-ninja's limit/offset),
+whose largest `limit` is the NINJA_PAGINATION_MAX_LIMIT setting (the same MAX_PAGE_SIZE)
+and whose `offset` is bounded too.
 
 The list is sliced in the database as long as it is a queryset or a `Rows`: never load a
 whole list to show one page of it.

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from tether.api.pagination import MAX_OFFSET
 from tether.engagement.services import book_appointment
 from tether.lib.pagination import MAX_PAGE_SIZE
 
@@ -48,6 +49,8 @@ def test_every_list_endpoint_is_paginated_with_a_maximum(openapi):
         elif set(schema.get("properties", {})) == {"items", "count"}:
             limit = next(p for p in operation["parameters"] if p["name"] == "limit")
             assert limit["schema"]["maximum"] == MAX_PAGE_SIZE, key
+            offset = next(p for p in operation["parameters"] if p["name"] == "offset")
+            assert offset["schema"]["maximum"] == MAX_OFFSET, key
             paged.add(key)
     assert bare == set(BOUNDED)
     for key in [
@@ -71,6 +74,19 @@ def test_a_limit_above_the_maximum_is_refused(people):
     assert response.status_code == 400
     assert "limit" in response.json()["detail"]
     assert client.get("/api/v1/registry", {"limit": MAX_PAGE_SIZE}).status_code == 200
+
+
+def test_an_offset_past_any_list_is_refused_not_a_server_error(people):
+    # 89334509131215028224 does not fit the database's integers: it was a 500.
+    client = Client(raise_request_exception=False)
+    client.force_login(people.coordinator)
+    for offset in ("89334509131215028224", str(MAX_OFFSET + 1), "-1"):
+        response = client.get("/api/v1/registry", {"offset": offset})
+        assert response.status_code == 400, offset
+        assert "offset" in response.json()["detail"]
+    past_the_end = client.get("/api/v1/registry", {"offset": MAX_OFFSET})
+    assert past_the_end.status_code == 200
+    assert past_the_end.json()["items"] == []
 
 
 def test_appointments_come_a_page_at_a_time_soonest_first(people):
