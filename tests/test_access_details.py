@@ -14,6 +14,7 @@ from django.http import Http404
 from django.test import Client
 from django.utils import timezone
 
+from tests.access_world import CARE_STAFF, PATIENTS, SIGNED_IN
 from tether import access
 from tether.accounts.models import Patient, User
 from tether.assessments.models import Assessment
@@ -21,20 +22,6 @@ from tether.assessments.services import submit_assessment
 from tether.crisis.models import AlertEvent, RiskAlert
 from tether.crisis.services import raise_risk_alert
 
-PATIENTS = frozenset({"patient", "other_patient", "outside_patient"})
-CARE_STAFF = frozenset(
-    {
-        "admin",
-        "coordinator",
-        "clinician",
-        "other_coordinator",
-        "other_clinician",
-        "outside_admin",
-        "outside_coordinator",
-        "outside_clinician",
-    }
-)
-SIGNED_IN = PATIENTS | CARE_STAFF | {"peer"}
 PERSONAS = sorted(SIGNED_IN) + ["anonymous"]
 # The people who may see `patient`'s records: the patient, their care team and the admin.
 PATIENT_TEAM = frozenset({"coordinator", "clinician", "admin"})

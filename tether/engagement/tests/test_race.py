@@ -12,7 +12,6 @@ from django.db import connection
 from tether.engagement import sweeps
 from tether.engagement.models import Appointment, OutreachTask
 from tether.engagement.sweeps import sweep_missed_appointments
-from tether.network.models import Consent, ConsentScope, SupportContact
 from tether.notifications.models import Delivery
 
 from .conftest import FRIDAY
@@ -48,27 +47,15 @@ def test_two_sweeps_at_once_create_one_task_per_appointment(people, book):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_claiming_in_batches_take_each_row_once(people, book, monkeypatch, mailoutbox):
+def test_two_workers_claiming_in_batches_take_each_row_once(
+    people, book, monkeypatch, mailoutbox, trusted_person_told_of_missed_sessions
+):
     """Batches of 4 rows per transaction, each row slowed so the workers overlap: SKIP LOCKED
     sends the second worker past the first one's batch instead of behind it, every row is
     claimed by exactly one of them, and each side effect (the outreach task, the trusted
     person's email) happens once."""
     if connection.vendor == "sqlite":
         pytest.skip("SQLite's in-memory test database is not shared between threads.")
-    contact = SupportContact.objects.create(
-        patient=people.patient,
-        kind=SupportContact.Kind.TRUSTED_PERSON,
-        name="Maria",
-        email="maria@example.org",
-        invitation="accepted",
-        created_by=people.patient.user,
-    )
-    Consent.objects.create(
-        contact=contact,
-        scope=ConsentScope.MISSED_SESSION,
-        granted_at=FRIDAY - timedelta(days=10),
-        granted_by=people.patient.user,
-    )
     appointments = [book(starts_at=FRIDAY - timedelta(hours=2, minutes=n)) for n in range(24)]
     real = sweeps.claim_missed
     claimed_by: dict[str, list] = {"first": [], "second": []}

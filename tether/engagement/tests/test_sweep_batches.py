@@ -12,7 +12,6 @@ from tether.engagement import sweeps
 from tether.engagement.models import Appointment, OutreachTask
 from tether.engagement.sweeps import due_missed_appointments, sweep_missed_appointments
 from tether.lib.claims import claim_due
-from tether.network.models import Consent, ConsentScope, SupportContact
 from tether.notifications.models import AppointmentReminder, Delivery
 
 from .conftest import FRIDAY
@@ -51,24 +50,16 @@ def test_rows_are_claimed_in_due_order_a_batch_to_a_transaction(seven_due, monke
 
 
 def test_a_row_that_fails_rolls_back_alone_and_stays_due(
-    people, seven_due, monkeypatch, mailoutbox, django_capture_on_commit_callbacks, caplog
+    people,
+    seven_due,
+    monkeypatch,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    caplog,
+    trusted_person_told_of_missed_sessions,
 ):
     # A consented trusted person is emailed for every missed session: the failing row's
     # email must not go, the others' must, once each.
-    contact = SupportContact.objects.create(
-        patient=people.patient,
-        kind=SupportContact.Kind.TRUSTED_PERSON,
-        name="Maria",
-        email="maria@example.org",
-        invitation="accepted",
-        created_by=people.patient.user,
-    )
-    Consent.objects.create(
-        contact=contact,
-        scope=ConsentScope.MISSED_SESSION,
-        granted_at=FRIDAY - timedelta(days=10),
-        granted_by=people.patient.user,
-    )
     poison = seven_due[3]
     real = sweeps.claim_missed
 
