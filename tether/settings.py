@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "tether.api",
+    # The change history of clinical records (who changed what, when): tether/audit/changes.py.
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication, so it knows who is signed in (tether/lib/no_store.py).
     "tether.lib.no_store.NoStoreMiddleware",
+    # After authentication: a clinical record's history names the signed-in person who changed
+    # it (an API caller once the token is read); outside a request it is nobody, "Tether".
+    "simple_history.middleware.HistoryRequestMiddleware",
     "tether.accounts.middleware.PracticeTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
