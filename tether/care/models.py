@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from tether.accounts.models import Patient, Practice
 from tether.care.targets import DEFAULTS, Thresholds
@@ -29,6 +30,9 @@ class CareSettings(models.Model):
     caseload_limit = models.PositiveSmallIntegerField(default=DEFAULTS.caseload_limit)
     dropout_weeks = models.PositiveSmallIntegerField(default=DEFAULTS.dropout_days // 7)
     small_cohort = models.PositiveSmallIntegerField(default=DEFAULTS.small_cohort)
+
+    # Who changed the practice's care targets, and when.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "care settings"
@@ -79,6 +83,8 @@ class TreatmentEpisode(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-started_on"]
@@ -158,6 +164,8 @@ class Recommendation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closing_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]

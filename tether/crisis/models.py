@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from tether.accounts.models import Patient, Practice
 
@@ -73,6 +74,8 @@ class RiskAlert(models.Model):
     repage_count = models.PositiveSmallIntegerField(default=0)
     # Set from the patient's C-SSRS screener answers (crisis.triage); blank: not screened yet.
     triage = models.CharField(max_length=10, choices=Triage.choices, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         indexes = [
@@ -200,6 +203,9 @@ class ScreenedText(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    # Who reviewed it and when; the words themselves never change, so they are not copied.
+    history = HistoricalRecords(excluded_fields=["text"])
 
     class Meta:
         ordering = ["-created_at"]

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from tether.accounts.models import Patient, Practice
 
@@ -61,6 +62,8 @@ class Enrollment(models.Model):
     intake_duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     intake_outcome = models.TextField(blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-enrolled_at"]
@@ -176,6 +179,8 @@ class Appointment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["starts_at"]
         constraints = [
@@ -264,6 +269,8 @@ class OutreachTask(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["due_at"]
         constraints = [
@@ -327,6 +334,8 @@ class PeerOutreachConsent(models.Model):
     )
     granted_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from tether.accounts.models import Patient
 from tether.network.layers import Layer
@@ -67,6 +68,9 @@ class SupportContact(models.Model):
     last_checked_in_at = models.DateTimeField(null=True, blank=True)
     # Bumped to invalidate every link already sent to this person at once.
     link_version = models.PositiveIntegerField(default=0)
+
+    # Not the bookkeeping of the nudge schedule (a sweep moves it on with an UPDATE).
+    history = HistoricalRecords(excluded_fields=["updated_at", "next_nudge_at"])
 
     class Meta:
         ordering = ["kind", "name"]
@@ -130,6 +134,8 @@ class Consent(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
