@@ -2,9 +2,11 @@
 
 import hashlib
 import uuid
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from tether.lib.countries import crisis_countries
 
@@ -140,18 +142,66 @@ class CareTeamMember(models.Model):
         return f"{self.staff} ({self.get_team_role_display()}) for {self.patient}"
 
 
-class ApiToken(models.Model):
-    """A bearer token for /api/v1. Only its SHA-256 is stored; the token is shown once."""
+# How long an API token lasts unless its owner chooses less, and the longest they may choose.
+TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS = 90, 365
 
+
+def token_default_expiry() -> datetime:
+    """Return when a token made now expires by default (TOKEN_DEFAULT_DAYS from now)."""
+    return timezone.now() + timedelta(days=TOKEN_DEFAULT_DAYS)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self, now: datetime) -> "ApiTokenQuerySet":
+        """Return the tokens that still sign someone in at `now`: not revoked, not expired,
+        and their owner's account active."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A bearer token for /api/v1. Only its SHA-256 is stored; the token is shown once. A
+    token is refused once it expires or is revoked; revoked tokens are kept, for the record
+    (tether.accounts.tokens holds the rules)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+
+    class RevokedBecause(models.TextChoices):
+        OWNER = "owner", "Revoked by you"
+        PASSWORD_CHANGED = "password_changed", "Revoked when your password changed"
+        DEACTIVATED = "deactivated", "Revoked when the account was closed"
+
+    # The id in URLs: not a count of everyone's tokens.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
-    label = models.CharField(max_length=100, blank=True)
+    # What the person calls it, e.g. "EHR sync".
+    name = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=token_default_expiry)
+    # Written at most once a minute per token (tokens.LAST_USED_EVERY), not on every call.
     last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_because = models.CharField(max_length=20, choices=RevokedBecause.choices, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"API token for {self.user} ({self.label or 'unnamed'})"
+        return f"API token {self.name!r} of {self.user}"
 
     @staticmethod
     def hash(raw_token: str) -> str:
         return hashlib.sha256(raw_token.encode()).hexdigest()
+
+    def status(self, now: datetime) -> "ApiToken.Status":
+        """Return whether the token is active, expired or revoked at `now` (revoked wins)."""
+        if self.revoked_at is not None:
+            return ApiToken.Status.REVOKED
+        if self.expires_at <= now:
+            return ApiToken.Status.EXPIRED
+        return ApiToken.Status.ACTIVE

@@ -1,18 +1,17 @@
 """Writes for people, practices and care teams."""
 
-import secrets
 from datetime import date
 
 from django.db import transaction
 
 from tether.accounts.models import (
-    ApiToken,
     CareTeamMember,
     Patient,
     Practice,
     Role,
     User,
 )
+from tether.accounts.tokens import create_api_token  # noqa: F401  (its old home; callers import it here)
 
 
 class CareTeamError(ValueError):
@@ -67,10 +66,3 @@ def add_clinician(*, patient: Patient, clinician: User) -> CareTeamMember:
         defaults={"team_role": CareTeamMember.TeamRole.CLINICIAN},
     )
     return member
-
-
-def create_api_token(*, user: User, label: str = "") -> str:
-    """Create a bearer token for `user` and return it; only its hash is kept."""
-    raw = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=ApiToken.hash(raw), label=label)
-    return raw

@@ -73,7 +73,7 @@ def test_it_labels_a_token(people):
 
     call_command("create_api_token", "clinician", "--label", "EHR sync", stdout=out)
 
-    assert ApiToken.objects.get(user=people.clinician).label == "EHR sync"
+    assert ApiToken.objects.get(user=people.clinician).name == "EHR sync"
 
 
 @pytest.mark.parametrize("username", ["nobody", ""])
