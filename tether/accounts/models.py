@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from tether.lib.countries import crisis_countries
 
@@ -98,6 +99,8 @@ class Patient(models.Model):
     help_wanted = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         indexes = [models.Index(fields=["practice", "last_name", "first_name"])]
 
@@ -125,6 +128,8 @@ class CareTeamMember(models.Model):
     staff = models.ForeignKey(User, on_delete=models.PROTECT, related_name="care_teams")
     team_role = models.CharField(max_length=20, choices=TeamRole.choices)
     added_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
