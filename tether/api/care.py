@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
@@ -35,6 +35,7 @@ from tether.api.care_schemas import (
     RegistryRowOut,
 )
 from tether.api.errors import INVALID, Error, invalid, require_care_staff
+from tether.api.input import Input
 from tether.api.pagination import Pages
 from tether.care.entries import Facts, episode_scores_of, judged, patient_facts
 from tether.care.models import TreatmentEpisode, thresholds_for
@@ -186,7 +187,7 @@ def get_episode(request: ApiRequest, episode_id: UUID):
 # --- The registry ----------------------------------------------------------------------------
 
 
-class RegistryFilters(Schema):
+class RegistryFilters(Input):
     program: UUID | None = None
     clinician: int | None = None
     coordinator: int | None = None
@@ -280,7 +281,7 @@ def get_registry(request: ApiRequest, filters: Query[RegistryFilters]):
 # --- Outcomes ------------------------------------------------------------------------------
 
 
-class OutcomeFilters(Schema):
+class OutcomeFilters(Input):
     start: date | None = None
     end: date | None = None
     program: UUID | None = None

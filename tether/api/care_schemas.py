@@ -7,12 +7,13 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from tether.api.input import Input
 from tether.care.models import TreatmentEpisode
 
 EndReason = Literal[tuple(TreatmentEpisode.EndReason.values)]
 
 
-class _Input(Schema):
+class _Input(Input):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from tether.api.input import Input
 from tether.api.peers_schemas import CrisisResourceOut
 from tether.crisis import triage
 from tether.crisis.models import OnCallShift
@@ -34,7 +35,7 @@ class AlertRaisedOut(CrisisSupportOut):
 _SCREEN_KEYS = {q.key: f"{q.number}. {q.text}" for q in triage.QUESTIONS}
 
 
-class ScreenIn(Schema):
+class ScreenIn(Input):
     # Typed loosely on purpose: triage.validate_screen names every problem in plain words.
     answers: dict[str, Any] = Field(
         ...,
@@ -81,7 +82,7 @@ class AlertOut(Schema):
     resolution_note: str
 
 
-class ResolveIn(Schema):
+class ResolveIn(Input):
     note: str = Field(..., description="What was done. Required.")
 
 
@@ -103,7 +104,7 @@ class ShiftOut(Schema):
         return shift.backup.display_name if shift.backup else None
 
 
-class ShiftIn(Schema):
+class ShiftIn(Input):
     clinician_id: int
     backup_id: int | None = None
     starts_at: datetime

@@ -4,9 +4,10 @@ from datetime import date, datetime, time
 from typing import Literal
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from tether.api.input import Input
 from tether.engagement.models import Appointment, OutreachAttempt
 
 Kind = Literal[tuple(Appointment.Kind.values)]
@@ -14,8 +15,17 @@ Mode = Literal[tuple(Appointment.Mode.values)]
 Attendance = Literal[tuple(v for v in Appointment.Attendance.values if v != "pending")]
 
 
-class _Input(Schema):
+class _Input(Input):
     model_config = ConfigDict(extra="forbid")
+
+
+# A working day: longer is a typing slip, and the column holds at most 32,767. The shortest
+# length is the services' to say (5 minutes for a booking, 1 for a call that happened).
+MAX_DURATION_MINUTES = 8 * 60
+
+
+def _minutes(default=...):
+    return Field(default, le=MAX_DURATION_MINUTES, description="Minutes, up to a working day.")
 
 
 class AppointmentIn(_Input):
@@ -49,7 +59,7 @@ class SeriesIn(_Input):
     every_weeks: int
     first_date: date
     local_start_time: time
-    duration_minutes: int
+    duration_minutes: int = _minutes()
     time_zone: str
     count: int | None = None
     until: date | None = None
@@ -86,13 +96,13 @@ class EnrollmentOut(Schema):
 
 class IntakeBookingIn(_Input):
     starts_at: datetime
-    duration_minutes: int = 30
+    duration_minutes: int = _minutes(30)
     mode: Mode = "phone"
 
 
 class IntakeIn(_Input):
     at: datetime
-    duration_minutes: int
+    duration_minutes: int = _minutes()
     outcome: str
     appointment_id: UUID | None = None
 

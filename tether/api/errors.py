@@ -1,20 +1,30 @@
 """How /api/v1 says no: one error shape, {"detail": "...", "problems": [...]}, for bad input
 (400), not signed in (401), a role that may not (403), a record one may not see (404) and a
 state conflict (409); the helpers the endpoints raise or return it with; and the exception
-handlers that turn the services' errors into it."""
+handlers that turn the services' errors into it.
+
+Text the database cannot store (tether.api.parsing) is refused before any endpoint runs, so
+nothing is saved and no risk alert is raised. A patient whose refused words read as a
+possible crisis (the detector every screening uses) still gets the crisis resources in the
+400, with words saying plainly that nothing was saved and no one has read it yet."""
 
 from collections.abc import Iterable, Mapping
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tether import access
-from tether.accounts.models import User
+from tether.accounts.models import Role, User
+from tether.api.parsing import UnstorableText
+from tether.api.peers_schemas import CrisisResourceOut
 from tether.assessments.scoring import AnswersInvalid
+from tether.crisis.resources import resources_for
+from tether.crisis.screening import CRISIS, detect
 from tether.crisis.services import AlertStateError, ShiftInvalid
 from tether.crisis.triage import ScreenInvalid
 from tether.lib.errors import Invalid
+from tether.lib.text import UNSTORABLE_MESSAGE, without_unstorable
 from tether.network.services import NetworkError, OnlyThePatientShares, SafetyPlanInvalid
 from tether.network.sharing import OnlyStaffSuggest
 from tether.network.validation import ContactInvalid
@@ -25,9 +35,30 @@ class Error(Schema):
     problems: list[str] = []
 
 
+class TextRefused(Error):
+    crisis_resources: list[CrisisResourceOut] = Field(
+        [],
+        description="When text was refused for a character that cannot be stored and a "
+        "patient's words may show they are in crisis: the practice's crisis resources, to "
+        "show at once. Absent otherwise.",
+    )
+    support_message: str | None = Field(
+        None, description="Words to show with the crisis resources; absent when there are none."
+    )
+
+
 # The error answers most endpoints declare beside their success.
 NOT_FOUND = {404: Error}
 INVALID = {400: Error, 404: Error}
+# For endpoints that take a patient's own words, where a refusal may carry crisis resources.
+WORDS_INVALID = {400: TextRefused, 404: Error}
+
+# Said with the crisis resources when a patient's words were refused (see module docstring).
+REFUSED_SUPPORT_MESSAGE = (
+    "What you wrote was not saved, because it contains a character we can't store, so no "
+    "one at the practice has read it yet. It sounds like things may be very hard right now: "
+    "the people below are there to listen, day or night. Please try sending it again."
+)
 
 
 def problem_lines(error: Invalid, *, fields: Mapping[str, str] | None = None) -> list[str]:
@@ -51,6 +82,26 @@ def require_care_staff(user: User, *, hide: bool = False) -> None:
     if hide:
         raise Http404("Not found.")
     raise HttpError(403, "Only care coordinators, clinicians and practice admins may do this.")
+
+
+def text_refused(request: HttpRequest, error: UnstorableText) -> dict:
+    """Return the 400 body for text the database cannot store: which fields, in plain words,
+    and for a patient whose words may show a crisis, the crisis resources."""
+    problems = [
+        f"{field}: {UNSTORABLE_MESSAGE}" if field else UNSTORABLE_MESSAGE for field in error.fields
+    ]
+    body: dict = {"detail": UNSTORABLE_MESSAGE, "problems": problems}
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User) or user.role != Role.PATIENT or user.practice is None:
+        return body
+    if any(detect(without_unstorable(text)).tier == CRISIS for text in error.texts):
+        practice = user.practice
+        resources = resources_for(country=practice.country, practice_slug=practice.slug)
+        body["crisis_resources"] = [
+            CrisisResourceOut.from_orm(resource).model_dump() for resource in resources
+        ]
+        body["support_message"] = REFUSED_SUPPORT_MESSAGE
+    return body
 
 
 def _readable(error: dict) -> str:
@@ -120,8 +171,15 @@ def add_exception_handlers(api: NinjaAPI) -> None:
     def on_not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return answer(request, 401, "Sign in, or send Authorization: Bearer <token>.")
 
+    @api.exception_handler(UnstorableText)
+    def on_unstorable_text(request: HttpRequest, exc: UnstorableText) -> HttpResponse:
+        return api.create_response(request, text_refused(request, exc), status=400)
+
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # Ninja wraps whatever its parser raises on a body in "Cannot parse request body".
+        if isinstance(exc.__cause__, UnstorableText):
+            return on_unstorable_text(request, exc.__cause__)
         detail = str(exc)
         if detail.startswith("Cannot parse request body"):
             detail = "The request body is not valid JSON."

@@ -29,7 +29,7 @@ from tether.access import (
 )
 from tether.accounts.models import Patient, Practice, User
 from tether.api.auth import ApiRequest
-from tether.api.errors import INVALID, NOT_FOUND, Error, invalid
+from tether.api.errors import INVALID, NOT_FOUND, WORDS_INVALID, Error, invalid
 from tether.api.pagination import Pages
 from tether.api.peers_schemas import (
     BelongingAnswerOut,
@@ -136,7 +136,7 @@ def get_experience(request: ApiRequest):
     return profile
 
 
-@router.put("/me/experience", response={200: ExperienceSavedOut, **INVALID})
+@router.put("/me/experience", response={200: ExperienceSavedOut, **WORDS_INVALID})
 def put_experience(request: ApiRequest, payload: ExperienceIn):
     """Describe your experience and choose tags; group suggestions follow from them. When
     the words may show you are in danger, the answer carries the crisis resources to show
@@ -230,7 +230,7 @@ def _crisis_support(practice: Practice, screening: Screening, message: str) -> d
     }
 
 
-@router.post("/peer-groups/{group_id}/posts", response={201: PostCreatedOut, **INVALID})
+@router.post("/peer-groups/{group_id}/posts", response={201: PostCreatedOut, **WORDS_INVALID})
 def create_group_post(request: ApiRequest, group_id: UUID, payload: PostIn):
     """Post in the group, or reply to a post with `parent_id`. A post that may show someone in
     crisis is never refused: it is saved as `held` (its author and the moderator see it at
