@@ -12,7 +12,9 @@ from tether.api.crisis import router as crisis_router
 from tether.api.engagement import router as engagement_router
 from tether.api.errors import add_exception_handlers
 from tether.api.network import router as network_router
+from tether.api.parsing import StrictParser
 from tether.api.peers import router as peers_router
+from tether.api.tokens import router as tokens_router
 
 api = NinjaAPI(
     title="Tether API",
@@ -20,13 +22,15 @@ api = NinjaAPI(
     description=(
         "Self-assessments, risk alerts, caseloads and each patient's support network (contacts, "
         "consent, safety plan, personal plan). Authenticate with a session (plus CSRF "
-        "token) or `Authorization: Bearer <token>` from `manage.py create_api_token`. "
+        "token) or `Authorization: Bearer <token>` (make one at /me/api-tokens/, through "
+        "/me/tokens, or with `manage.py create_api_token`). "
         "A record you may not see answers 404, the same as one that does not exist."
     ),
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
     auth=AUTH,
+    parser=StrictParser(),
 )
 add_exception_handlers(api)
 
@@ -36,3 +40,4 @@ api.add_router("", engagement_router)
 api.add_router("", peers_router)
 api.add_router("", care_router)
 api.add_router("", crisis_router)
+api.add_router("", tokens_router)
