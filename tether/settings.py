@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A request id, and the patients' records the access doors handed out, recorded in one
+    # insert at the end of the request (tether/audit/middleware.py).
+    "tether.audit.middleware.AuditTrailMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
