@@ -12,6 +12,7 @@ from tether.api.crisis import router as crisis_router
 from tether.api.engagement import router as engagement_router
 from tether.api.errors import add_exception_handlers
 from tether.api.network import router as network_router
+from tether.api.parsing import StrictParser
 from tether.api.peers import router as peers_router
 from tether.api.tokens import router as tokens_router
 
@@ -29,6 +30,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
     auth=AUTH,
+    parser=StrictParser(),
 )
 add_exception_handlers(api)
 
