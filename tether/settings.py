@@ -2,6 +2,7 @@
 the README lists every variable."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Sign-in throttling (tether/accounts/throttle.py): failed attempts per account and address.
+    "axes",
     "tether.accounts",
     "tether.assessments",
     "tether.crisis",
@@ -74,6 +77,8 @@ MIDDLEWARE = [
     "tether.accounts.middleware.PracticeTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the "sign-in is paused" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tether.urls"
@@ -119,12 +124,50 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django-axes first: it refuses a paused account or address before any password is hashed
+# (tether/accounts/throttle.py); then Django's own check of the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Password rules after NIST SP 800-63B-4 and ASVS 5.0 V6 (docs/security.md): length over
+# complexity, a blocklist of common passwords and of the person's own names; no composition
+# rules (so no NumericPasswordValidator: a long string of digits is a length, not a rule).
+# 15 is NIST's minimum for a password used alone, as a patient's may be (staff add a second
+# factor); 128 leaves room for any passphrase without hashing megabytes.
+PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH = 15, 128
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "tether.accounts.passwords.MaximumLengthValidator",
+        "OPTIONS": {"max_length": PASSWORD_MAX_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# An emailed password-reset link works once, within an hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Sign-in throttling (django-axes; tether/accounts/throttle.py says how the two limits work).
+# An account pauses after 5 failures: a person who mistypes gets 4 more tries, a guesser 5
+# per pause. An address pauses after SIGN_IN_ADDRESS_FAILURE_LIMIT failures over all names,
+# high enough that a practice's shared office address is not paused by one person's typos.
+# A pause ends 15 minutes after the failure that started it (failures during it do not
+# extend it, so the page's "wait 15 minutes" is true); a password reset or the practice
+# admin (/staff/sign-in-pauses/) lifts an account's pause sooner.
+AXES_FAILURE_LIMIT = 5
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 50)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "tether.accounts.throttle.AccountAndAddressHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "tether.accounts.views.sign_in_paused"
+# REMOTE_ADDR, or X-Forwarded-For's last entry behind a proxy (BEHIND_HTTPS_PROXY).
+AXES_CLIENT_IP_CALLABLE = "tether.accounts.throttle.client_address"
+AXES_ENABLE_ADMIN = False  # the admin's page is /staff/sign-in-pauses/, not the Django admin
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

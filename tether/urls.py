@@ -5,6 +5,7 @@ from tether.api.api import api
 
 urlpatterns = [
     path("", include("tether.accounts.urls")),
+    path("", include("tether.signin.urls")),
     path("", include("tether.assessments.urls")),
     path("", include("tether.crisis.urls")),
     path("", include("tether.care.urls")),

@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Role
@@ -14,3 +15,15 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.is_care_staff:
         return redirect("registry")
     return redirect("help")
+
+
+def sign_in_paused(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict | None = None,
+) -> HttpResponse:
+    """Answer a sign-in attempt while sign-in is paused (django-axes's AXES_LOCKOUT_CALLABLE;
+    tether/accounts/throttle.py): say so in plain words and what to do, with the crisis
+    lines. The page and status are the same whether or not the username is an account."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/sign_in_paused.html", {"minutes": minutes}, status=429)
