@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from axes.models import AccessAttempt
 from django.utils import timezone
 
 from tests.access_world import (
@@ -60,6 +61,10 @@ ANYONE = Rule("anyone, signed in or not", lambda p, s: True)
 NOBODY = Rule("nobody among Tether's roles (Django superusers only)", lambda p, s: False)
 SIGNED_IN = Rule("anyone signed in", lambda p, s: p != "anonymous")
 PATIENT = Rule("a patient, on their own records", lambda p, s: p in PATIENTS)
+STAFF = Rule(
+    "staff (coordinators, clinicians, peer supporters, admins)",
+    lambda p, s: p != "anonymous" and p not in PATIENTS,
+)
 OWN_PATIENT = Rule(
     "the patient whose record it is", lambda p, s: s is not None and p == PATIENT_OF[s]
 )
@@ -115,6 +120,8 @@ NOT_MODERATOR = Rule(
     lambda p, s: ROLE[p] not in (Role.PEER_SUPPORTER, Role.ADMIN),
 )
 PATIENT_THEMSELF = Rule("the patient themself", OWN_PATIENT.allows)
+# Each scope's patient holds one API token (tests/access_world.py).
+TOKEN_OWNER = Rule("the person whose API token it is", OWN_PATIENT.allows)
 
 
 def _not_admin_of_shift_practice(p: str, s: str | None) -> bool:
@@ -192,6 +199,16 @@ def _end_open_episode(world: World, scope: str) -> None:
 
 def _drop_recommendations(world: World, scope: str) -> None:
     Recommendation.objects.filter(episode__patient=world.patient(scope)).delete()
+
+
+def _pause_clinician(world: World, scope: str) -> None:
+    clinician = User.objects.get(pk=world.scopes[scope].extra["clinician_id"])
+    AccessAttempt.objects.create(
+        username=clinician.username,
+        ip_address="192.0.2.1",
+        user_agent="guesser",
+        failures_since_start=5,
+    )
 
 
 PHQ9_FORM = {f"item_{n}": "1" for n in range(1, 10)} | {"item_9": "0"}
@@ -312,6 +329,52 @@ PAGES: dict[str, Route] = {
         note="A signed-in visitor is sent on to their start page.",
     ),
     "logout": Route(ANYONE, "the visitor's own session", (POST(302, writes=False),)),
+    # mfa: two-step sign-in (every persona here has passed it: staff have a factor, patients none)
+    "mfa_verify": Route(
+        SIGNED_IN,
+        "nothing: a session that passed is sent on",
+        (GET(302),),
+        note="Staff who passed go on; a patient without a factor is offered to set one up.",
+    ),
+    "mfa_enrol": Route(
+        SIGNED_IN,
+        "their own factor",
+        (GET(lambda p, s: 200 if p in PATIENTS else 302),),
+        note="Someone who has a factor is sent to their settings; a new one only after a reset.",
+    ),
+    "mfa_recovery_codes": Route(
+        SIGNED_IN, "their own new recovery codes (none here: shown once)", (GET(302),)
+    ),
+    "mfa_settings": Route(SIGNED_IN, "their own factor", (GET(),)),
+    "mfa_new_recovery_codes": Route(STAFF, "their own factor", (POST(302),)),
+    "mfa_turn_off": Route(PATIENT, "their own factor", (POST(302, writes=False),)),
+    "mfa_staff": Route(ADMIN, "their own practice's staff", (GET(),)),
+    "mfa_reset": Route(
+        PRACTICE_ADMIN,
+        "a colleague's factor (the scope's clinician)",
+        (GET(), POST(302)),
+        params={"staff_id": "clinician_id"},
+    ),
+    # signin: getting back in
+    "password_reset": Route(ANYONE, "nothing (the email goes to the address's owner)", (GET(),)),
+    "password_reset_done": Route(ANYONE, "nothing", (GET(),)),
+    "password_reset_confirm": Route(
+        ANYONE,
+        "the account the signed link is for (none here: the link is not a reset link)",
+        (GET(),),
+        params={"uidb64": "tokens.calendar", "token": "tokens.plan_link"},
+    ),
+    "password_reset_complete": Route(ANYONE, "nothing", (GET(),)),
+    "password_change": Route(SIGNED_IN, "the visitor's own account", (GET(),)),
+    "password_change_done": Route(SIGNED_IN, "nothing", (GET(),)),
+    "sign_in_pauses": Route(ADMIN, "the paused accounts of their own practice", (GET(),)),
+    "lift_sign_in_pause": Route(
+        PRACTICE_ADMIN,
+        "an account of the practice (the scope's clinician), paused before each request",
+        (POST(302),),
+        params={"account_id": "clinician_id"},
+        prepare=_pause_clinician,
+    ),
     # assessments
     "take_assessment": Route(PATIENT, PATIENT_PAGE, (GET(), POST(302, PHQ9_FORM))),
     "assessment_result": Route(OWN_PATIENT, "one of the patient's own questionnaires", (GET(),)),
@@ -566,6 +629,19 @@ PAGES: dict[str, Route] = {
     "reveal_member": Route(
         CARE_TEAM_NOT_ADMIN, "who is behind a member's pseudonym (audited)", (POST(200),)
     ),
+    # A person's own API tokens (the page lives in tether.api: it needs access and audit).
+    "api_tokens": Route(
+        SIGNED_IN,
+        "their own API tokens",
+        (GET(), POST(200, {"name": "EHR sync", "expires_in_days": "90"})),
+        note="Making a token answers 200: the page shows the new token this once.",
+    ),
+    "api_token_revoke": Route(
+        TOKEN_OWNER,
+        "one of their own API tokens",
+        (POST(302),),
+        params={"token_id": "api_token_id"},
+    ),
     # The API's own pages: its description, for anyone.
     "api-v1:openapi-json": Route(ANYONE, "nothing of anyone's: the OpenAPI document", (GET(),)),
     "api-v1:openapi-view": Route(ANYONE, "nothing of anyone's: the API's docs page", (GET(),)),
@@ -796,5 +872,18 @@ ENDPOINTS: dict[str, Route] = {
         OWN_PATIENT,
         "the patient's own belonging question",
         (Call("post", 200, {"score": 5, "tell_supporter": False}, writes=True),),
+    ),
+    # a person's own API tokens
+    "GET /me/tokens": Route(SIGNED_IN, "their own API tokens", (GET(),)),
+    "POST /me/tokens": Route(
+        SIGNED_IN,
+        "their own API tokens",
+        (Call("post", 201, {"name": "EHR sync", "expires_in_days": 30}, writes=True),),
+    ),
+    "POST /me/tokens/{token_id}/revoke": Route(
+        TOKEN_OWNER,
+        "one of their own API tokens",
+        (Call("post", 200, writes=True),),
+        params={"token_id": "api_token_id"},
     ),
 }
