@@ -19,6 +19,7 @@ from django.utils import timezone
 from conftest import PeerWorld, People, build_peer_world, build_people
 from tether.access.links import Purpose, make_patient_plan_token, make_trusted_token
 from tether.accounts.models import Patient, Role, User
+from tether.accounts.tokens import issue_token
 from tether.assessments.services import submit_assessment
 from tether.care import services as care
 from tether.crisis.models import RiskAlert, ScreenedText
@@ -285,6 +286,7 @@ def _patient_records(world_people: People, name: str, *, practice_peer: User | N
         screened_id=screened.pk,
         clinician_id=clinician.pk,
         missed_appointment_id=missed.pk,
+        api_token_id=issue_token(user=patient.user, name=f"EHR sync {name}").token.public_id,
         tokens={
             "plan_link": make_patient_plan_token(patient),
             "calendar": make_feed_token(patient),
