@@ -13,6 +13,27 @@ from tests.factories import PracticeFactory, UserFactory, make_patient
 from tether.accounts.models import Patient, Practice, Role, User
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _sign_in_with_second_factor():
+    """Django's test client signs staff in with their second factor passed, as a real sign-in
+    with a code does (tests/second_factor.py)."""
+    from django.test.client import ClientMixin
+
+    from tests.second_factor import pass_second_factor
+
+    plain_login = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        plain_login(self, user, backend)
+        session = self.session
+        pass_second_factor(session, user)
+        session.save()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ClientMixin, "_login", _login)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # Argon2 is deliberately slow; tests sign in hundreds of times.

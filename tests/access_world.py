@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import PeerWorld, People, build_peer_world, build_people
+from tests.second_factor import pass_second_factor
 from tether.access.links import Purpose, make_patient_plan_token, make_trusted_token
 from tether.accounts.models import Patient, Role, User
 from tether.accounts.tokens import issue_token
@@ -164,12 +165,14 @@ class World:
 
 
 def _sign_in(user: User) -> str:
-    """Return the key of a saved session signed in as `user` (what Client.force_login does,
-    once, so each of thousands of requests does not write a new session first)."""
+    """Return the key of a saved session signed in as `user`, second factor passed (what
+    Client.force_login does, once, so each of thousands of requests does not write a new
+    session first)."""
     session = SessionStore()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
     session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()
+    pass_second_factor(session, user)
     session.save()
     return session.session_key
 

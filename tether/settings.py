@@ -50,6 +50,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "tether.api",
+    # Two-step sign-in (tether/mfa): authenticator-app codes and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "tether.mfa",
     # The change history of clinical records (who changed what, when): tether/audit/changes.py.
     "simple_history",
     # ninja's own templates and static files: the API docs load a pinned Swagger UI from
@@ -69,8 +74,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: whether the session passed its second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # After authentication, so it knows who is signed in (tether/lib/no_store.py).
     "tether.lib.no_store.NoStoreMiddleware",
+    # Nothing but the sign-in pages until the second factor is passed (tether/mfa/middleware.py);
+    # after no-store, so its redirects are not cached either.
+    "tether.mfa.middleware.SecondFactorMiddleware",
     # After authentication: a clinical record's history names the signed-in person who changed
     # it (an API caller once the token is read); outside a request it is nobody, "Tether".
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -171,6 +181,11 @@ AXES_ENABLE_ADMIN = False  # the admin's page is /staff/sign-in-pauses/, not the
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Two-step sign-in: the name authenticator apps show, and django-otp's throttling (after each
+# wrong code a device refuses codes for 1, 2, 4, 8 ... seconds: the factor times 2^(n-1)).
+OTP_TOTP_ISSUER = "Tether"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Automatic logoff (HIPAA §164.312(a)): an idle session ends after this many seconds.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)

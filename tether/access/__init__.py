@@ -53,6 +53,8 @@ Rules:
 - consent belongs to the patient: only the patient's own account may grant or widen what a
   trusted person sees or is told; the care staff of the patient's practice may suggest, and
   may withdraw (network.py);
+- a practice admin may reset the second factor of the other staff of their own practice
+  (after a lost phone); nobody else resets anyone's (staff.get_colleague_for_factor_reset);
 - a page is opened at all only by the roles it is built for (decorators.role_required);
   anyone else signed in gets the 404 of a page that does not exist.
 """
@@ -131,6 +133,8 @@ from tether.access.peers import (
     posts_for_alert,
 )
 from tether.access.staff import (
+    colleagues_for_factor_reset,
+    get_colleague_for_factor_reset,
     get_practice_staff,
     is_practice_admin,
     my_practice,
@@ -145,10 +149,12 @@ __all__ = [
     "active_consents",
     "can_moderate",
     "can_see_outcomes",
+    "colleagues_for_factor_reset",
     "get_alert_for_staff",
     "get_appointment",
     "get_appointment_for_staff",
     "get_assessment",
+    "get_colleague_for_factor_reset",
     "get_belonging_check",
     "get_enrollment",
     "get_enrollment_for_staff",

@@ -41,3 +41,17 @@ def is_practice_admin(user: User, practice_id: object) -> bool:
         and user.practice_id is not None
         and user.practice_id == practice_id
     )
+
+
+def colleagues_for_factor_reset(user: User) -> QuerySet[User]:
+    """Return the staff whose second factor `user` may reset: an active practice admin's
+    colleagues (every active staff member of their own practice but themselves, who change
+    their own on their own page); nobody else's, and nobody for anyone but an admin."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.ADMIN:
+        return User.objects.none()
+    return my_practice_staff(user).exclude(pk=user.pk)
+
+
+def get_colleague_for_factor_reset(user: User, staff_id: object) -> User:
+    """Return the colleague whose second factor `user` may reset, else raise Http404."""
+    return one_or_404(colleagues_for_factor_reset(user), staff_id, "staff member")

@@ -6,6 +6,7 @@ from ninja.security import HttpBearer, SessionAuth
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import User
 from tether.accounts.tokens import authenticate_token
+from tether.mfa.policy import has_passed_second_factor
 
 
 class ApiRequest(AuthenticatedRequest):
@@ -33,8 +34,9 @@ class BearerToken(HttpBearer):
 class ActiveSession(SessionAuth):
     def _get_key(self, request: HttpRequest) -> str | None:
         # CSRF protects a signed-in session. Without one the caller is simply not signed in
-        # (or sent a wrong token) and must get 401, not "CSRF check failed".
-        if not request.user.is_authenticated:
+        # (or sent a wrong token) and must get 401, not "CSRF check failed". So does a session
+        # that has not passed its second factor: it reaches no data until it has.
+        if not request.user.is_authenticated or not has_passed_second_factor(request):
             return None
         return super()._get_key(request)
 
