@@ -65,10 +65,6 @@ STAFF = Rule(
     "staff (coordinators, clinicians, peer supporters, admins)",
     lambda p, s: p != "anonymous" and p not in PATIENTS,
 )
-STAFF = Rule(
-    "staff (coordinators, clinicians, peer supporters, admins)",
-    lambda p, s: p != "anonymous" and p not in PATIENTS,
-)
 OWN_PATIENT = Rule(
     "the patient whose record it is", lambda p, s: s is not None and p == PATIENT_OF[s]
 )
@@ -333,32 +329,6 @@ PAGES: dict[str, Route] = {
         note="A signed-in visitor is sent on to their start page.",
     ),
     "logout": Route(ANYONE, "the visitor's own session", (POST(302, writes=False),)),
-    # mfa: two-step sign-in (every persona here has passed it: staff have a factor, patients none)
-    "mfa_verify": Route(
-        SIGNED_IN,
-        "nothing: a session that passed is sent on",
-        (GET(302),),
-        note="Staff who passed go on; a patient without a factor is offered to set one up.",
-    ),
-    "mfa_enrol": Route(
-        SIGNED_IN,
-        "their own factor",
-        (GET(lambda p, s: 200 if p in PATIENTS else 302),),
-        note="Someone who has a factor is sent to their settings; a new one only after a reset.",
-    ),
-    "mfa_recovery_codes": Route(
-        SIGNED_IN, "their own new recovery codes (none here: shown once)", (GET(302),)
-    ),
-    "mfa_settings": Route(SIGNED_IN, "their own factor", (GET(),)),
-    "mfa_new_recovery_codes": Route(STAFF, "their own factor", (POST(302),)),
-    "mfa_turn_off": Route(PATIENT, "their own factor", (POST(302, writes=False),)),
-    "mfa_staff": Route(ADMIN, "their own practice's staff", (GET(),)),
-    "mfa_reset": Route(
-        PRACTICE_ADMIN,
-        "a colleague's factor (the scope's clinician)",
-        (GET(), POST(302)),
-        params={"staff_id": "clinician_id"},
-    ),
     # mfa: two-step sign-in (every persona here has passed it: staff have a factor, patients none)
     "mfa_verify": Route(
         SIGNED_IN,
