@@ -19,6 +19,7 @@ from tether.accounts.models import Practice, User
 from tether.accounts.selectors import practice_admins
 from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert
 from tether.lib.claims import CLAIM_BATCH, claim_due
+from tether.lib.history import record_update
 from tether.lib.urls import absolute_url
 from tether.notifications.services import notify, queue_sms
 
@@ -293,6 +294,7 @@ def escalate_alert(
             != 1
         ):
             return False
+        record_update(RiskAlert.objects.filter(pk=alert_id))
         recipients = whole_chain(alert, now=now)
         note = f"Round {repage_count + 1}: nobody has acknowledged yet."
         if not recipients:
@@ -324,6 +326,7 @@ def escalate_alert(
         != 1
     ):
         return False
+    record_update(RiskAlert.objects.filter(pk=alert_id))
     _record_and_send(
         alert, recipients=recipients, kind=AlertEvent.Kind.ESCALATED, at=now, note=note
     )

@@ -30,6 +30,7 @@ from tether.crisis import language
 from tether.crisis.language import CONCERN, CRISIS, NONE
 from tether.crisis.models import RiskAlert, ScreenedText
 from tether.crisis.services import raise_risk_alert
+from tether.lib.history import record_update
 
 # Routes where a peer supporter reads the text in a moderation queue; the care team sees
 # the post itself on the alert page, so the alert does not quote it.
@@ -144,8 +145,9 @@ def mark_screened_text_seen(
     """Record that a member of the care team has read the text. Marking twice keeps the first
     reader."""
     at = at or timezone.now()
-    ScreenedText.objects.filter(pk=screened.pk, reviewed_at__isnull=True).update(
+    if ScreenedText.objects.filter(pk=screened.pk, reviewed_at__isnull=True).update(
         reviewed_at=at, reviewed_by=by
-    )
+    ):
+        record_update(ScreenedText.objects.filter(pk=screened.pk))
     screened.refresh_from_db(fields=["reviewed_at", "reviewed_by"])
     return screened

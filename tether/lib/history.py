@@ -8,19 +8,22 @@ UPDATE (a claim, a withdrawal of several consents) calls `record_update` on the 
 tether.audit.changes reads the histories back for the admins' audit report.
 """
 
+from collections.abc import Iterable
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from simple_history.utils import get_history_manager_for_model
 
 M = TypeVar("M", bound=Model)
 
 
-def record_update(rows: QuerySet[M]) -> int:
-    """Add a "changed" history row for each row of `rows` as it is now (call it right after the
-    UPDATE that changed them, with a queryset that finds exactly those rows). Return how many.
-    Costs one SELECT and one INSERT, whatever the number of rows."""
+def record_update(rows: Iterable[M]) -> int:
+    """Add a "changed" history row for each of `rows` as it is now: call it right after the
+    UPDATE that changed them, with a queryset that finds exactly those rows (or the rows read
+    back since). Return how many. One INSERT, whatever the number (and a SELECT for a queryset).
+    """
     changed = list(rows)
     if changed:
-        get_history_manager_for_model(rows.model).bulk_history_create(changed, update=True)
+        history = get_history_manager_for_model(type(changed[0]))
+        history.bulk_history_create(changed, update=True)
     return len(changed)

@@ -18,6 +18,7 @@ from tether.engagement.models import (
 )
 from tether.engagement.schedule import Invalid, occurrences
 from tether.engagement.services.outreach import open_outreach_task
+from tether.lib.history import record_update
 
 # A pending appointment is missed once it ended this long ago with no attendance recorded.
 MISSED_GRACE = timedelta(minutes=30)
@@ -155,5 +156,6 @@ def claim_missed(*, appointment_id: UUID, at: datetime) -> OutreachTask | None:
     if not claimed:
         return None
     appointment = Appointment.objects.select_related("patient__practice").get(pk=appointment_id)
+    record_update([appointment])
     task, _ = open_outreach_task(appointment=appointment, at=at)
     return task

@@ -19,6 +19,7 @@ from tether.engagement.models import (
     PeerOutreachConsent,
 )
 from tether.engagement.schedule import Invalid, next_business_day_at
+from tether.lib.history import record_update
 from tether.lib.urls import absolute_url
 from tether.network.models import ConsentScope, SupportContact
 from tether.notifications.services import queue_email
@@ -71,9 +72,10 @@ def set_peer_outreach(*, patient: Patient, peer_supporter: User | None) -> None:
     ):
         raise Invalid({"peer_supporter": "Choose one of your practice's peer supporters."})
     now = timezone.now()
-    PeerOutreachConsent.objects.filter(patient=patient, withdrawn_at__isnull=True).update(
+    if PeerOutreachConsent.objects.filter(patient=patient, withdrawn_at__isnull=True).update(
         withdrawn_at=now
-    )
+    ):
+        record_update(PeerOutreachConsent.objects.filter(patient=patient, withdrawn_at=now))
     if peer_supporter is not None:
         PeerOutreachConsent.objects.create(
             patient=patient, peer_supporter=peer_supporter, granted_at=now
@@ -191,6 +193,7 @@ def escalate_outreach(*, task_id: UUID, at: datetime) -> bool:
     if not claimed:
         return False
     task = OutreachTask.objects.select_related("patient", "assigned_to").get(pk=task_id)
+    record_update([task])
     owner = task.assigned_to.display_name if task.assigned_to else "nobody"
     after = (
         "missed appointment"

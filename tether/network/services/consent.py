@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tether.access import may_widen_sharing
 from tether.accounts.models import User
+from tether.lib.history import record_update
 from tether.network.models import Consent, ConsentScope, SupportContact
 from tether.network.services.errors import NetworkError, OnlyThePatientShares
 
@@ -69,6 +70,7 @@ def set_consent(
         contact.consents.filter(scope__in=withdrawn, withdrawn_at__isnull=True).update(
             withdrawn_at=now, withdrawn_by=by
         )
+        record_update(contact.consents.filter(scope__in=withdrawn, withdrawn_at=now))
     if check_in_every_days is not None:
         contact.check_in_every_days = check_in_every_days
     if not scopes:

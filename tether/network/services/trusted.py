@@ -16,6 +16,7 @@ from tether.accounts.models import Patient, User
 from tether.crisis.models import ScreenedText
 from tether.crisis.resources import resources_for
 from tether.crisis.screening import Screening, screen_text
+from tether.lib.history import record_update
 from tether.lib.urls import absolute_url
 from tether.network.models import SupportContact, TrustedCheckIn, scope_for_trusted
 from tether.network.services.consent import active_scopes, next_nudge, set_consent
@@ -105,7 +106,8 @@ def respond_to_invitation(*, contact: SupportContact, accept: bool) -> SupportCo
         contact.next_nudge_at = next_nudge(contact, now)
         contact.save(update_fields=["invitation", "state", "next_nudge_at", "updated_at"])
         return contact
-    contact.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+    if contact.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now):
+        record_update(contact.consents.filter(withdrawn_at=now))
     contact.invitation = SupportContact.Invitation.DECLINED
     contact.state = SupportContact.State.DECLINED
     contact.next_nudge_at = None
