@@ -21,7 +21,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tether.accounts.models import STAFF_ROLES, Patient, User
-from tether.engagement.calendar import appointment_title
 from tether.engagement.models import Appointment, OutreachTask
 from tether.engagement.services import MISSED_GRACE, claim_missed, escalate_outreach
 from tether.lib.claims import CLAIM_BATCH, claim_due, claim_each
@@ -91,17 +90,19 @@ def _site_link(url_name: str) -> str:
 
 
 def _reminder_text(appointment, patient: Patient, zone) -> tuple[str, str, str]:
-    title = appointment_title(appointment)
+    # The time only: no name, no kind of appointment, no clinician (an email or a text can be
+    # read by others); the details are behind the sign-in.
     local = appointment.starts_at.astimezone(zone)
     when = f"{local:%A %-d %B at %-I:%M %p} ({local.tzname()})"
     link = _site_link("patient_home")
-    subject = f"Reminder: {title}, {when}"
+    subject = f"Reminder: your appointment on {when}"
     email = (
-        f"Hello {patient.called},\n\n"
-        f"This is a reminder of your {title[0].lower() + title[1:]} on {when}.\n\n"
-        f"If you can't make it, please let your care team know.\n\n{link}\n"
+        "Hello,\n\n"
+        f"A reminder of your appointment on {when}.\n\n"
+        "Sign in to Tether to see the details, or to let us know if you can't make it:\n"
+        f"{link}\n"
     )
-    sms = f"Tether reminder: {title}, {when}. Can't make it? Let your care team know."
+    sms = f"Tether: a reminder of your appointment on {when}. Details: {link}"
     return subject, email, sms
 
 

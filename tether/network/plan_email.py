@@ -21,8 +21,8 @@ def email_plan_link_on_alert(
 
 def email_safety_plan_link(patient: Patient) -> None:
     """Email the patient a 24-hour link to the safety plan they wrote, with the crisis lines;
-    nothing when they have no plan or no email address. The email says nothing about why the
-    alert was raised, and never a score."""
+    nothing when they have no plan or no email address. The email names nobody, says nothing
+    about why the alert was raised, and never a score."""
     user = patient.user
     email = user.email if user is not None else ""
     if not email or not patient.safety_plans.exists():
@@ -36,15 +36,14 @@ def email_safety_plan_link(patient: Patient) -> None:
     )
     queue_email(
         to=email,
-        subject="Your safety plan",
+        subject="A link from Tether, just for you",
         body=(
-            f"Hello {patient.called},\n\n"
-            "You told us things are hard right now, and we're glad you did.\n\n"
-            "Here is the safety plan you wrote. The link opens it without signing in, for the "
-            f"next 24 hours:\n{patient_plan_link(patient)}\n\n"
-            "If you feel you might act on thoughts of harming yourself, please reach out now. "
-            f"These lines are free:\n{lines}\n\n"
-            f"You don't have to face this alone.\n{practice.name}\n"
+            "Hello,\n\n"
+            "Here is the plan you wrote in Tether. This link opens it without signing in, "
+            f"for the next 24 hours:\n{patient_plan_link(patient)}\n\n"
+            "If you need to talk to someone right now, these lines are free and open day "
+            f"and night:\n{lines}\n\n"
+            "You don't have to face this alone.\n"
         ),
         purpose="patient-plan-link",
         patient=patient,

@@ -56,12 +56,14 @@ def _nudge(contact: SupportContact, *, now: datetime) -> bool:
         return False
     queue_email(
         to=contact.email,
-        subject=f"A moment to check in with {contact.patient.called}?",
+        subject="A moment to check in?",
         body=(
-            f"Hello {contact.name},\n\n"
-            f"{contact.patient.called} asked us to remind you to check in with them. "
-            "A message or a call is enough; you don't need to fix anything.\n\n"
-            f"When you have, tell us here:\n{trusted_link(contact, Purpose.CHECK_IN)}\n"
+            "Hello,\n\n"
+            "Here is the reminder you said yes to: a moment to check in with the person "
+            "who asked for you. A message or a call is enough; you don't need to fix "
+            "anything.\n\n"
+            "This link is just for you. It shows who, and when you have checked in, you "
+            f"can tell us there:\n{trusted_link(contact, Purpose.CHECK_IN)}\n"
         ),
         purpose="trusted-nudge",
         patient=contact.patient,

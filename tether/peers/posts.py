@@ -129,7 +129,7 @@ def create_post(
             notify(
                 user=group.moderator,
                 subject="A post may need you now",
-                body="A post in one of your groups may show someone in crisis. Open Tether.",
+                body="Please sign in to Tether to see it.",
                 link=_queue_link(),
                 purpose="peer-crisis-post",
             )

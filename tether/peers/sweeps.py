@@ -53,8 +53,8 @@ def _ask(membership: Membership, *, now: datetime) -> bool:
             user=membership.patient.user,
             # Generic on purpose: it also goes by email, and a group's name ("Veterans
             # living with depression") is health information.
-            subject="One quick question about your peer group",
-            body="How is your peer group feeling for you? One question, one tap.",
+            subject="One quick question for you",
+            body="How is your group feeling for you? One question, one tap.",
             link=reverse("belonging_check", args=[check.pk]),
             purpose="belonging-check",
             channels=("in_app", "email"),

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from tether.access.links import Purpose
 from tether.accounts.models import Patient, Role, User
 from tether.accounts.selectors import coordinator_or_admin, practice_admins, treating_clinician
 from tether.crisis.selectors import has_active_alert
@@ -22,6 +23,7 @@ from tether.engagement.schedule import Invalid, next_business_day_at
 from tether.lib.history import record_update
 from tether.lib.urls import absolute_url
 from tether.network.models import ConsentScope, SupportContact
+from tether.network.services import trusted_link
 from tether.notifications.services import queue_email
 
 # An urgent task (missed session during an open risk alert) is due this soon.
@@ -132,16 +134,18 @@ def open_outreach_task(*, appointment: Appointment, at: datetime) -> tuple[Outre
 
 
 def _tell_trusted_person(contact: SupportContact, patient: Patient) -> None:
-    # Only that an appointment was missed: never its kind, the reason or anything clinical.
+    # Only that an appointment was missed: never its kind, the reason or anything clinical,
+    # and no name (an email can be read by others); the signed link says who.
     queue_email(
         to=contact.email,
-        subject=f"A note about {patient.called}",
+        subject="A note from Tether",
         body=(
-            f"Hello {contact.name},\n\n"
-            f"{patient.called} asked us to let you know if they miss an appointment, and they "
-            "missed one today. There is no need to worry, and nothing you must do. If it feels "
-            f"right, a friendly hello from you might mean a lot.\n\n"
-            f"Someone from {patient.practice.name} will also be in touch with them.\n"
+            "Hello,\n\n"
+            "The person who asked for you in Tether wanted you to know if they miss an "
+            "appointment, and they missed one today. There is no need to worry, and nothing "
+            "you must do. If it feels right, a friendly hello from you might mean a lot.\n\n"
+            "This link is just for you and shows who it is:\n"
+            f"{trusted_link(contact, Purpose.INVITATION)}\n"
         ),
         purpose="missed-session-trusted",
         patient=patient,
@@ -194,21 +198,17 @@ def escalate_outreach(*, task_id: UUID, at: datetime) -> bool:
         return False
     task = OutreachTask.objects.select_related("patient", "assigned_to").get(pk=task_id)
     record_update([task])
-    owner = task.assigned_to.display_name if task.assigned_to else "nobody"
-    after = (
-        "missed appointment"
-        if task.kind == OutreachTask.Kind.MISSED_SESSION
-        else "risk alert (follow-up contact)"
-    )
-    label = "Urgent outreach overdue" if task.urgent else "Outreach overdue"
+    # No name and no reason by email: who, why and with whom are behind the sign-in.
+    subject = "An urgent task in Tether needs you" if task.urgent else "A task in Tether needs you"
     for admin in practice_admins(task.patient.practice_id).exclude(email=""):
         queue_email(
             to=admin.email,
-            subject=f"{label}: {task.patient.full_name}",
+            subject=subject,
             body=(
-                f"The follow-up after {task.patient.full_name}'s {after} was due "
-                f"{task.due_at:%Y-%m-%d %H:%M} UTC and is not done. It is with {owner}.\n\n"
-                f"Outreach queue: {absolute_url(reverse('outreach_queue'))}\n"
+                "Hello,\n\n"
+                f"A follow-up that was due {task.due_at:%Y-%m-%d %H:%M} UTC is not done yet. "
+                "Please sign in to see it in the outreach queue:\n"
+                f"{absolute_url(reverse('outreach_queue'))}\n"
             ),
             purpose="outreach-escalated",
             patient=task.patient,

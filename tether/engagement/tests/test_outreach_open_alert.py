@@ -99,7 +99,10 @@ def test_an_unreached_urgent_task_is_due_again_within_two_hours_and_escalates(
     assert sweep_overdue_outreach(now=later + timedelta(hours=1)) == 0
     assert sweep_overdue_outreach(now=later + timedelta(hours=2, minutes=1)) == 1
     escalation = Delivery.objects.get(purpose="outreach-escalated")
-    assert escalation.subject.startswith("Urgent outreach overdue")
+    assert escalation.subject == "An urgent task in Tether needs you"
+    patient = escalation.patient
+    for word in (patient.first_name, patient.last_name, "alert", "missed"):
+        assert word.lower() not in (escalation.subject + escalation.body).lower()
 
 
 def _follow_up(people, *, due_at):

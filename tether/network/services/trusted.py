@@ -12,14 +12,13 @@ from django.utils import timezone
 
 from tether.access import may_widen_sharing
 from tether.access.links import Purpose, make_trusted_token
-from tether.accounts.models import Patient, User
+from tether.accounts.models import User
 from tether.crisis.models import ScreenedText
-from tether.crisis.resources import resources_for
 from tether.crisis.screening import Screening, screen_text
 from tether.lib.history import record_update
 from tether.lib.urls import absolute_url
-from tether.network.models import SupportContact, TrustedCheckIn, scope_for_trusted
-from tether.network.services.consent import active_scopes, next_nudge, set_consent
+from tether.network.models import SupportContact, TrustedCheckIn
+from tether.network.services.consent import next_nudge, set_consent
 from tether.network.services.errors import NetworkError, OnlyThePatientShares
 from tether.network.validation import ContactInvalid
 from tether.notifications.services import queue_email
@@ -64,7 +63,7 @@ def invite_trusted_person(
         patient = contact.patient
         queue_email(
             to=contact.email,
-            subject=f"{patient.called} would like you in their corner",
+            subject="Someone you know would like you in their corner",
             body=_invitation_text(contact),
             purpose="trusted-invitation",
             patient=patient,
@@ -72,26 +71,17 @@ def invite_trusted_person(
     return contact
 
 
-def _emergency_line(patient: Patient) -> str:
-    resources = resources_for(country=patient.practice.country, practice_slug=patient.practice.slug)
-    emergency = next((r for r in resources if r.kind == "emergency"), resources[0])
-    return emergency.contacts[0].label
-
-
 def _invitation_text(contact: SupportContact) -> str:
-    patient = contact.patient
-    shared = "\n".join(
-        f"- {scope_for_trusted(scope, patient.called)}" for scope in sorted(active_scopes(contact))
-    )
+    # No names, no practice, nothing about health: an email can be read by others. The page
+    # behind the link says who asked and what they share.
     return (
-        f"Hello {contact.name},\n\n"
-        f"{patient.full_name} is building a support network with their care team at "
-        f"{patient.practice.name}, and asked for you as someone they trust.\n\n"
-        f"They chose to share with you:\n{shared}\n\n"
-        "You will never see their questionnaire answers or scores. You don't need an account.\n\n"
-        f"Say yes or no here (the link works for 14 days):\n"
-        f"{trusted_link(contact, Purpose.INVITATION)}\n\n"
-        f"If you are ever worried they are in immediate danger: {_emergency_line(patient)}.\n"
+        "Hello,\n\n"
+        "Someone you know has asked for you as a person they trust, and would like you in "
+        "their corner.\n\n"
+        "This link shows who it is and what they would like to share with you, and lets you "
+        "say yes or no. You don't need an account, and the link is just for you (it works "
+        "for 14 days):\n"
+        f"{trusted_link(contact, Purpose.INVITATION)}\n"
     )
 
 

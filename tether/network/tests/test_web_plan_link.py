@@ -131,10 +131,12 @@ def test_a_risk_alert_emails_the_patient_their_plan_link(
 
     (delivery,) = Delivery.objects.filter(purpose="patient-plan-link")
     assert delivery.to == "alex@example.com"
-    assert delivery.subject == "Your safety plan"
+    assert delivery.subject == "A link from Tether, just for you"
     assert delivery.patient == people.patient
     assert "988 Suicide & Crisis Lifeline" in delivery.body
     assert "score" not in delivery.body.lower()
+    assert "Alex" not in delivery.subject + delivery.body
+    assert "safety" not in (delivery.subject + delivery.body).lower()
     assert len(mail.outbox) == 1
     link = next(line for line in delivery.body.splitlines() if "/plan/" in line)
     client.logout()

@@ -321,7 +321,7 @@ def test_belonging_is_asked_two_weeks_after_joining_then_monthly(peer_world):
     assert sweeps.ask_due_belonging_checks(now=at) == 0  # idempotent
     check = BelongingCheck.objects.get(membership=peer_world.willow)
     note = Notification.objects.get(user=peer_world.people.patient.user, purpose="belonging-check")
-    assert note.text == "One quick question about your peer group"  # no group name by email
+    assert note.text == "One quick question for you"  # no group name by email
     peer_world.willow.refresh_from_db()
     assert peer_world.willow.belonging_due_at == at + services.BELONGING_EVERY
     services.answer_belonging(check=check, score=6, now=at)
