@@ -24,6 +24,7 @@ from django.utils import timezone
 from tether.accounts.models import Patient, User
 from tether.accounts.zones import patient_zone
 from tether.lib.errors import Invalid
+from tether.lib.log_redaction import mask_contacts
 from tether.lib.phones import normalise_phone
 from tether.lib.urls import absolute_url
 from tether.notifications.models import (
@@ -156,14 +157,15 @@ def send_claimed(delivery: Delivery) -> Delivery:
     try:
         _send(delivery)
     except Exception as error:  # noqa: BLE001  (every failure is recorded, none is lost)
+        # Masked: a log is read by more people than the Delivery row (which keeps both).
         log.warning(
             "%s %s to %s failed (attempt %s of %s): %s",
             delivery.get_channel_display(),
             delivery.pk,
-            delivery.to,
+            mask_contacts(delivery.to),
             delivery.attempts,
             MAX_ATTEMPTS,
-            error,
+            mask_contacts(str(error)),
         )
         delivery.status = Delivery.Status.FAILED
         delivery.error = f"{type(error).__name__}: {error}"

@@ -10,7 +10,7 @@ from tether.care.targets import Flag
 
 
 def test_it_gives_the_registry_realistic_flags(db):
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
 
     rows = list(registry(User.objects.get(username="demo-coordinator"), now=timezone.now()).rows)
     flags = [f for row in rows for f in row.flags]
@@ -28,7 +28,7 @@ def test_it_gives_the_registry_realistic_flags(db):
 
 
 def test_it_gives_outcomes_enough_episodes(db):
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
 
     episodes = TreatmentEpisode.objects.all()
     assert episodes.count() >= 12
@@ -40,7 +40,7 @@ def test_it_gives_outcomes_enough_episodes(db):
 
 
 def test_it_holds_last_weeks_case_review(db):
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
 
     review = CaseReview.objects.get()
     assert review.consultant.username == "demo-clinician"
@@ -50,10 +50,10 @@ def test_it_holds_last_weeks_case_review(db):
 
 
 def test_it_stays_idempotent(db):
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
     counts = (TreatmentEpisode.objects.count(), Recommendation.objects.count())
 
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
 
     assert (TreatmentEpisode.objects.count(), Recommendation.objects.count()) == counts
 
@@ -61,7 +61,7 @@ def test_it_stays_idempotent(db):
 def test_it_shows_outcome_rates_not_only_counts(db):
     from tether.care.outcomes import practice_outcomes
 
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
     today = timezone.localdate()
 
     found = practice_outcomes(

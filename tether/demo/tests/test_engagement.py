@@ -7,7 +7,7 @@ from tether.engagement.selectors import needs_attention
 
 
 def test_the_demo_has_a_waiting_patient_and_overdue_and_fresh_outreach(db):
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
     waiting = Patient.objects.get(user__username="demo-patient-05")
     assert waiting.enrollments.get().status == Enrollment.Status.AWAITING_INTAKE
     tasks = OutreachTask.objects.filter(assigned_to__username="demo-coordinator", status="open")
@@ -21,7 +21,7 @@ def test_the_demo_has_a_waiting_patient_and_overdue_and_fresh_outreach(db):
 
 
 def test_the_demo_peer_supporter_has_outreach_the_patient_routed_to_them(db):
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
 
     from tether.access import visible_outreach_tasks
     from tether.accounts.models import User

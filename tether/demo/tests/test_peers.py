@@ -7,7 +7,7 @@ from tether.peers.models import BelongingCheck, Membership, PeerGroup, Post
 
 
 def test_the_demo_has_groups_members_posts_and_a_crisis_post_with_its_alert(db):
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
     assert PeerGroup.objects.count() == 6
     assert Membership.objects.filter(status="active").count() == 11
     assert Post.objects.count() >= 10
@@ -19,7 +19,7 @@ def test_the_demo_has_groups_members_posts_and_a_crisis_post_with_its_alert(db):
 
 
 def test_the_demo_patient_can_describe_their_experience_and_get_suggestions(db):
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
     patient = Patient.objects.get(user__username="demo-patient")
     assert not patient.memberships.exists()
     services.save_experience(
