@@ -38,8 +38,8 @@ class TokenOut(Schema):
         description="To the minute: written at most once a minute."
     )
     revoked_at: datetime | None
-    revoked_because: RevokedBecause  # type: ignore[valid-type]
-    status: Status  # type: ignore[valid-type]
+    revoked_because: RevokedBecause
+    status: Status
 
 
 class TokenCreatedOut(TokenOut):
