@@ -2,6 +2,7 @@
 for every persona is checked in tests/test_access_matrix.py; these are the boundaries.)"""
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from tests.factories import PASSWORD
@@ -24,7 +25,8 @@ def test_it_is_added_to_every_answer_of_the_api_even_without_a_session():
 
 def test_it_is_added_to_a_signed_in_persons_page(people):
     client = Client()
-    assert client.login(username="patient", password=PASSWORD)
+    # django-axes checks every sign-in against its throttle, which needs the request.
+    assert client.login(request=HttpRequest(), username="patient", password=PASSWORD)
 
     response = client.get("/me/")
 
