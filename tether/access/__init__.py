@@ -55,6 +55,8 @@ Rules:
   may withdraw (network.py);
 - a practice admin may reset the second factor of the other staff of their own practice
   (after a lost phone); nobody else resets anyone's (staff.get_colleague_for_factor_reset);
+- a practice admin sees which accounts of their own practice (patients and staff) have their
+  sign-in paused, and lifts a pause; nobody else sees or lifts anyone's (sign_in.py);
 - a page is opened at all only by the roles it is built for (decorators.role_required);
   anyone else signed in gets the 404 of a page that does not exist.
 """
@@ -132,6 +134,7 @@ from tether.access.peers import (
     own_experience,
     posts_for_alert,
 )
+from tether.access.sign_in import accounts_for_sign_in_help, get_account_for_sign_in_help
 from tether.access.staff import (
     colleagues_for_factor_reset,
     get_colleague_for_factor_reset,
@@ -146,10 +149,12 @@ __all__ = [
     "MODERATOR_ROLES",
     "OUTCOME_ROLES",
     "OUTREACH_ROLES",
+    "accounts_for_sign_in_help",
     "active_consents",
     "can_moderate",
     "can_see_outcomes",
     "colleagues_for_factor_reset",
+    "get_account_for_sign_in_help",
     "get_alert_for_staff",
     "get_appointment",
     "get_appointment_for_staff",
