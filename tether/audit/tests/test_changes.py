@@ -1,9 +1,14 @@
 """Clinical records keep who changed what and when; changes() reads it back for one practice."""
 
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import time_machine
 from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tether.audit.changes import AUTOMATIC, SAFETY_PLAN, TRACKED, changes
 from tether.crisis.models import RiskAlert
@@ -72,6 +77,20 @@ def test_it_names_the_clinician_who_acknowledged_an_alert_on_its_page(client, pe
     assert not any(
         "phone" in field for c in changes(practice=people.practice) for field in c.fields
     )
+
+
+def test_it_names_the_owner_of_the_api_token_that_acknowledged_an_alert(people):
+    out = StringIO()
+    call_command("create_api_token", people.clinician.username, stdout=out)
+    alert = _raise(people)
+
+    response = Client().post(
+        f"/api/v1/alerts/{alert.pk}/acknowledge",
+        HTTP_AUTHORIZATION=f"Bearer {out.getvalue().strip()}",
+    )
+
+    assert response.status_code == 200
+    assert alert.history.latest().history_user == people.clinician
 
 
 def test_a_change_made_by_a_sweep_is_made_by_tether(people):
@@ -171,3 +190,48 @@ def test_every_model_with_a_history_is_in_the_report():
 
     assert with_history == {tracked.model for tracked in TRACKED}
     assert SAFETY_PLAN not in with_history  # it keeps its own versions
+
+
+def _queries(run) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured)
+
+
+def test_history_costs_one_insert_per_save_on_a_page(client, people, settings):
+    first, second = _raise(people), _raise(people, patient=people.other_patient)
+    client.force_login(people.admin)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    without = _queries(lambda: client.post(f"/staff/alerts/{first.pk}/acknowledge/"))
+    settings.SIMPLE_HISTORY_ENABLED = True
+    with_history = _queries(lambda: client.post(f"/staff/alerts/{second.pk}/acknowledge/"))
+
+    assert with_history == without + 1
+
+
+def test_history_costs_two_inserts_per_appointment_a_sweep_marks_missed(people, settings):
+    def book(patient, hours_ago: int) -> None:
+        starts_at = MONDAY - timedelta(hours=hours_ago)
+        book_appointment(
+            patient=patient,
+            kind=Appointment.Kind.CHECK_IN,
+            mode=Appointment.Mode.PHONE,
+            staff=people.coordinator,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=30),
+            booked_by=people.coordinator,
+        )
+
+    for hours_ago in (12, 13, 14):
+        book(people.patient, hours_ago)
+    for hours_ago in (2, 3, 4):
+        book(people.other_patient, hours_ago)
+    # Three due rows each time: the first sweep without history, the second with.
+    settings.SIMPLE_HISTORY_ENABLED = False
+    without = _queries(lambda: sweep_missed_appointments(now=MONDAY - timedelta(hours=10)))
+    settings.SIMPLE_HISTORY_ENABLED = True
+    with_history = _queries(lambda: sweep_missed_appointments(now=MONDAY))
+
+    # The appointment's change and its new outreach task's creation, each one INSERT.
+    assert Appointment.objects.filter(attendance=Appointment.Attendance.MISSED).count() == 6
+    assert with_history == without + 2 * 3
