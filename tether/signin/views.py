@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
+from tether import access
 from tether.access.decorators import admin_required
-from tether.access.sign_in import accounts_for_sign_in_help, get_account_for_sign_in_help
 from tether.accounts.forms import ChangePasswordForm, NewPasswordForm
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.lockouts import paused_accounts
@@ -65,7 +65,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @admin_required
 def sign_in_pauses(request: AuthenticatedRequest) -> HttpResponse:
     """List the accounts of the admin's practice whose sign-in is paused."""
-    paused = paused_accounts(accounts_for_sign_in_help(request.user))
+    paused = paused_accounts(access.accounts_for_sign_in_help(request.user))
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
         request,
@@ -78,7 +78,7 @@ def sign_in_pauses(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def lift_sign_in_pause(request: AuthenticatedRequest, account_id: int) -> HttpResponse:
     """Lift the pause on one account's sign-in (recorded as an audit account event)."""
-    account = get_account_for_sign_in_help(request.user, account_id)
+    account = access.get_account_for_sign_in_help(request.user, account_id)
     if services.lift_sign_in_pause(account=account, by=request.user):
         messages.success(request, f"{account.display_name} can sign in again now.")
     else:
