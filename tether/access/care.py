@@ -8,6 +8,7 @@ from tether.access.lookup import one_or_404
 from tether.access.patients import is_care_staff, is_care_staff_of, visible_patients
 from tether.accounts.models import Patient, Role, User
 from tether.care.models import Recommendation, TreatmentEpisode
+from tether.lib.reads import door
 
 # Outcome figures: aggregates over the whole practice, for its clinicians and admins.
 OUTCOME_ROLES = frozenset({Role.CLINICIAN, Role.ADMIN})
@@ -25,17 +26,20 @@ def _active_in_practice(user: User, roles: frozenset[str], practice_id: object) 
     )
 
 
+@door("treatment episodes")
 def visible_episodes(user: User) -> QuerySet[TreatmentEpisode]:
     """Return the treatment episodes of the patients `user` may see (a patient: their own)."""
     return TreatmentEpisode.objects.filter(patient__in=visible_patients(user))
 
 
+@door("treatment episodes")
 def get_episode(user: User, episode_id: object) -> TreatmentEpisode:
     """Return a treatment episode of a patient `user` may see, else raise Http404."""
     episodes = visible_episodes(user).select_related("patient", "patient__practice")
     return one_or_404(episodes, episode_id, "episode")
 
 
+@door("treatment episodes")
 def get_episode_for_staff(user: User, episode_id: object) -> TreatmentEpisode:
     """Return an episode `user` may change (end it, recommend for it), else raise Http404:
     care staff only."""
@@ -62,11 +66,13 @@ def may_recommend(user: User, practice_id: object) -> bool:
     return _active_in_practice(user, frozenset({Role.CLINICIAN}), practice_id)
 
 
+@door("case-review recommendations", patient="episode__patient")
 def visible_recommendations(user: User) -> QuerySet[Recommendation]:
     """Return the case-review recommendations for the patients `user` may see."""
     return Recommendation.objects.filter(episode__patient__in=visible_patients(user))
 
 
+@door("case-review recommendations", patient="episode__patient")
 def get_recommendation(user: User, recommendation_id: object) -> Recommendation:
     """Return a case-review recommendation assigned to or made by `user`, for a patient they
     may see, else raise Http404."""

@@ -9,8 +9,10 @@ from tether.access.patients import is_care_staff, visible_patients
 from tether.access.staff import is_practice_admin
 from tether.accounts.models import User
 from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert, RiskScreen, ScreenedText
+from tether.lib.reads import door
 
 
+@door("risk alerts")
 def visible_alerts(user: User) -> QuerySet[RiskAlert]:
     """Return the risk alerts `user` may see: those of patients they may see, and — for care
     staff — those of their own practice they were paged about (on call, backup), even when
@@ -22,6 +24,7 @@ def visible_alerts(user: User) -> QuerySet[RiskAlert]:
     return RiskAlert.objects.filter(mine)
 
 
+@door("risk alerts")
 def get_alert_for_staff(user: User, alert_id: object) -> RiskAlert:
     """Return an alert that `user` may act on (acknowledge, resolve), else raise Http404.
     Only care staff act on alerts; a patient may see that one exists but not change it."""
@@ -30,6 +33,7 @@ def get_alert_for_staff(user: User, alert_id: object) -> RiskAlert:
     return one_or_404(visible_alerts(user).select_related("patient"), alert_id, "alert")
 
 
+@door("words flagged for review")
 def visible_screened_texts(user: User) -> QuerySet[ScreenedText]:
     """Return the screened texts `user` may review: care staff only, for patients they may
     see. Peer supporters and patients get none."""
@@ -38,17 +42,20 @@ def visible_screened_texts(user: User) -> QuerySet[ScreenedText]:
     return ScreenedText.objects.filter(patient__in=visible_patients(user))
 
 
+@door("words flagged for review")
 def get_screened_text_for_staff(user: User, screened_id: object) -> ScreenedText:
     """Return one screened text `user` may review (mark as seen), else raise Http404."""
     texts = visible_screened_texts(user).select_related("patient")
     return one_or_404(texts, screened_id, "text")
 
 
+@door("safety screening answers")
 def visible_risk_screens(user: User) -> QuerySet[RiskScreen]:
     """Return the C-SSRS screens of the patients `user` may see (a patient: their own)."""
     return RiskScreen.objects.filter(patient__in=visible_patients(user))
 
 
+@door("safety screening answers")
 def get_risk_screen(user: User, screen_id: object) -> RiskScreen:
     """Return a C-SSRS screen of a patient `user` may see, else raise Http404."""
     screens = visible_risk_screens(user).select_related("alert", "patient")

@@ -7,22 +7,26 @@ from tether.access.lookup import one_or_404
 from tether.access.patients import is_care_staff, visible_patients
 from tether.accounts.models import Role, User
 from tether.engagement.models import Appointment, Enrollment, OutreachTask, Program
+from tether.lib.reads import door
 
 # Who works outreach tasks: care staff, and peer supporters for the tasks routed to them.
 OUTREACH_ROLES = (Role.COORDINATOR, Role.CLINICIAN, Role.ADMIN, Role.PEER_SUPPORTER)
 
 
+@door("appointments")
 def visible_appointments(user: User) -> QuerySet[Appointment]:
     """Return the appointments of the patients `user` may see."""
     return Appointment.objects.filter(patient__in=visible_patients(user))
 
 
+@door("appointments")
 def get_appointment(user: User, appointment_id: object) -> Appointment:
     """Return an appointment of a patient `user` may see, else raise Http404."""
     appointments = visible_appointments(user).select_related("patient", "patient__practice")
     return one_or_404(appointments, appointment_id, "appointment")
 
 
+@door("appointments")
 def get_appointment_for_staff(user: User, appointment_id: object) -> Appointment:
     """Return an appointment `user` may change (record attendance), else raise Http404. Only
     care staff change appointments."""
@@ -31,11 +35,13 @@ def get_appointment_for_staff(user: User, appointment_id: object) -> Appointment
     return get_appointment(user, appointment_id)
 
 
+@door("program enrollments")
 def visible_enrollments(user: User) -> QuerySet[Enrollment]:
     """Return the program enrollments of the patients `user` may see."""
     return Enrollment.objects.filter(patient__in=visible_patients(user))
 
 
+@door("program enrollments")
 def get_enrollment(user: User, enrollment_id: object) -> Enrollment:
     """Return an enrollment of a patient `user` may see, else raise Http404."""
     enrollments = visible_enrollments(user).select_related(
@@ -44,6 +50,7 @@ def get_enrollment(user: User, enrollment_id: object) -> Enrollment:
     return one_or_404(enrollments, enrollment_id, "enrollment")
 
 
+@door("program enrollments")
 def get_enrollment_for_staff(user: User, enrollment_id: object) -> Enrollment:
     """Return an enrollment `user` may act on (record the intake call), else raise Http404."""
     if not is_care_staff(user):
@@ -51,6 +58,7 @@ def get_enrollment_for_staff(user: User, enrollment_id: object) -> Enrollment:
     return get_enrollment(user, enrollment_id)
 
 
+@door("outreach tasks")
 def visible_outreach_tasks(user: User) -> QuerySet[OutreachTask]:
     """Return the outreach tasks `user` works: care staff, for patients they may see; a peer
     supporter, only the tasks the patient consented to route to them (never the record)."""
@@ -67,6 +75,7 @@ def visible_outreach_tasks(user: User) -> QuerySet[OutreachTask]:
     return OutreachTask.objects.filter(patient__in=visible_patients(user))
 
 
+@door("outreach tasks")
 def get_outreach_task(user: User, task_id: object) -> OutreachTask:
     """Return an outreach task `user` may work on, else raise Http404."""
     tasks = visible_outreach_tasks(user).select_related("patient__practice")

@@ -14,17 +14,37 @@ from tether.access.links import (
 from tether.access.lookup import one_or_404
 from tether.access.patients import get_patient, is_care_staff_of, visible_patients
 from tether.accounts.models import Patient, Role, User
+from tether.lib.reads import LINK, Reader, door
 from tether.network.models import Consent, SupportContact
 
 LINK_GONE = "This link has expired or no longer works."
 
+# What a trusted person's link shows them of the patient, for the audit trail.
+_TRUSTED_LINK_WHAT = {
+    Purpose.INVITATION: "invitation to be a trusted person",
+    Purpose.CHECK_IN: "check-in request",
+    Purpose.SAFETY_PLAN: "safety plan",
+}
 
+
+def _trusted_reader(*args: object, result: SupportContact, **kwargs: object) -> Reader:
+    # Someone without an account: named as the patient named them.
+    return Reader(user_id=None, practice_id=None, label=f"{result.name} (trusted person)")
+
+
+def _plan_link_reader(*args: object, result: Patient, **kwargs: object) -> Reader:
+    # The patient's own plan link, opened without signing in.
+    return Reader(user_id=result.user_id, practice_id=result.practice_id)
+
+
+@door("support network")
 def get_support(user: User, patient_id: object, contact_id: object) -> SupportContact:
     """Return one of a visible patient's supports, else raise Http404."""
     patient = get_patient(user, patient_id)
     return one_or_404(patient.supports.all(), contact_id, "support")
 
 
+@door("sharing choices", patient="contact__patient")
 def active_consents(user: User) -> QuerySet[Consent]:
     """Return what the patients `user` may see share with their trusted people right now
     (not withdrawn)."""
@@ -55,6 +75,11 @@ def trusted_scopes(contact: SupportContact) -> set[str]:
     return set(contact.consents.filter(withdrawn_at__isnull=True).values_list("scope", flat=True))
 
 
+@door(
+    lambda token, purpose: _TRUSTED_LINK_WHAT[purpose],
+    reader=_trusted_reader,
+    channel=LINK,
+)
 def get_trusted_contact(token: str, purpose: str) -> SupportContact:
     """Return the trusted person a signed link was sent to, if the link is genuine, unexpired,
     for this purpose, newer than any withdrawal, and the patient still consents to what it
@@ -91,6 +116,7 @@ def get_trusted_contact(token: str, purpose: str) -> SupportContact:
     return contact
 
 
+@door("safety plan", patient="", reader=_plan_link_reader, channel=LINK)
 def get_patient_by_plan_link(token: str) -> Patient:
     """Return the patient whose own short-lived safety-plan link this is, else Http404."""
     try:

@@ -4,9 +4,11 @@ from django.db.models import Q, QuerySet
 
 from tether.access.patients import is_care_staff, visible_patients
 from tether.accounts.models import Role, User
+from tether.lib.reads import door
 from tether.notifications.models import Delivery
 
 
+@door("messages sent")
 def visible_deliveries(user: User) -> QuerySet[Delivery]:
     """Return the deliveries care staff may review: those to the patients they may see and
     their own; an admin also those to anyone on the practice's staff. Others see none."""

@@ -5,8 +5,10 @@ from django.http import Http404
 
 from tether.access.lookup import one_or_404
 from tether.accounts.models import Patient, Role, User
+from tether.lib.reads import door
 
 
+@door("record", patient="")
 def visible_patients(user: User) -> QuerySet[Patient]:
     """Return the patients whose records `user` may see."""
     if not user.is_authenticated or not user.is_active:
@@ -23,11 +25,13 @@ def visible_patients(user: User) -> QuerySet[Patient]:
     return Patient.objects.none()
 
 
+@door("record", patient="")
 def get_patient(user: User, patient_id: object) -> Patient:
     """Return the patient if `user` may see their records, else raise Http404."""
     return one_or_404(visible_patients(user), patient_id, "patient")
 
 
+@door("record", patient="")
 def get_own_patient(user: User) -> Patient:
     """Return the patient record of a signed-in patient, else raise Http404."""
     # Check the role first: an anonymous user has no pk to filter by.

@@ -12,6 +12,7 @@ from tether.access.lookup import one_or_404
 from tether.access.patients import visible_patients
 from tether.accounts.models import CARE_TEAM_ROLES, CareTeamMember, Role, User
 from tether.crisis.models import RiskAlert
+from tether.lib.reads import door
 from tether.peers.models import BelongingCheck, ExperienceProfile, Membership, PeerGroup, Post
 
 # Peer supporters moderate their own groups; admins every group of their practice.
@@ -25,6 +26,7 @@ def _active_patient_user(user: User) -> bool:
 # --- The member ------------------------------------------------------------------------------
 
 
+@door("peer group memberships")
 def my_memberships(user: User) -> QuerySet[Membership]:
     """Return the signed-in patient's active group memberships."""
     if not _active_patient_user(user):
@@ -34,6 +36,7 @@ def my_memberships(user: User) -> QuerySet[Membership]:
     ).select_related("group")
 
 
+@door("peer group memberships")
 def get_membership(user: User, group_id: object) -> Membership:
     """Return the signed-in patient's active membership of a group, else raise Http404: only
     members read and write a group's posts."""
@@ -53,6 +56,7 @@ def get_joinable_group(user: User, group_id: object) -> PeerGroup:
     return one_or_404(joinable_groups(user), group_id, "group")
 
 
+@door("peer group posts", patient="author__patient")
 def get_member_post(user: User, post_id: object) -> Post:
     """Return a visible post in a group the signed-in patient belongs to (to reply or report),
     else raise Http404."""
@@ -62,6 +66,7 @@ def get_member_post(user: User, post_id: object) -> Post:
     return one_or_404(posts, post_id, "post")
 
 
+@door("peer group posts", patient="author__patient")
 def get_own_post(user: User, post_id: object) -> Post:
     """Return a post the signed-in patient wrote in a group they still belong to, hidden or
     not, else raise Http404."""
@@ -69,6 +74,7 @@ def get_own_post(user: User, post_id: object) -> Post:
     return one_or_404(posts.select_related("group", "risk_alert"), post_id, "post")
 
 
+@door("peer group check-ins", patient="membership__patient")
 def my_open_belonging_checks(user: User) -> QuerySet[BelongingCheck]:
     """Return the signed-in patient's unanswered belonging questions."""
     return BelongingCheck.objects.filter(
@@ -76,6 +82,7 @@ def my_open_belonging_checks(user: User) -> QuerySet[BelongingCheck]:
     ).select_related("membership__group")
 
 
+@door("peer group check-ins", patient="membership__patient")
 def get_belonging_check(user: User, check_id: object) -> BelongingCheck:
     """Return one of the signed-in patient's own belonging questions (in a group they still
     belong to), else raise Http404."""
@@ -83,6 +90,7 @@ def get_belonging_check(user: User, check_id: object) -> BelongingCheck:
     return one_or_404(checks.select_related("membership__group"), check_id, "question")
 
 
+@door("experience profile")
 def own_experience(user: User) -> ExperienceProfile | None:
     """Return the signed-in patient's own experience profile, if they wrote one."""
     if not _active_patient_user(user):
@@ -120,6 +128,7 @@ def get_moderated_group(user: User, group_id: object) -> PeerGroup:
     return one_or_404(moderated_groups(user), group_id, "group")
 
 
+@door("peer group posts", patient="author__patient")
 def get_post_for_moderator(user: User, post_id: object) -> Post:
     """Return a post in a group `user` moderates, whatever its state, else raise Http404."""
     posts = Post.objects.filter(group__in=moderated_groups(user))
@@ -141,6 +150,7 @@ def may_link_pseudonym(user: User, patient_id: UUID) -> bool:
     )
 
 
+@door("peer group memberships")
 def get_membership_for_care_team(user: User, membership_id: object) -> Membership:
     """Return a membership of a patient on `user`'s care team (coordinator or clinician), else
     raise Http404."""
@@ -150,12 +160,17 @@ def get_membership_for_care_team(user: User, membership_id: object) -> Membershi
     return one_or_404(memberships.select_related("group", "patient"), membership_id, "member")
 
 
+def _post_authors(found: "AlertPosts") -> list[UUID]:
+    return [post.author.patient_id for post in found.posts]
+
+
 @dataclass(frozen=True)
 class AlertPosts:
     posts: list[Post]
     can_reveal: bool  # the viewer may look up the name the author uses in the group
 
 
+@door("peer group posts", patients=_post_authors)
 def posts_for_alert(user: User, alert: RiskAlert) -> AlertPosts:
     """Return the post(s) that raised `alert` (crisis language, or a peer supporter's
     escalation), for the alert page: the group and the words, and none unless `user` may see
@@ -163,7 +178,7 @@ def posts_for_alert(user: User, alert: RiskAlert) -> AlertPosts:
     up (may_link_pseudonym), which is recorded, like on the patient page."""
     posts = list(
         Post.objects.filter(risk_alert=alert, risk_alert__in=visible_alerts(user)).select_related(
-            "group"
+            "group", "author"
         )
     )
     can_reveal = bool(posts) and may_link_pseudonym(user, alert.patient_id)

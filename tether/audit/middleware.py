@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from tether.audit.models import AuditEvent
-from tether.audit.trail import Trail, serving
+from tether.lib.reads import Trail, serving
 
 logger = logging.getLogger(__name__)
 

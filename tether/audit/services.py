@@ -7,8 +7,8 @@ from datetime import datetime
 from django.utils import timezone
 
 from tether.accounts.models import Patient, User
-from tether.audit import trail
 from tether.audit.models import AuditEvent
+from tether.lib import reads as trail
 
 
 def record(
