@@ -8,9 +8,16 @@ tests collected after them would hit it too).
 """
 
 import os
+import re
 import shutil
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+from tests.second_factor import authenticator, current_code
+from tether.accounts.models import User
+from tether.mfa.policy import has_second_factor, must_have_second_factor
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -85,3 +92,23 @@ def tap_in_view(page, locator) -> None:
         locator.tap()
     else:
         locator.click()
+
+
+def sign_in(page, username: str, password: str | None = None) -> None:
+    """Sign in through the pages, as a person does: username and password, then, for anyone
+    with a second factor (every staff member: one is set up for them the first time), a
+    current code from a real TOTP implementation (pyotp) typed into the factor step."""
+    user = User.objects.get(username=username)
+    device = authenticator(user) if must_have_second_factor(user) else None
+    if device is None and has_second_factor(user):
+        device = authenticator(user)
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password or PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/login/"))
+    if device is not None:
+        expect(page).to_have_url(re.compile(r"/account/two-step/"))
+        page.get_by_label("Code from your app, or a recovery code").fill(current_code(device))
+        page.get_by_role("button", name="Continue").click()
+        expect(page).not_to_have_url(re.compile(r"/account/two-step/"))

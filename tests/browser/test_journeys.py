@@ -9,22 +9,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, assert_fits_width, tap_in_view
-from tests.factories import PASSWORD
+from tests.browser.conftest import PHONE, assert_fits_width, sign_in, tap_in_view
 from tether.assessments.services import submit_assessment
 from tether.crisis.models import RiskAlert
 
 pytestmark = pytest.mark.browser
 
 SEVERAL_DAYS = "1"
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/login/"))
 
 
 def test_phq9_risk_answer_shows_help_first_and_reaches_the_care_team(

@@ -41,6 +41,9 @@ class ActiveSession(SessionAuth):
         return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        # ninja's SessionAuth reads only request.user: refuse here too what _get_key refused.
+        if key is None:
+            return None
         user = super().authenticate(request, key)
         return user if user is not None and user.is_active else None
 
