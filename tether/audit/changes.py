@@ -155,7 +155,7 @@ def _history_rows(
     limit: int,
 ) -> list[_Row]:
     model = apps.get_model(tracked.model)
-    history = model.history.model  # type: ignore[attr-defined]
+    history: Any = model.history.model
     found = history.objects.filter(**{tracked.practice: practice})
     if patient is not None:
         found = found.filter(**{tracked.patient: patient.pk})
@@ -188,17 +188,17 @@ def _history_rows(
     return rows
 
 
-def _previous(history: type[Model], model: type[Model], rows: Sequence[Any]) -> dict[int, Any]:
+def _previous(history: Any, model: type[Model], rows: Sequence[Any]) -> dict[int, Any]:
     """Return, for each history row in `rows`, the row of the same record just before it."""
     if not rows:
         return {}
-    pk = model._meta.pk.attname  # type: ignore[union-attr]
+    pk = model._meta.pk.attname
     ids = {getattr(row, pk) for row in rows}
     latest = max(row.history_date for row in rows)
     wanted = {row.history_id for row in rows}
     previous: dict[int, Any] = {}
     last: dict[Any, Any] = {}
-    for row in history._default_manager.filter(  # type: ignore[attr-defined]
+    for row in history._default_manager.filter(
         **{f"{pk}__in": ids}, history_date__lte=latest
     ).order_by("history_date", "history_id"):
         key = getattr(row, pk)
