@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,7 +39,8 @@ def _wrong_code(form: CodeForm, check: services.Check) -> None:
         seconds = max(1, int((check.locked_until - timezone.now()).total_seconds()) + 1)
         form.add_error(
             "code",
-            f"Too many codes that did not match. Please wait {seconds} seconds and try again.",
+            f"Too many codes that did not match. Please wait {seconds} "
+            f"second{pluralize(seconds)} and try again.",
         )
     else:
         form.add_error("code", "That code did not match. Please check it and try again.")
@@ -74,13 +76,14 @@ def enrol(request: AuthenticatedRequest) -> HttpResponse:
     device = services.pending_app(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = services.confirm_app(user=user, device=device, code=form.cleaned_data["code"])
+        wait = services.locked_until(device)
+        code = form.cleaned_data["code"]
+        codes = None if wait else services.confirm_app(user=user, device=device, code=code)
         if codes is not None:
             services.mark_verified(request, device)
             request.session[NEW_CODES_SESSION_KEY] = codes
             return redirect(_step("mfa_recovery_codes", _next(request)))
-        device.refresh_from_db()
-        _wrong_code(form, services.Check(None, locked_until=services.locked_until(device)))
+        _wrong_code(form, services.Check(None, locked_until=wait))
     context = {
         "form": form,
         "next": _next(request),
