@@ -172,7 +172,7 @@ class MonthOut(Schema):
     remission: ProportionOut
 
 
-class BandOut(Schema):
+class CaseloadBandOut(Schema):
     label: str
     count: int
 
@@ -198,7 +198,7 @@ class OutcomesOut(Schema):
     dropout: ProportionOut
     dropout_intake: ProportionOut
     dropout_no_intake: ProportionOut
-    caseload_bands: list[BandOut]
+    caseload_bands: list[CaseloadBandOut]
     caseload_unscored: int
     benchmarks: list[BenchmarkOut]
     caveat: str
