@@ -3,8 +3,6 @@ only builds the API: each domain's endpoints live in their own module beside the
 (`assessments`, `crisis`, `care`, `network`, `engagement`, `peers`), and every error is
 answered in one shape (`errors`)."""
 
-from ninja import NinjaAPI
-
 from tether.api.assessments import router as assessments_router
 from tether.api.auth import AUTH
 from tether.api.care import router as care_router
@@ -12,11 +10,12 @@ from tether.api.crisis import router as crisis_router
 from tether.api.engagement import router as engagement_router
 from tether.api.errors import add_exception_handlers
 from tether.api.network import router as network_router
+from tether.api.openapi import DocumentedAPI
 from tether.api.parsing import StrictParser
 from tether.api.peers import router as peers_router
 from tether.api.tokens import router as tokens_router
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="Tether API",
     version="1",
     description=(
