@@ -8,7 +8,7 @@ from tether.accounts.passwords import password_rule
 class NewPasswordForm(SetPasswordForm):
     """Choose a new password (after an emailed reset link)."""
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = password_rule()
 
@@ -16,6 +16,6 @@ class NewPasswordForm(SetPasswordForm):
 class ChangePasswordForm(PasswordChangeForm):
     """Change one's password while signed in (the current one first)."""
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].help_text = password_rule()

@@ -1,6 +1,6 @@
 """Password rules beyond Django's own validators, and the rule in plain words for forms.
 
-The rules (settings.AUTH_PASSWORD_VALIDATORS; docs/security.md says why) follow NIST SP
+The rules (settings.AUTH_PASSWORD_VALIDATORS, whose comment says why) follow NIST SP
 800-63B-4 and OWASP ASVS 5.0 V6: length over complexity (at least PASSWORD_MIN_LENGTH
 characters, up to PASSWORD_MAX_LENGTH), not a commonly used password, not too like the
 person's username, name or email, and no rules about digits, capitals or symbols.

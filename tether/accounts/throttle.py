@@ -50,7 +50,7 @@ class AccountAndAddressHandler(AxesDatabaseHandler):
             address_limit=settings.SIGN_IN_ADDRESS_FAILURE_LIMIT,
         )
 
-    def user_logged_in(self, sender, request, user, **kwargs) -> None:  # noqa: ANN001
+    def user_logged_in(self, sender, request, user, **kwargs) -> None:
         """After a successful sign-in, forget the account's own failures (not the address's:
         signing in to one account must not wipe out an address's guesses at others)."""
         super().user_logged_in(sender, request, user, **kwargs)
