@@ -140,7 +140,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Password rules after NIST SP 800-63B-4 and ASVS 5.0 V6 (docs/security.md): length over
+# Password rules after NIST SP 800-63B-4 and ASVS 5.0 V6 (V6.2): length over
 # complexity, a blocklist of common passwords and of the person's own names; no composition
 # rules (so no NumericPasswordValidator: a long string of digits is a length, not a rule).
 # 15 is NIST's minimum for a password used alone, as a patient's may be (staff add a second
