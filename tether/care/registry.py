@@ -214,6 +214,9 @@ class Registry:
         self.conditions = conditions
         self.today, self.zone, self.with_latest = today, zone, with_latest
         self.caseload = caseload
+        # The rows are read through the door's queryset, so the audit trail records the
+        # patients of each page (or CSV batch) as it is read (tether.lib.reads).
+        self.patients = patients
         self.caseload_limit = thresholds.caseload_limit
         self.rows: Rows[Any, RegistryRow] = Rows(_Counted(ranked, patients), self.rows_of)
 
@@ -231,7 +234,7 @@ class Registry:
         if not ids:
             return []
         patients = (
-            Patient.objects.filter(pk__in=ids)
+            self.patients.filter(pk__in=ids)
             .select_related("registry_entry__episode__program", "registry_course")
             .annotate(
                 coordinator_name=_coordinator_name(),
