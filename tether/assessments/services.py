@@ -140,7 +140,7 @@ def _send_intake_summary(patient: Patient) -> None:
             to=member.staff.email,
             subject="A new patient completed their first check-in",
             body=(
-                f"Hello {member.staff.display_name},\n\n"
+                "Hello,\n\n"
                 "A new patient on your caseload has completed their first check-in in Tether.\n\n"
                 "Their one-page intake summary is ready for your first conversation "
                 "(sign in to see it):\n"

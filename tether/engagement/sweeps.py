@@ -254,7 +254,7 @@ def _send_digest(user: User, row: dict, *, now: datetime) -> bool:
         return False
     link = _site_link("outreach_queue")
     body = (
-        f"Good morning {user.first_name or user.username},\n\n"
+        "Good morning,\n\n"
         f"Your outreach queue today: {row['open']} open task(s), "
         f"{row['overdue']} overdue.\n\n"
         f"Open the queue to see who to reach first:\n{link}\n"
