@@ -12,7 +12,8 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 
-from tether.mfa.policy import has_second_factor, needs_verification
+from tether.accounts.models import User
+from tether.mfa.policy import has_passed_second_factor, has_second_factor
 
 # The pages of the factor step itself.
 STEP_PAGES = frozenset({"mfa_verify", "mfa_enrol", "mfa_recovery_codes"})
@@ -62,12 +63,11 @@ class SecondFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
-            user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]  (django_otp.OTPMiddleware)
-            and needs_verification(user, request.session)  # type: ignore[arg-type]
+            isinstance(user, User)
+            and not has_passed_second_factor(request)
             and not is_open_while_unverified(request)
         ):
-            step = "mfa_verify" if has_second_factor(user) else "mfa_enrol"  # type: ignore[arg-type]
+            step = "mfa_verify" if has_second_factor(user) else "mfa_enrol"
             url = reverse(step)
             if request.method == "GET":
                 url += "?" + urlencode({"next": request.get_full_path()})

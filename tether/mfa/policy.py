@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
-from django_otp import user_has_device
+from django_otp import user_has_device  # type: ignore[import-untyped]
 
 from tether.accounts.models import STAFF_ROLES, User
 
@@ -49,6 +49,7 @@ def has_passed_second_factor(request: HttpRequest) -> bool:
     """Return whether the signed-in session of `request` may go on: it passed its second
     factor (django-otp's OTPMiddleware), or its person needs none."""
     user = request.user
-    if getattr(user, "is_verified", None) is not None and user.is_verified():
+    is_verified = getattr(user, "is_verified", None)  # django_otp.OTPMiddleware puts it there
+    if is_verified is not None and is_verified():
         return True
     return not needs_verification(user, request.session)  # type: ignore[arg-type]

@@ -10,12 +10,15 @@ from base64 import b32encode
 from dataclasses import dataclass
 from datetime import datetime
 
-import django_otp
+import django_otp  # type: ignore[import-untyped]
 import segno
 from django.db import transaction
 from django.http import HttpRequest
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import (  # type: ignore[import-untyped]
+    StaticDevice,
+    StaticToken,
+)
+from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
 
 from tether.accounts.models import User
 from tether.audit.models import AuditEvent
@@ -114,7 +117,8 @@ def locked_until(device: TOTPDevice | StaticDevice) -> datetime | None:
 
 def recovery_codes_left(user: User) -> int:
     """Return how many unused recovery codes `user` has."""
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    left: int = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return left
 
 
 def users_with_factor(users: list[User]) -> set[int]:
