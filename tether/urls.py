@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tether.engagement.urls")),
     path("", include("tether.notifications.urls")),
     path("", include("tether.peers.urls")),
+    path("", include("tether.audit_views.urls")),
     path("", include("tether.mfa.urls")),
     path("", include("tether.api.token_urls")),
     path("api/v1/", api.urls),
