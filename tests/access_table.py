@@ -449,6 +449,12 @@ PAGES: dict[str, Route] = {
     ),
     "outcomes": Route(CLINICIAN_OR_ADMIN, "aggregates of their own practice", (GET(),)),
     "my_progress": Route(PATIENT, PATIENT_PAGE, (GET(),)),
+    # audit: who has read a patient's record (their own); the practice's whole trail (admins)
+    "who_has_seen_my_record": Route(
+        PATIENT, "who at their practice read their own records", (GET(),)
+    ),
+    "audit_report": Route(ADMIN, "the audit trail of their own practice", (GET(),)),
+    "audit_report_csv": Route(ADMIN, "the audit trail of their own practice", (GET(),)),
     # network: the patient's own support map and safety plan
     "my_support": Route(PATIENT, PATIENT_PAGE, (GET(),)),
     "support_help_wanted": Route(
