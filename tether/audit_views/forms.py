@@ -21,7 +21,9 @@ class ReportFilters(forms.Form):
 
     def __init__(self, data: QueryDict, *, staff: QuerySet[User]) -> None:
         super().__init__(data)
-        form_field(self, "staff", forms.ModelChoiceField).queryset = staff
+        field = form_field(self, "staff", forms.ModelChoiceField)
+        field.queryset = staff
+        field.label_from_instance = _staff_label  # type: ignore[method-assign]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -30,3 +32,7 @@ class ReportFilters(forms.Form):
         if start and end and start > end:
             self.add_error("end", "The end date is before the start date.")
         return cleaned
+
+
+def _staff_label(user: User) -> str:
+    return f"{user.display_name} ({user.get_role_display().lower()})"
