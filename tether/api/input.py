@@ -5,21 +5,19 @@ every request, by tether.api.parsing.
 
 - Whole numbers: within PostgreSQL's `integer` (±2,147,483,647). Fields with a tighter
   meaning (minutes, counts) say so with their own `ge`/`le`.
-- Dates and date-times: years 1900 to 2100 (DATE_RANGE), so that adding a year or turning a
-  time into UTC never runs off Python's calendar (year 1 to 9999).
-- Date-times' UTC offsets: whole minutes from -12:00 to +14:00, the offsets in use on Earth
-  (PostgreSQL refuses some beyond them, e.g. -16:55)."""
+- Dates and date-times: years 1900 to 2100, and UTC offsets of whole minutes from -12:00 to
+  +14:00; the same rule as the web forms (tether.lib.bounds)."""
 
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from ninja import Schema
 from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from tether.lib.bounds import date_problem
+
 MAX_INT = 2_147_483_647
-DATE_RANGE = (date(1900, 1, 1), date(2100, 12, 31))
-UTC_OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
 
 
 def _problem(value: Any) -> str | None:
@@ -27,16 +25,8 @@ def _problem(value: Any) -> str | None:
     # bool is an int to Python; True is never too large.
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
         return f"Please give a number between -{MAX_INT:,} and {MAX_INT:,}."
-    if isinstance(value, datetime):
-        offset = value.utcoffset()
-        if offset is not None and (
-            not UTC_OFFSETS[0] <= offset <= UTC_OFFSETS[1] or offset % timedelta(minutes=1)
-        ):
-            return "Please give a time-zone offset from -12:00 to +14:00 in whole minutes."
-        value = value.date()
-    if isinstance(value, date) and not DATE_RANGE[0] <= value <= DATE_RANGE[1]:
-        first, last = DATE_RANGE
-        return f"Please give a date from {first.year} to {last.year}."
+    if isinstance(value, date):  # a datetime is a date too
+        return date_problem(value)
     if isinstance(value, list | tuple | set):
         return next((p for p in map(_problem, value) if p), None)
     return None

@@ -18,6 +18,7 @@ from tether.accounts.http import AuthenticatedRequest
 from tether.care.outcome_charts import caseload_chart, dropout_chart, response_chart
 from tether.care.outcomes import practice_outcomes
 from tether.engagement.models import Program
+from tether.lib.bounds import DATE_MESSAGE, in_range
 
 DEFAULT_DAYS = 365
 
@@ -26,10 +27,13 @@ def _date(raw: str | None, name: str, problems: list[str]) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         problems.append(f"The {name} date “{raw}” is not a date like 2026-01-31.")
         return None
+    if in_range(value) is None:
+        problems.append(f"The {name} date: {DATE_MESSAGE}")
+    return in_range(value)
 
 
 def _program(raw: str | None, programs: list[Program], problems: list[str]) -> Program | None:

@@ -30,6 +30,7 @@ from tether.care.services import CareInvalid, end_episode, start_episode
 from tether.care.targets import FLAG_LABELS, EpisodeStatus, Flag, Progress
 from tether.crisis.resources import stale_resources_warning
 from tether.engagement.selectors import needs_attention
+from tether.lib.bounds import in_range
 from tether.lib.pagination import Rows, page_of
 from tether.network.selectors import coverage_summaries
 
@@ -306,8 +307,9 @@ def episode_context(user: User, patient: Patient, *, now: datetime | None = None
 
 
 def _read_date(value: str | None) -> date | None:
+    # A date outside tether.lib.bounds reads as no date, like one that does not parse.
     try:
-        return date.fromisoformat((value or "").strip())
+        return in_range(date.fromisoformat((value or "").strip()))
     except ValueError:
         return None
 

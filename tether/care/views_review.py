@@ -35,6 +35,7 @@ from tether.care.models import CaseReview, Recommendation
 from tether.care.registry import RegistryRow, registry
 from tether.care.targets import Flag, Progress
 from tether.lib.pagination import Rows, page_of
+from tether.lib.text import unstorable_fields
 
 # The flags that bring a patient to the case review, in the order they are discussed:
 # changing the plan is the stronger form of not improving, so it comes first.
@@ -211,6 +212,8 @@ def recommend_view(request: AuthenticatedRequest, episode_id) -> HttpResponse:
     today = timezone.now().astimezone(_zone(request.user)).date()
     review = services.review_for_week(practice=practice, day=today, consultant=request.user)
     try:
+        if unstorable := unstorable_fields(text=request.POST.get("text", "")):
+            raise services.CareInvalid(unstorable)
         services.recommend(
             review=review,
             episode=episode,
@@ -260,6 +263,8 @@ def close_recommendation_view(request: AuthenticatedRequest, recommendation_id) 
         messages.error(request, "Choose whether it was carried out.")
         return redirect("my_recommendations")
     try:
+        if unstorable := unstorable_fields(note=request.POST.get("note", "")):
+            raise services.CareInvalid(unstorable)
         services.close_recommendation(
             recommendation=recommendation,
             done=outcome == "done",

@@ -43,7 +43,7 @@ from tether.crisis.services import (
     resolve_alert,
     rota_gaps,
 )
-from tether.lib.forms import form_field
+from tether.lib.forms import form_field, within_calendar
 from tether.lib.pagination import page_of
 
 
@@ -191,10 +191,14 @@ class ShiftForm(forms.Form):
     clinician = _StaffField(queryset=User.objects.none(), label="On call")
     backup = _StaffField(queryset=User.objects.none(), required=False)
     starts_at = forms.DateTimeField(
-        label="Starts", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="Starts",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[within_calendar],
     )
     ends_at = forms.DateTimeField(
-        label="Ends", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="Ends",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[within_calendar],
     )
 
     def __init__(self, *args, practice, **kwargs):

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 
 from tether.engagement.models import Appointment, AppointmentKind, OutreachAttempt, Program
-from tether.lib.forms import form_field
+from tether.lib.forms import form_field, within_calendar
 
 EVERY_WEEKS_CHOICES = [(1, "Every week"), (2, "Every two weeks"), (4, "Every four weeks")]
 
@@ -15,7 +15,9 @@ class AppointmentForm(forms.Form):
     kind = forms.ChoiceField(choices=AppointmentKind.choices)
     mode = forms.ChoiceField(choices=Appointment.Mode.choices)
     starts_at = forms.DateTimeField(
-        label="Starts (local time)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="Starts (local time)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[within_calendar],
     )
     duration_minutes = forms.IntegerField(min_value=5, max_value=480, initial=30)
 
@@ -38,7 +40,9 @@ class IntakeBookingForm(AppointmentForm):
 class SeriesForm(forms.Form):
     mode = forms.ChoiceField(choices=Appointment.Mode.choices)
     every_weeks = forms.TypedChoiceField(choices=EVERY_WEEKS_CHOICES, coerce=int)
-    first_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    first_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}), validators=[within_calendar]
+    )
     local_start_time = forms.TimeField(
         label="Local start time", widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -46,7 +50,10 @@ class SeriesForm(forms.Form):
     time_zone = forms.CharField(max_length=64)
     count = forms.IntegerField(required=False, min_value=1, label="Number of check-ins")
     until = forms.DateField(
-        required=False, label="Or until", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="Or until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[within_calendar],
     )
 
 
@@ -68,7 +75,9 @@ class EnrollForm(forms.Form):
 
 class IntakeCallForm(forms.Form):
     at = forms.DateTimeField(
-        label="When (local time)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="When (local time)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[within_calendar],
     )
     duration_minutes = forms.IntegerField(min_value=1, max_value=480, initial=20)
     outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

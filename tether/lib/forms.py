@@ -1,10 +1,13 @@
-"""A form's own fields, by the kind they were declared as, and the problems a service found
-with its input shown on it."""
+"""A form's own fields, by the kind they were declared as, the problems a service found with
+its input shown on it, and the calendar bounds of a date field."""
 
+from datetime import date
 from typing import TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 
+from tether.lib.bounds import date_problem
 from tether.lib.errors import Invalid
 
 FieldT = TypeVar("FieldT", bound=forms.Field)
@@ -27,3 +30,11 @@ def add_problems(form: forms.BaseForm, error: Invalid) -> None:
     by that name, otherwise above the form (a service may name a field the form does not)."""
     for field, message in error.problems.items():
         form.add_error(field if field in form.fields else None, message)
+
+
+def within_calendar(value: date) -> None:
+    """Validator for a DateField or DateTimeField: years 1900 to 2100 and a real UTC offset
+    (tether.lib.bounds), so a far date is a form error rather than an overflow later."""
+    problem = date_problem(value)
+    if problem:
+        raise ValidationError(problem, code="out_of_range")

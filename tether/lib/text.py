@@ -3,8 +3,8 @@
 PostgreSQL refuses a NUL character (U+0000) in text, and a lone surrogate (U+D800 to U+DFFF
 on its own, which JSON's "\\ud800" and a browser's mangled form data can produce) is not
 valid UTF-8, so neither SQLite nor PostgreSQL can store it. Either was a server error, or on
-SQLite a NUL saved silently. The API (tether.api.parsing) and the web forms
-(tether.lib.forms.StorableTextMixin) refuse such text with UNSTORABLE_MESSAGE, and nothing is
+SQLite a NUL saved silently. The API (tether.api.parsing) and the web views that read text
+without a form (`unstorable_fields`) refuse such text with UNSTORABLE_MESSAGE, and nothing is
 saved."""
 
 import re
@@ -27,3 +27,11 @@ def without_unstorable(text: str) -> str:
     """Return `text` with its NUL characters and lone surrogates removed: the words the
     person meant, for the crisis detector to read (nothing else uses this)."""
     return _UNSTORABLE.sub("", text)
+
+
+def unstorable_fields(**texts: str) -> dict[str, str]:
+    """Return UNSTORABLE_MESSAGE by the name of each of `texts` that cannot be stored: the
+    problems of a view that reads text from request.POST itself rather than through a form
+    (a form's CharField already refuses a NUL; Django's form parsing replaces a lone
+    surrogate with U+FFFD)."""
+    return {name: UNSTORABLE_MESSAGE for name, text in texts.items() if not is_storable(text)}

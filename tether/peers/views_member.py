@@ -31,9 +31,11 @@ from tether.access import (
 from tether.access.decorators import patient_required
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.zones import patient_zone
+from tether.crisis import screening
 from tether.crisis.views_screening import after_alert_message, help_first
 from tether.lib.forms import add_problems
 from tether.lib.pagination import page_of
+from tether.lib.text import unstorable_fields, without_unstorable
 from tether.peers.forms import BelongingForm, ExperienceForm, JoinForm, PostForm
 from tether.peers.models import Membership
 from tether.peers.selectors import member_threads
@@ -212,6 +214,22 @@ def group_page(request: AuthenticatedRequest, group_id) -> HttpResponse:
     return _group_page(request, membership, page_number=request.GET.get("page"))
 
 
+def _refuse_unstorable(body: str) -> None:
+    """Refuse words holding a character the database cannot store (tether.lib.text), before
+    anything is saved. The words are still read by the crisis detector: when they may show a
+    crisis, the message says so and points to the crisis lines, which every patient page
+    shows. No alert is raised for words that were not saved (the API answers the same)."""
+    problems = unstorable_fields(body=body)
+    if not problems:
+        return
+    if screening.detect(without_unstorable(body)).tier == screening.CRISIS:
+        problems["body"] += (
+            " Nothing was saved, so no one has read it yet. It sounds like things may be very "
+            "hard right now: the crisis lines below are there to listen, day or night."
+        )
+    raise PeerInvalid(problems)
+
+
 @patient_required
 @require_POST
 def post(request: AuthenticatedRequest, group_id) -> HttpResponse:
@@ -237,13 +255,14 @@ def post(request: AuthenticatedRequest, group_id) -> HttpResponse:
                 },
             )
     try:
+        _refuse_unstorable(body)
         result = create_post(membership=membership, body=body, parent=parent)
     except PeerInvalid as error:
         return _group_page(
             request,
             membership,
             page_number=page_number,
-            typed=body,
+            typed=without_unstorable(body),
             reply_to=parent_id,
             problems=error.problems,
         )
@@ -274,8 +293,11 @@ def post_support(request: AuthenticatedRequest, post_id) -> HttpResponse:
 def report(request: AuthenticatedRequest, post_id) -> HttpResponse:
     post = get_member_post(request.user, post_id)
     membership = get_membership(request.user, post.group_id)
+    reason = request.POST.get("reason", "")
     try:
-        report_post(post=post, reporter=membership, reason=request.POST.get("reason", "")[:300])
+        if unstorable := unstorable_fields(reason=reason):
+            raise PeerInvalid(unstorable)
+        report_post(post=post, reporter=membership, reason=reason[:300])
     except PeerInvalid as error:
         for message in error.problems.values():
             messages.error(request, message)
