@@ -47,7 +47,7 @@ def _row(
     reader: Reader,
     patient_id: Any,
     what: str,
-    practice_id: int | None,
+    practice_id: Any,
     action: str,
     channel: str,
     request_id: str,
@@ -73,5 +73,5 @@ def _fill_practices(rows: list[AuditEvent]) -> None:
         return
     practices = dict(Patient.objects.filter(pk__in=missing).values_list("pk", "practice_id"))
     for row in rows:
-        if row.practice_id is None:
+        if row.practice_id is None and row.patient_id is not None:
             row.practice_id = practices.get(row.patient_id)

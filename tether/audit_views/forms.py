@@ -23,7 +23,7 @@ class ReportFilters(forms.Form):
         super().__init__(data)
         field = form_field(self, "staff", forms.ModelChoiceField)
         field.queryset = staff
-        field.label_from_instance = _staff_label  # type: ignore[method-assign]
+        field.label_from_instance = _staff_label  # type: ignore[assignment]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -7,6 +7,7 @@ trail, and the audit app sits below the access module (pyproject's import layers
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from itertools import groupby
 
@@ -29,21 +30,22 @@ PATIENT_PAGE_SIZE = 30
 REPORT_PAGE_SIZE = 50
 
 
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    who: str
+    did: str
+    link: bool  # through a signed link the patient shared
+
+
 @patient_required
 def who_has_seen_my_record(request: AuthenticatedRequest) -> HttpResponse:
-    page = page_of(
-        reads_of_my_record(request.user), request.GET.get("page"), per_page=PATIENT_PAGE_SIZE
-    )
+    reads = reads_of_my_record(request.user)
+    page = page_of(reads, request.GET.get("page"), per_page=PATIENT_PAGE_SIZE)
     entries = [
-        {
-            "at": timezone.localtime(e.at),
-            "who": who(e),
-            "did": did_what(e),
-            "link": e.actor_id is None,
-        }
-        for e in page
+        Entry(timezone.localtime(e.at), who(e), did_what(e), e.actor_id is None) for e in page
     ]
-    days = [(day, list(items)) for day, items in groupby(entries, key=lambda e: e["at"].date())]
+    days = [(day, list(items)) for day, items in groupby(entries, key=lambda e: e.at.date())]
     return render(request, "audit/who_has_seen.html", {"page": page, "days": days})
 
 

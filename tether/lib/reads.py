@@ -38,7 +38,7 @@ class Reader:
     """Who is reading: an account, or someone on a signed link described by `label`."""
 
     user_id: int | None
-    practice_id: int | None
+    practice_id: Any  # the practice's primary key, None on a signed link
     label: str = ""
 
 
@@ -49,7 +49,7 @@ class Trail:
     request_id: str
     channel: str = WEB
     # (reader, patient id, what) -> the practice of the patient, when known
-    pending: dict[tuple[Reader, Any, str], int | None] = field(default_factory=dict)
+    pending: dict[tuple[Reader, Any, str], Any] = field(default_factory=dict)
 
     def note(self, reader: Reader, patient_ids: Iterable[Any], what: str) -> None:
         for patient_id in patient_ids:
@@ -67,7 +67,7 @@ class Trail:
         return _writer(self, pending, channel or self.channel)
 
 
-Pending = dict[tuple[Reader, Any, str], int | None]
+Pending = dict[tuple[Reader, Any, str], Any]
 _writer: Callable[[Trail, Pending, str], int] | None = None
 
 
@@ -174,7 +174,9 @@ class _Handout:
 def _ids_query(queryset: QuerySet[Any], path: str) -> Iterable[Any]:
     """Return the patient ids of the rows `queryset` fetches, in one query (for value rows
     and records a step or more away from their patient)."""
-    plain = QuerySet(model=queryset.model, query=queryset.query.chain(), using=queryset.db)
+    plain: QuerySet[Any] = QuerySet(
+        model=queryset.model, query=queryset.query.chain(), using=queryset.db
+    )
     return set(plain.values_list(path or "pk", flat=True))
 
 
@@ -184,7 +186,7 @@ class _AuditedQuerySet(QuerySet[Any]):
     _handout: _Handout | None = None
 
     def _clone(self) -> Any:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]  # Django's, not in the stubs
         clone._handout = self._handout
         return clone
 
@@ -210,7 +212,7 @@ def _audited(queryset: QuerySet[Any], handout: _Handout) -> QuerySet[Any]:
     if cls is None:
         cls = type(f"Audited{base.__name__}", (_AuditedQuerySet, base), {})
         _audited_classes[base] = cls
-    audited = queryset._chain()
+    audited = queryset.all()
     audited.__class__ = cls
     audited._handout = handout  # type: ignore[attr-defined]
     return audited
