@@ -19,6 +19,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import HealthCheck, settings
+from ninja import Schema
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -131,3 +132,20 @@ def _is_uuid(value: object) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [cls, *(s for sub in cls.__subclasses__() for s in _subclasses(sub))]
+
+
+def test_no_two_shapes_share_a_component_name():
+    # Ninja names a component after its class alone: a second class of the same name replaced
+    # the first in the document (the questionnaires' BandOut and the outcomes' one did).
+    components = schema.raw_schema["components"]["schemas"]
+    classes = {
+        (cls.__module__, cls.__qualname__)
+        for cls in _subclasses(Schema)
+        if cls.__module__.startswith("tether.") and cls.__name__ in components
+    }
+    names = [qualname.rsplit(".", 1)[-1] for _, qualname in classes]
+    assert sorted(names) == sorted(set(names))

@@ -8,7 +8,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from tether.api.crisis_schemas import CrisisSupportOut
-from tether.api.input import Input
+from tether.api.input import Bounded
 from tether.api.openapi import one_of
 from tether.assessments.instruments import INSTRUMENTS
 from tether.crisis.models import RiskAlert
@@ -57,7 +57,7 @@ class InstrumentOut(Schema):
     difficulty: QuestionOut | None
 
 
-class AssessmentIn(Input):
+class AssessmentIn(Bounded):
     # Typed loosely on purpose: the instrument definition validates every answer and names the
     # problem in plain words; the schema still documents what is allowed.
     instrument: str = Field(

@@ -35,7 +35,7 @@ from tether.api.care_schemas import (
     RegistryRowOut,
 )
 from tether.api.errors import INVALID, Error, invalid, require_care_staff
-from tether.api.input import Input
+from tether.api.input import Bounded
 from tether.api.pagination import Pages
 from tether.care.entries import Facts, episode_scores_of, judged, patient_facts
 from tether.care.models import TreatmentEpisode, thresholds_for
@@ -187,7 +187,7 @@ def get_episode(request: ApiRequest, episode_id: UUID):
 # --- The registry ----------------------------------------------------------------------------
 
 
-class RegistryFilters(Input):
+class RegistryFilters(Bounded):
     program: UUID | None = None
     clinician: int | None = None
     coordinator: int | None = None
@@ -281,7 +281,7 @@ def get_registry(request: ApiRequest, filters: Query[RegistryFilters]):
 # --- Outcomes ------------------------------------------------------------------------------
 
 
-class OutcomeFilters(Input):
+class OutcomeFilters(Bounded):
     start: date | None = None
     end: date | None = None
     program: UUID | None = None

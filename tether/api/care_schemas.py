@@ -7,13 +7,13 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from tether.api.input import Input
+from tether.api.input import Bounded
 from tether.care.models import TreatmentEpisode
 
 EndReason = Literal[tuple(TreatmentEpisode.EndReason.values)]
 
 
-class _Input(Input):
+class _Input(Bounded):
     model_config = ConfigDict(extra="forbid")
 
 

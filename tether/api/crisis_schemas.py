@@ -7,7 +7,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from tether.api.input import Input
+from tether.api.input import Bounded
 from tether.api.peers_schemas import CrisisResourceOut
 from tether.crisis import triage
 from tether.crisis.models import OnCallShift
@@ -35,7 +35,7 @@ class AlertRaisedOut(CrisisSupportOut):
 _SCREEN_KEYS = {q.key: f"{q.number}. {q.text}" for q in triage.QUESTIONS}
 
 
-class ScreenIn(Input):
+class ScreenIn(Bounded):
     # Typed loosely on purpose: triage.validate_screen names every problem in plain words.
     answers: dict[str, Any] = Field(
         ...,
@@ -82,7 +82,7 @@ class AlertOut(Schema):
     resolution_note: str
 
 
-class ResolveIn(Input):
+class ResolveIn(Bounded):
     note: str = Field(..., description="What was done. Required.")
 
 
@@ -104,7 +104,7 @@ class ShiftOut(Schema):
         return shift.backup.display_name if shift.backup else None
 
 
-class ShiftIn(Input):
+class ShiftIn(Bounded):
     clinician_id: int
     backup_id: int | None = None
     starts_at: datetime

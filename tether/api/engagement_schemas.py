@@ -7,7 +7,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from tether.api.input import Input
+from tether.api.input import Bounded
 from tether.engagement.models import Appointment, OutreachAttempt
 
 Kind = Literal[tuple(Appointment.Kind.values)]
@@ -15,7 +15,7 @@ Mode = Literal[tuple(Appointment.Mode.values)]
 Attendance = Literal[tuple(v for v in Appointment.Attendance.values if v != "pending")]
 
 
-class _Input(Input):
+class _Input(Bounded):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -32,7 +32,7 @@ def _problem(value: Any) -> str | None:
     return None
 
 
-class Input(Schema):
+class Bounded(Schema):
     """A request shape whose every field (and every item of a list field) is checked by
     `_problem`."""
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from tether.api.input import Input
+from tether.api.input import Bounded
 from tether.api.openapi import one_of
 from tether.crisis.resources import Resource, resources_for
 from tether.network.layers import LAYER_ORDER
@@ -22,7 +22,7 @@ _STEPS = {step.field: step for step in SAFETY_PLAN_STEPS}
 _SUPPORT_KINDS = [*SupportContact.Kind.values, "care_team", "safety_plan"]
 
 
-class _Input(Input):
+class _Input(Bounded):
     # A misspelt field is an error, not a change silently left out.
     model_config = ConfigDict(extra="forbid")
 

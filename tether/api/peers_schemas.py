@@ -8,7 +8,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from tether.api.input import Input
+from tether.api.input import Bounded
 from tether.api.network_schemas import CrisisContactOut
 from tether.api.openapi import one_of
 from tether.crisis.resources import KINDS
@@ -23,7 +23,7 @@ from tether.peers.models import (
 )
 
 
-class _Input(Input):
+class _Input(Bounded):
     # A misspelt field is an error, not a change silently left out.
     model_config = ConfigDict(extra="forbid")
 
