@@ -314,7 +314,7 @@ def test_a_failed_write_is_logged_with_its_rows_and_the_page_still_answers(
     def broken(*args, **kwargs):
         raise RuntimeError("database unavailable")
 
-    monkeypatch.setattr(AuditEvent.objects, "bulk_create", broken)
+    monkeypatch.setattr("tether.audit.trail._insert_all", broken)
     patient_id = world.ids(OWN)["patient_id"]
 
     with caplog.at_level("ERROR"):
@@ -324,3 +324,29 @@ def test_a_failed_write_is_logged_with_its_rows_and_the_page_still_answers(
 
     assert f"Could not store 1 audit rows of request {request_id}" in caplog.text
     assert str(patient_id) in caplog.text
+
+
+def test_a_long_list_is_written_in_one_insert(db, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tether.lib.reads import Reader, Trail
+
+    trail = Trail(request_id="one-insert-test")
+    reader = Reader(user_id=world.user("admin").pk, practice_id=world.people.practice.pk)
+    patient = world.patient(OWN)
+    # 300 kinds of record for one patient: 300 rows, beyond SQLite's 999 parameters a batch.
+    trail.note(reader, [patient.pk], "record")
+    for n in range(299):
+        trail.note(reader, [patient.pk], f"kind {n}")
+
+    with CaptureQueriesContext(connection) as captured:
+        assert trail.flush() == 300
+
+    inserts = [q for q in captured.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    stored = AuditEvent.objects.filter(request_id="one-insert-test")
+    assert stored.count() == 300
+    assert set(stored.values_list("patient", "practice", "actor")) == {
+        (patient.pk, world.people.practice.pk, world.user("admin").pk)
+    }
