@@ -39,7 +39,11 @@ class DocumentedAPI(NinjaAPI):
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for operations in schema["paths"].values():
             for operation in operations.values():
-                responses = operation["responses"]
+                # ninja keys the answers an endpoint declares by number (400), JSON by text:
+                # one key each, or the document carries "400" twice (Swagger UI refuses it).
+                responses = operation["responses"] = {
+                    str(status): answer for status, answer in operation["responses"].items()
+                }
                 takes_input = operation.get("parameters") or "requestBody" in operation
                 if takes_input and "400" not in responses:
                     responses["400"] = {"description": COMMON_ERRORS["400"], "content": error}

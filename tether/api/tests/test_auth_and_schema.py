@@ -247,6 +247,18 @@ def openapi(db) -> dict:
     return json.loads(response.content)
 
 
+def test_the_openapi_document_has_no_key_twice(db):
+    """ninja keys declared answers by number and the common ones were added as text: the
+    document said "400" twice and Swagger UI showed a parser error instead of the API."""
+
+    def unique(pairs: list[tuple[str, object]]) -> dict:
+        keys = [key for key, _ in pairs]
+        assert len(keys) == len(set(keys)), f"a key twice in {keys}"
+        return dict(pairs)
+
+    json.loads(Client().get("/api/v1/openapi.json").content, object_pairs_hook=unique)
+
+
 def test_the_openapi_document_is_openapi_3(openapi):
     assert openapi["openapi"].startswith("3.")
     assert openapi["info"]["title"] == "Tether API"
