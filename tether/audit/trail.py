@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from tether.accounts.models import Patient
@@ -80,8 +81,14 @@ def _fill_practices(rows: list[AuditEvent]) -> None:
             row.practice_id = practices.get(row.patient_id)
 
 
-_COLUMNS = ("actor", "actor_label", "practice", "patient", "action", "what", "channel")
-_COLUMNS += ("request_id", "detail", "at")
+_COLUMNS = ["actor", "actor_label", "practice", "patient", "action", "what", "channel"]
+_COLUMNS += ["request_id", "detail", "at"]
+
+
+def _field(name: str) -> Field[Any, Any]:
+    field = AuditEvent._meta.get_field(name)
+    assert isinstance(field, Field)  # noqa: S101 - the model's own columns
+    return field
 
 
 def _insert_all(rows: list[AuditEvent]) -> None:
@@ -92,7 +99,7 @@ def _insert_all(rows: list[AuditEvent]) -> None:
     if connection.vendor not in ("sqlite", "postgresql"):
         AuditEvent.objects.bulk_create(rows)
         return
-    fields = [AuditEvent._meta.get_field(name) for name in _COLUMNS]
+    fields = [_field(name) for name in _COLUMNS]
     data = [
         [
             _plain(field.get_db_prep_save(getattr(row, field.attname), connection))
@@ -101,14 +108,13 @@ def _insert_all(rows: list[AuditEvent]) -> None:
         for row in rows
     ]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)  # type: ignore[union-attr]
+    columns = ", ".join(quote(field.column) for field in fields)
     if connection.vendor == "sqlite":
         values = ", ".join(f"json_extract(r.value, '$[{i}]')" for i in range(len(fields)))
         source = "json_each(%s) AS r"
     else:
         values = ", ".join(
-            f"(r.value->>{i})::{field.db_type(connection)}"
-            for i, field in enumerate(fields)  # type: ignore[union-attr]
+            f"(r.value->>{i})::{field.db_type(connection)}" for i, field in enumerate(fields)
         )
         source = "jsonb_array_elements(%s::jsonb) AS r(value)"
     table = quote(AuditEvent._meta.db_table)
