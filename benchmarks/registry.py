@@ -21,7 +21,9 @@ Run with `make bench`, or alone: `SECRET_KEY=x .venv/bin/python benchmarks/regis
    150-patient page's (the requirement: within 1.5x);
 4. counts the SQL queries of the registry page for 15, 150 and 10,000 patients (and of the
    CSV and the API for 15 and 150) and exits non-zero if they differ, which would mean a
-   query per row, or if the 10,000-patient page takes more than 1.5x the 150-patient one.
+   query per row, or if the 10,000-patient page takes more than 1.5x the 150-patient one;
+5. times the 150-patient page and CSV again with the audit trail of reads turned off
+   (tether.lib.reads.reads_not_recorded) and prints both medians: the trail's cost.
 
 Caveats: the test Client skips the network and WSGI server and keeps the database connection
 open between requests; static files are served from sources.
@@ -243,6 +245,24 @@ def machine() -> str:
     )
 
 
+class Unaudited:
+    """A test Client whose requests record no reads (tether.lib.reads.reads_not_recorded), to
+    time a page with and without the audit trail; a streamed body is read inside too."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def get(self, url: str):
+        from tether.lib.reads import reads_not_recorded
+
+        with reads_not_recorded():
+            response = self.client.get(url)
+            if response.streaming:
+                content = b"".join(response.streaming_content)
+                response.streaming_content = [content]
+        return response
+
+
 def measure(admins: dict, coordinators: dict, *, warmup: int, runs: int) -> int:
     from tether.care.views_registry import REGISTRY_PAGE_SIZE
 
@@ -262,6 +282,9 @@ def measure(admins: dict, coordinators: dict, *, warmup: int, runs: int) -> int:
             f"CSV, all {BIG}": (coordinator[BIG], csv_url, "patient,"),
             f"API, admin, {BIG}": (clients[BIG], api, f'"count": {BIG}'),
             f"API, admin, {large:,}": (clients[large], api, f'"count": {large}'),
+            # The same requests with the audit trail of reads turned off: its cost.
+            f"page, admin, {BIG}, no audit": (Unaudited(clients[BIG]), page, f"{BIG} patients"),
+            f"CSV, all {BIG}, no audit": (Unaudited(coordinator[BIG]), csv_url, "patient,"),
         },
         warmup=warmup,
         runs=runs,
@@ -298,6 +321,10 @@ def measure(admins: dict, coordinators: dict, *, warmup: int, runs: int) -> int:
         cells = "".join(f"{n:>13}" for n in found) + " " * 13 * (3 - len(found))
         print(f"{name:<22}{cells}  {'DIFFER: a query per row?' if differ else 'ok'}")
     print(f"(the coordinator's third column: {BIG} patients of the {large:,}-patient practice)")
+    for name in (f"page, admin, {BIG}", f"CSV, all {BIG}"):
+        audited = statistics.median(timings[name])
+        bare = statistics.median(timings[f"{name}, no audit"])
+        print(f"audit trail: {name}: {audited:.2f} ms with, {bare:.2f} ms without")
     return 1 if failed else 0
 
 
