@@ -9,7 +9,7 @@ their own after the cool-off).
 from dataclasses import dataclass
 from datetime import datetime
 
-from axes.models import AccessAttempt  # type: ignore[import-untyped]
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords  # type: ignore[import-untyped]
+from simple_history.models import HistoricalRecords
 
 from tether.lib.countries import crisis_countries
 

@@ -18,8 +18,8 @@ account's limit.
 
 import ipaddress
 
-from axes.handlers.database import AxesDatabaseHandler  # type: ignore[import-untyped]
-from axes.models import AccessAttempt  # type: ignore[import-untyped]
+from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.http import HttpRequest

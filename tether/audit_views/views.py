@@ -23,8 +23,8 @@ from tether.accounts.http import AuthenticatedRequest
 from tether.audit.models import AuditEvent
 from tether.audit.wording import did_what, who
 from tether.audit_views.forms import ReportFilters
-from tether.care.views_registry import csv_cell  # the registry CSV's formula protection
 from tether.lib.pagination import BATCH, page_of
+from tether.lib.spreadsheet import csv_cell
 
 PATIENT_PAGE_SIZE = 30
 REPORT_PAGE_SIZE = 50

@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords  # type: ignore[import-untyped]
+from simple_history.models import HistoricalRecords
 
 from tether.accounts.models import Patient, Practice
 from tether.care.targets import DEFAULTS, Thresholds

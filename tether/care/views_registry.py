@@ -32,6 +32,7 @@ from tether.crisis.resources import stale_resources_warning
 from tether.engagement.selectors import needs_attention
 from tether.lib.bounds import in_range
 from tether.lib.pagination import Rows, page_of
+from tether.lib.spreadsheet import csv_cell
 from tether.network.selectors import coverage_summaries
 
 REGISTRY_PAGE_SIZE = 25
@@ -188,25 +189,6 @@ def registry_page(request: AuthenticatedRequest) -> HttpResponse:
         "crisis_file_warning": crisis_file_warning(request.user),
     }
     return render(request, "care/registry.html", context)
-
-
-# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> object:
-    """Return a value safe to put in a CSV cell: text that a spreadsheet would run as a
-    formula gets a leading apostrophe. Numbers stay numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_row(row: RegistryRow) -> list:

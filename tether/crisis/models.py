@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords  # type: ignore[import-untyped]
+from simple_history.models import HistoricalRecords
 
 from tether.accounts.models import Patient, Practice
 

@@ -6,7 +6,7 @@ from base64 import b32decode
 from urllib.parse import quote
 
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tether.accounts.models import STAFF_ROLES, User
 from tether.demo.loader import DEMO_SLUG

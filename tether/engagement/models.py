@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords  # type: ignore[import-untyped]
+from simple_history.models import HistoricalRecords
 
 from tether.accounts.models import Patient, Practice
 

@@ -4,7 +4,7 @@ gunicorn.conf.py names it (`logger_class`)."""
 
 from typing import Any
 
-from gunicorn.glogging import Logger  # type: ignore[import-untyped]  # gunicorn ships no types
+from gunicorn.glogging import Logger
 
 from tether.lib.log_redaction import RedactingFilter
 

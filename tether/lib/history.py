@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from django.db.models import Model
-from simple_history.utils import get_history_manager_for_model  # type: ignore[import-untyped]
+from simple_history.utils import get_history_manager_for_model
 
 M = TypeVar("M", bound=Model)
 

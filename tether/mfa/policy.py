@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
-from django_otp import user_has_device  # type: ignore[import-untyped]
+from django_otp import user_has_device
 
 from tether.accounts.models import STAFF_ROLES, User
 

@@ -10,15 +10,15 @@ from base64 import b32encode
 from dataclasses import dataclass
 from datetime import datetime
 
-import django_otp  # type: ignore[import-untyped]
+import django_otp
 import segno
 from django.db import transaction
 from django.http import HttpRequest
-from django_otp.plugins.otp_static.models import (  # type: ignore[import-untyped]
+from django_otp.plugins.otp_static.models import (
     StaticDevice,
     StaticToken,
 )
-from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tether.accounts.models import User
 from tether.audit.models import AuditEvent
