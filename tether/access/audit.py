@@ -3,14 +3,17 @@ signed link) looked at their own record; a practice's admins, the whole trail of
 practice. Reading the trail is not itself recorded (it holds no health information beyond
 who read what, and a report that recorded itself would grow every time it was read)."""
 
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 
 from tether.access.staff import is_practice_admin
-from tether.accounts.models import STAFF_ROLES, Role, User
+from tether.accounts.models import STAFF_ROLES, Patient, Role, User
+from tether.audit.changes import Change, changes
 from tether.audit.models import AuditEvent
 
-# What a patient is shown: reads of their record, not account events.
-_READS = (
+# Reads of a record (what a patient is shown; the report calls the rest account events).
+READS = (
     AuditEvent.Action.VIEWED,
     AuditEvent.Action.EXPORTED,
     AuditEvent.Action.PSEUDONYM_REVEALED,
@@ -25,7 +28,7 @@ def reads_of_my_record(user: User) -> QuerySet[AuditEvent]:
     staff = Q(actor__role__in=STAFF_ROLES, actor__practice_id=user.practice_id)
     by_link = Q(actor__isnull=True, channel=AuditEvent.Channel.LINK)
     return (
-        AuditEvent.objects.filter(patient__user=user, action__in=_READS)
+        AuditEvent.objects.filter(patient__user=user, action__in=READS)
         .filter(staff | by_link)
         .select_related("actor")
         .order_by("-at", "-id")
@@ -41,4 +44,24 @@ def practice_audit_trail(user: User) -> QuerySet[AuditEvent]:
         AuditEvent.objects.filter(practice_id=practice_id)
         .select_related("actor", "patient", "subject")
         .order_by("-at", "-id")
+    )
+
+
+def practice_changes(
+    user: User,
+    *,
+    patients: QuerySet[Patient] | None = None,
+    staff: User | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int,
+) -> list[Change]:
+    """Return the newest `limit` changes to the clinical records of `user`'s practice, newest
+    first, narrowed like tether.audit.changes.changes: its admins only (anyone else, none).
+    `patients` may be any queryset; only the practice's own patients can match it."""
+    practice = user.practice if user.is_authenticated else None
+    if practice is None or not is_practice_admin(user, practice.pk):
+        return []
+    return changes(
+        practice=practice, patients=patients, staff=staff, start=start, end=end, limit=limit
     )

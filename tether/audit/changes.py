@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from django.apps import apps
-from django.db.models import F, Model, Q
+from django.db.models import F, Model, Q, QuerySet
 
 from tether.accounts.models import Patient, Practice, User
 
@@ -114,20 +114,27 @@ def changes(
     *,
     practice: Practice,
     patient: Patient | None = None,
+    patients: QuerySet[Patient] | None = None,
     staff: User | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> list[Change]:
     """Return the newest `limit` writes to the clinical records of `practice`, newest first:
-    only those about `patient`, made by `staff`, at or after `start` and before `end` when
-    given. Another practice's records never appear, whatever the other arguments."""
+    only those about `patient` (or about one of `patients`, a queryset read as a subquery),
+    made by `staff`, at or after `start` and before `end` when given. Another practice's
+    records never appear, whatever the other arguments."""
+    about: Any = None
+    if patient is not None:
+        about = [patient.pk]
+    elif patients is not None:
+        about = patients.values("pk")
     rows: list[_Row] = []
     for tracked in TRACKED:
-        if patient is not None and tracked.patient is None:
+        if about is not None and tracked.patient is None:
             continue
-        rows.extend(_history_rows(tracked, practice, patient, staff, start, end, limit))
-    rows.extend(_safety_plan_rows(practice, patient, staff, start, end, limit))
+        rows.extend(_history_rows(tracked, practice, about, staff, start, end, limit))
+    rows.extend(_safety_plan_rows(practice, about, staff, start, end, limit))
     rows.sort(key=lambda row: row.at, reverse=True)
     rows = rows[:limit]
     users = User.objects.in_bulk({row.who_id for row in rows if row.who_id is not None})
@@ -148,7 +155,7 @@ def changes(
 def _history_rows(
     tracked: _Tracked,
     practice: Practice,
-    patient: Patient | None,
+    about: Any,
     staff: User | None,
     start: datetime | None,
     end: datetime | None,
@@ -157,8 +164,8 @@ def _history_rows(
     model = apps.get_model(tracked.model)
     history: Any = model.history.model
     found = history.objects.filter(**{tracked.practice: practice})
-    if patient is not None:
-        found = found.filter(**{tracked.patient: patient.pk})
+    if about is not None:
+        found = found.filter(**{f"{tracked.patient}__in": about})
     if staff is not None:
         found = found.filter(history_user=staff)
     if start is not None:
@@ -220,15 +227,15 @@ def _changed(fields: Iterable[Any], before: Any, after: Any) -> tuple[str, ...]:
 
 def _safety_plan_rows(
     practice: Practice,
-    patient: Patient | None,
+    about: Any,
     staff: User | None,
     start: datetime | None,
     end: datetime | None,
     limit: int,
 ) -> list[_Row]:
     plans = apps.get_model(SAFETY_PLAN)._default_manager.filter(patient__practice=practice)
-    if patient is not None:
-        plans = plans.filter(patient=patient)
+    if about is not None:
+        plans = plans.filter(patient__in=about)
     if staff is not None:
         plans = plans.filter(written_by=staff)
     if start is not None:
