@@ -5,11 +5,15 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_fits_width, sign_in, tap_in_view
 from tether.audit.models import AuditEvent
+from tether.crisis.models import RiskAlert
+from tether.crisis.services import raise_risk_alert
+from tether.network.steps import SAFETY_PLAN_STEPS
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +50,23 @@ def _reads(people) -> None:
         )
 
 
+def _changes(people) -> None:
+    """A clinician acknowledges an alert on its page; the patient saves their safety plan."""
+    alert = raise_risk_alert(
+        patient=people.patient,
+        reason=RiskAlert.Reason.STAFF_RAISED,
+        raised_by=people.coordinator,
+        detail="Said they could not keep themselves safe tonight.",
+    )
+    clinician = Client()
+    clinician.force_login(people.clinician)
+    assert clinician.post(f"/staff/alerts/{alert.pk}/acknowledge/").status_code == 302
+    patient = Client()
+    patient.force_login(people.patient.user)
+    plan = {step.field: "" for step in SAFETY_PLAN_STEPS}
+    assert patient.post("/me/safety-plan/edit/", {**plan, "warning_signs": "x"}).status_code == 302
+
+
 def test_a_patient_finds_who_has_seen_their_record_on_a_phone(phone, people):
     _reads(people)
     sign_in(phone, "patient")
@@ -78,6 +99,7 @@ def test_the_patient_page_on_a_wide_screen(page, people):
 
 def test_the_admin_filters_the_audit_report(page, new_context, people):
     _reads(people)
+    _changes(people)
     page.set_viewport_size({"width": 1280, "height": 800})
     sign_in(page, "admin")
     page.goto("/staff/registry/")
@@ -90,6 +112,10 @@ def test_the_admin_filters_the_audit_report(page, new_context, people):
             "cell", name=f"{people.patient.last_name}, {people.patient.first_name}"
         ).first
     ).to_be_visible()
+    expect(page.get_by_role("heading", name="Changes to records")).to_be_visible()
+    expect(page.get_by_role("cell", name="Changed: Risk alert").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Created: Safety plan").first).to_be_visible()
+    expect(page.get_by_text("tonight")).to_have_count(0)
     shot(page, "audit-report-1280")
     page.get_by_label("From", exact=True).fill("2026-03-05")
     page.get_by_label("To", exact=True).fill("2026-03-01")
@@ -104,3 +130,6 @@ def test_the_admin_filters_the_audit_report(page, new_context, people):
     expect(phone.get_by_role("link", name="Download as CSV")).to_be_visible()
     assert_fits_width(phone)
     shot(phone, "audit-report-360")
+    tap_in_view(phone, phone.get_by_role("link", name="Changes to records"))
+    expect(phone.get_by_role("heading", name="Changes to records")).to_be_in_viewport()
+    assert_fits_width(phone)

@@ -138,12 +138,12 @@ def changes(
     rows.sort(key=lambda row: row.at, reverse=True)
     rows = rows[:limit]
     users = User.objects.in_bulk({row.who_id for row in rows if row.who_id is not None})
-    patients = Patient.objects.in_bulk({row.patient_id for row in rows if row.patient_id})
+    about_whom = Patient.objects.in_bulk({row.patient_id for row in rows if row.patient_id})
     return [
         Change(
             at=row.at,
             who=users.get(row.who_id) if row.who_id is not None else None,
-            patient=patients.get(row.patient_id) if row.patient_id else None,
+            patient=about_whom.get(row.patient_id) if row.patient_id else None,
             what=row.what,
             change=row.change,
             fields=row.fields,
