@@ -8,6 +8,11 @@ The channel is "api" under /api/, "export" when the response is a download (an a
 CSV), "link" when a door for a signed link set it, else "web". A streamed response (the CSV
 export) is recorded after its last row, since its rows are read after this middleware returns.
 
+A refused request (401, 403, 404, 405) records nothing: a door may have handed the view a record
+before a later check refused (a patient's own record, then another patient's contact), but
+the person was shown the refusal, not the record. Every other answer records what was handed
+out, a 400 included: a form refused with its errors is shown beside the patient's records.
+
 A failed audit write is logged at ERROR with the rows it would have written (so the record is
 not lost and the operator is alerted) and the response is still sent: the records were already
 read and rendered, refusing them would not undo the read, and a clinician may need them now.
@@ -24,6 +29,9 @@ from tether.audit.models import AuditEvent
 from tether.lib.reads import Trail, serving
 
 logger = logging.getLogger(__name__)
+
+# Answers that show no record (see the module docstring).
+REFUSALS = frozenset({401, 403, 404, 405})
 
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 
@@ -69,6 +77,8 @@ class AuditTrailMiddleware:
         with serving(trail):
             response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        if response.status_code in REFUSALS:
+            trail.pending.clear()
         channel = AuditEvent.Channel.EXPORT if _is_download(response) else trail.channel
         if isinstance(response, StreamingHttpResponse) and not response.is_async:
             response.streaming_content = _flush_after(response.streaming_content, trail, channel)

@@ -86,3 +86,35 @@ def test_the_pseudonym_look_up_is_recorded_with_the_request(client, peer_world):
     assert event.request_id == response["X-Request-ID"]
     assert event.channel == AuditEvent.Channel.WEB
     assert event.patient == peer_world.people.patient
+
+
+def test_a_refused_request_records_nothing_but_a_refused_form_records_what_it_showed(people):
+    """A door may hand the view a record before a later check refuses (here the patient's own
+    record, then another patient's contact): the person saw the 404, not the record. A form
+    refused with its errors (400) is shown beside the records, so that is recorded."""
+    from tether.network.models import SupportContact
+    from tether.network.services import add_support
+
+    theirs = add_support(
+        patient=people.other_patient,
+        kind=SupportContact.Kind.TRUSTED_PERSON,
+        name="Not yours",
+        by=people.other_patient.user,
+    )
+    mine = add_support(
+        patient=people.patient,
+        kind=SupportContact.Kind.TRUSTED_PERSON,
+        name="Maria",
+        by=people.patient.user,
+    )
+    client = Client()
+    client.force_login(people.patient.user)
+
+    refused = client.post(f"/me/support/{theirs.pk}/edit/", {"name": "x"})
+    assert refused.status_code == 404
+    assert not AuditEvent.objects.filter(request_id=refused["X-Request-ID"]).exists()
+
+    bad_form = client.post(f"/me/support/{mine.pk}/edit/", {"name": ""})
+    assert bad_form.status_code == 400
+    shown = AuditEvent.objects.filter(request_id=bad_form["X-Request-ID"])
+    assert set(shown.values_list("patient", flat=True)) == {people.patient.pk}
