@@ -606,7 +606,9 @@ def test_it_invites_a_trusted_person_by_email(people, maria, patient_client):
     email = Delivery.objects.get()
     assert email.to == "maria@example.com"
     assert email.purpose == "trusted-invitation"
-    assert "score" in email.body  # "You will never see their ... scores."
+    # Nothing that names the patient or their health travels by email: the link says who.
+    for private in (people.patient.first_name, people.patient.last_name, "score"):
+        assert private not in email.subject + email.body
     token = email.body.split("/trusted/invitation/")[1].split("/")[0]
     assert get_trusted_contact(token, Purpose.INVITATION) == maria
 
