@@ -8,7 +8,7 @@ trail, and the audit app sits below the access module (pyproject's import layers
 import csv
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from itertools import groupby
 from operator import itemgetter
@@ -42,10 +42,31 @@ CSV_CHANGES_CAP = 5000
 
 @dataclass(frozen=True)
 class Entry:
-    at: datetime
+    at: datetime  # the latest of the reads it stands for
     who: str
     did: str
     link: bool  # through a signed link the patient shared
+    times: int = 1
+    first: datetime | None = None  # the earliest, when it stands for more than one
+
+
+def _together(entries: list[Entry]) -> list[Entry]:
+    """Fold one person's reads of the same thing in a row into one line ("3 times, between
+    09:02 and 09:15"): a clinician paging through a chart opens the same record several times,
+    and a patient reading the page wants to know who looked and when, not every click."""
+    folded: list[Entry] = []
+    for entry in entries:
+        last = folded[-1] if folded else None
+        if last is not None and (last.who, last.did, last.link, last.at.date()) == (
+            entry.who,
+            entry.did,
+            entry.link,
+            entry.at.date(),
+        ):
+            folded[-1] = replace(last, times=last.times + 1, first=entry.at)
+        else:
+            folded.append(entry)
+    return folded
 
 
 @patient_required
@@ -55,7 +76,9 @@ def who_has_seen_my_record(request: AuthenticatedRequest) -> HttpResponse:
     entries = [
         Entry(timezone.localtime(e.at), who(e), did_what(e), e.actor_id is None) for e in page
     ]
-    days = [(day, list(items)) for day, items in groupby(entries, key=lambda e: e.at.date())]
+    days = [
+        (day, _together(list(items))) for day, items in groupby(entries, key=lambda e: e.at.date())
+    ]
     return render(request, "audit/who_has_seen.html", {"page": page, "days": days})
 
 

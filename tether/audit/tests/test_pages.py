@@ -130,3 +130,16 @@ def test_the_csv_has_the_filtered_rows_with_formulas_defused(people):
     assert {row[6] for row in rows[1:]} == {
         f"{people.patient.last_name}, {people.patient.first_name}"
     }
+
+
+def test_one_persons_reads_in_a_row_are_one_line_with_how_many_times(people):
+    patient = people.patient
+    clinician = _client(people.clinician)
+    for _ in range(3):
+        _page(clinician, reverse("staff_patient", args=[patient.pk]))
+
+    page = _page(_client(patient.user), reverse("who_has_seen_my_record"))
+
+    name = people.clinician.get_full_name()
+    assert page.count(f"{name} (clinician)</strong> looked at your record") == 1
+    assert f"{name} (clinician)</strong> looked at your record 3 times on" in page
