@@ -25,7 +25,7 @@ help:
 	@echo "make demo    set up everything (venv, packages, SQLite, demo data) and serve on http://127.0.0.1:8000"
 	@echo "make worker  run one background task worker (db_worker); make scheduler  enqueue the sweeps every minute"
 	@echo "make test    install dev tools and run lint + the whole suite on SQLite, then PostgreSQL"
-	@echo "make bench   time the registry (150 and 10,000 patients), the sweeps and peer matching (10k groups, 1M profiles)"
+	@echo "make bench   time the registry (150 and 10,000 patients, with and without the audit trail), the sweeps, peer matching (10k groups, 1M profiles), screening and sign-in guesses"
 	@echo "make eval    measure peer matching and crisis-language detection on ../shared/eval/"
 
 $(PY):
@@ -100,6 +100,7 @@ bench: $(DEV)
 	$(TEST_ENV) $(PY) benchmarks/sweeps.py
 	$(TEST_ENV) $(PY) benchmarks/matching.py
 	$(TEST_ENV) $(PY) benchmarks/screening.py
+	$(TEST_ENV) $(PY) benchmarks/sign_in.py
 
 # Measures the peer matcher and the crisis-language detector on real data kept outside the
 # project (TETHER_EVAL_DIR, default ../shared/eval/); not part of `make test`.
