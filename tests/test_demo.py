@@ -16,9 +16,9 @@ def test_it_loads_the_demo_practice_once(db):
         models = (User, Patient, Assessment, Delivery, *NETWORK_MODELS)
         return [model.objects.count() for model in models]
 
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
     first = counts()
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
 
     assert counts() == first
     assert all(model.objects.exists() for model in NETWORK_MODELS)
@@ -32,7 +32,7 @@ def test_it_loads_the_demo_practice_once(db):
 
 
 def test_it_gives_every_patient_months_of_phq9_and_gad7_history(db):
-    call_command("load_demo", stdout=None)
+    call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
 
     for patient in Patient.objects.all():
         phq9 = list(patient.assessments.filter(instrument="phq9").order_by("completed_at"))
@@ -50,7 +50,7 @@ def test_it_gives_the_demo_full_thin_and_single_point_networks(
     db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_demo", stdout=None)
+        call_command("load_demo", "--i-know-this-is-not-production", stdout=None)
     # Quiet: no invitation or intake email for months-old, synthetic history.
     assert not Delivery.objects.filter(
         purpose__in=["intake-summary", "trusted-invitation"]

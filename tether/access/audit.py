@@ -50,7 +50,7 @@ def practice_audit_trail(user: User) -> QuerySet[AuditEvent]:
 def practice_changes(
     user: User,
     *,
-    patients: QuerySet[Patient] | None = None,
+    patients_where: Q | None = None,
     staff: User | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
@@ -58,10 +58,16 @@ def practice_changes(
 ) -> list[Change]:
     """Return the newest `limit` changes to the clinical records of `user`'s practice, newest
     first, narrowed like tether.audit.changes.changes: its admins only (anyone else, none).
-    `patients` may be any queryset; only the practice's own patients can match it."""
+    `patients_where` (a condition on Patient, e.g. a name) narrows them to the practice's
+    patients that meet it."""
     practice = user.practice if user.is_authenticated else None
     if practice is None or not is_practice_admin(user, practice.pk):
         return []
+    patients = (
+        Patient.objects.filter(practice=practice).filter(patients_where)
+        if patients_where is not None
+        else None
+    )
     return changes(
         practice=practice, patients=patients, staff=staff, start=start, end=end, limit=limit
     )

@@ -23,7 +23,6 @@ from tether.access import my_practice_staff
 from tether.access.audit import READS, practice_audit_trail, practice_changes, reads_of_my_record
 from tether.access.decorators import admin_required, patient_required
 from tether.accounts.http import AuthenticatedRequest
-from tether.accounts.models import Patient
 from tether.audit.changes import AUTOMATIC, Change
 from tether.audit.models import AuditEvent
 from tether.audit.wording import did_what, who
@@ -127,7 +126,7 @@ def _filtered(
         events = events.filter(at__lt=end)
     changes = practice_changes(
         request.user,
-        patients=Patient.objects.filter(_name_matches(name)) if name.strip() else None,
+        patients_where=_name_matches(name) if name.strip() else None,
         staff=data["staff"],
         start=start,
         end=end,
