@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from tether.accounts.models import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, ApiToken, User
 from tether.lib.errors import Invalid
+from tether.lib.text import is_storable
 
 # The last-used time is news to the owner at this grain; finer would be a write per call.
 LAST_USED_EVERY = timedelta(minutes=1)
@@ -53,7 +54,7 @@ def issue_token(
     problems = {}
     if not name:
         problems["name"] = "Please give the token a name, so you can tell it apart later."
-    elif len(name) > NAME_MAX or "\x00" in name:
+    elif len(name) > NAME_MAX or not is_storable(name):
         problems["name"] = f"Please use a name of at most {NAME_MAX} ordinary characters."
     if not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
         problems["expires_in_days"] = f"A token lasts from 1 to {TOKEN_MAX_DAYS} days."
