@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tether.peers",
     "tether.audit",
     "tether.scheduling",
+    "tether.invitations",
     "tether.demo",
     "django_tasks",
     "django_tasks_db",
