@@ -2,18 +2,35 @@
 
 import hashlib
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from tether.lib.countries import crisis_countries
+from tether.lib.phones import normalise_phone
 
 # The window a practice may choose for the follow-up contact after a risk alert (the form
 # refuses others; engagement.follow_up keeps a stored value inside it).
 FOLLOW_UP_MIN_HOURS, FOLLOW_UP_MAX_HOURS = 24, 72
+
+
+def validate_e164(value: str) -> None:
+    """Refuse a phone number that is not already a valid number in E.164 form
+    (e.g. +15551234567); forms normalise what people type before it gets here."""
+    try:
+        normalised = normalise_phone(value, country="US")
+    except ValueError as error:
+        raise ValidationError(str(error), code="invalid_phone") from None
+    if normalised != value:
+        raise ValidationError(
+            "Please give the number in international form, e.g. +15551234567.",
+            code="not_e164",
+        )
 
 
 class Practice(models.Model):
@@ -40,7 +57,25 @@ class Practice(models.Model):
     # After an alert is resolved, a human contacts the patient within this many hours
     # (FOLLOW_UP_MIN_HOURS to FOLLOW_UP_MAX_HOURS).
     follow_up_hours = models.PositiveSmallIntegerField(default=48)
+    # How many patients one clinician or coordinator should carry; staff pages compare each
+    # caseload with it (a guide shown to admins, not a hard stop).
+    caseload_limit = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    # Opening hours, in the practice's time zone: outside them patients see the after-hours
+    # message, and bookable availability is offered inside them by default.
+    business_hours_start = models.TimeField(default=time(9, 0))
+    business_hours_end = models.TimeField(default=time(17, 0))
+    # A new patient's intake call is offered within this many days.
+    intake_target_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    # What patients read when they reach out outside business hours (blank: a standard text).
+    after_hours_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Every settings change, with who and when (the settings page shows the log).
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return self.name
@@ -65,6 +100,11 @@ class User(AbstractUser):
         Practice, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
+    # E.164 (e.g. +15551234567), blank when unknown: staff reach patients by it, and the
+    # practice reaches staff.
+    phone = models.CharField(
+        max_length=20, blank=True, validators=[validate_e164], help_text="E.164, e.g. +15551234567"
+    )
 
     @property
     def is_patient(self) -> bool:
@@ -95,6 +135,9 @@ class Patient(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     # Blank: the practice's time zone. Appointment times are stored in UTC.
     time_zone = models.CharField(max_length=64, blank=True)
+    # The language the patient prefers to be spoken to in: a short code ("es") or a name
+    # ("Spanish"); blank when not asked.
+    preferred_language = models.CharField(max_length=50, blank=True)
     # In the patient's own words, for the first conversation with their care team.
     help_wanted = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
