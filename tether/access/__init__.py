@@ -13,6 +13,9 @@ Rules:
   admin sees every patient of their own practice (patients.py); every record of a patient
   (questionnaires, C-SSRS screens, supports, appointments, enrollments, treatment episodes,
   case-review recommendations) follows the patient;
+- a patient's phone and email are read by the care staff who may see the patient, and by
+  the care staff of the practice paged about one of their alerts (who must call); never by
+  peer supporters (contact.py, an audited door);
 - only care staff (coordinators, clinicians, admins) change a patient's care: act on alerts,
   record attendance and intake calls, start and end treatment episodes (care staff of the
   patient's practice, checked again by the service);
@@ -53,10 +56,17 @@ Rules:
 - consent belongs to the patient: only the patient's own account may grant or widen what a
   trusted person sees or is told; the care staff of the patient's practice may suggest, and
   may withdraw (network.py);
+- only a practice's admins manage its staff (create, edit, deactivate, see caseloads, move a
+  departing colleague's patients) and its settings; a care team is changed by a coordinator
+  or admin of the patient's practice who may see the patient (staff.managed_staff,
+  staff.may_manage_practice, staff.may_change_care_team);
 - a practice admin may reset the second factor of the other staff of their own practice
   (after a lost phone); nobody else resets anyone's (staff.get_colleague_for_factor_reset);
 - a practice admin sees which accounts of their own practice (patients and staff) have their
   sign-in paused, and lifts a pause; nobody else sees or lifts anyone's (sign_in.py);
+- coordinators and clinicians publish their own bookable hours; care staff book a patient
+  they may see into a free slot of any coordinator or clinician of their practice; a patient
+  books, cancels and moves only their own appointments, from free slots (engagement.py);
 - a page is opened at all only by the roles it is built for (decorators.role_required);
   anyone else signed in gets the 404 of a page that does not exist.
 """
@@ -75,6 +85,7 @@ from tether.access.care import (
     visible_episodes,
     visible_recommendations,
 )
+from tether.access.contact import ContactDetails, contact_details
 from tether.access.crisis import (
     get_alert_for_staff,
     get_risk_screen,
@@ -87,11 +98,15 @@ from tether.access.crisis import (
 )
 from tether.access.engagement import (
     OUTREACH_ROLES,
+    bookable_colleagues,
     get_appointment,
     get_appointment_for_staff,
+    get_appointment_to_change,
+    get_bookable_colleague,
     get_enrollment,
     get_enrollment_for_staff,
     get_outreach_task,
+    may_publish_availability,
     visible_appointments,
     visible_enrollments,
     visible_outreach_tasks,
@@ -138,26 +153,35 @@ from tether.access.sign_in import accounts_for_sign_in_help, get_account_for_sig
 from tether.access.staff import (
     colleagues_for_factor_reset,
     get_colleague_for_factor_reset,
+    get_managed_staff,
     get_practice_staff,
     is_practice_admin,
+    managed_staff,
+    may_change_care_team,
+    may_manage_practice,
     my_practice,
     my_practice_staff,
 )
 
 __all__ = [
     "CONSULTANT_ROLES",
+    "ContactDetails",
     "MODERATOR_ROLES",
     "OUTCOME_ROLES",
     "OUTREACH_ROLES",
     "accounts_for_sign_in_help",
     "active_consents",
+    "bookable_colleagues",
     "can_moderate",
     "can_see_outcomes",
     "colleagues_for_factor_reset",
+    "contact_details",
     "get_account_for_sign_in_help",
     "get_alert_for_staff",
     "get_appointment",
     "get_appointment_for_staff",
+    "get_appointment_to_change",
+    "get_bookable_colleague",
     "get_assessment",
     "get_colleague_for_factor_reset",
     "get_belonging_check",
@@ -166,6 +190,7 @@ __all__ = [
     "get_episode",
     "get_episode_for_staff",
     "get_joinable_group",
+    "get_managed_staff",
     "get_member_post",
     "get_membership",
     "get_membership_for_care_team",
@@ -187,10 +212,14 @@ __all__ = [
     "is_care_staff_of",
     "is_practice_admin",
     "joinable_groups",
+    "managed_staff",
+    "may_change_care_team",
     "may_change_rota",
     "may_consult",
     "may_link_pseudonym",
+    "may_publish_availability",
     "may_manage_episodes",
+    "may_manage_practice",
     "may_recommend",
     "may_suggest_sharing",
     "may_widen_sharing",

@@ -87,3 +87,62 @@ def visible_programs(user: User) -> QuerySet[Program]:
     if not user.is_authenticated or not user.is_active or user.practice_id is None:
         return Program.objects.none()
     return Program.objects.filter(practice_id=user.practice_id)
+
+
+def managed_programs(user: User) -> QuerySet[Program]:
+    """Return the programs `user` manages (adds, changes, archives): every program of their
+    own practice for an active admin; none for anyone else."""
+    if user.is_authenticated and user.role == Role.ADMIN:
+        return visible_programs(user)
+    return Program.objects.none()
+
+
+def get_managed_program(user: User, program_id: object) -> Program:
+    """Return a program `user` manages (managed_programs), else raise Http404."""
+    return one_or_404(managed_programs(user), program_id, "program")
+
+
+# Who publishes bookable hours (and takes booked appointments).
+BOOKABLE_ROLES = (Role.COORDINATOR, Role.CLINICIAN)
+
+
+def may_publish_availability(user: User) -> bool:
+    """Return whether `user` publishes their own bookable hours: an active coordinator or
+    clinician of a practice."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.practice_id is not None
+        and user.role in BOOKABLE_ROLES
+    )
+
+
+def bookable_colleagues(user: User) -> QuerySet[User]:
+    """Return the staff whose free slots `user` may book a patient into: for care staff, the
+    active coordinators and clinicians of their own practice; for anyone else, nobody."""
+    if not is_care_staff(user):
+        return User.objects.none()
+    return User.objects.filter(
+        practice_id=user.practice_id, role__in=BOOKABLE_ROLES, is_active=True
+    ).order_by("first_name", "last_name", "pk")
+
+
+def get_bookable_colleague(user: User, staff_id: object) -> User:
+    """Return a colleague whose slots `user` may book into, else raise Http404."""
+    return one_or_404(bookable_colleagues(user).select_related("practice"), staff_id, "colleague")
+
+
+@door("appointments")
+def get_appointment_to_change(user: User, appointment_id: object) -> Appointment:
+    """Return a pending appointment `user` may cancel or move, else raise Http404: a patient
+    their own; care staff those of the patients they may see."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("No such appointment.")
+    appointments = visible_appointments(user).filter(attendance=Appointment.Attendance.PENDING)
+    if user.role != Role.PATIENT and not is_care_staff(user):
+        raise Http404("No such appointment.")
+    return one_or_404(
+        appointments.select_related("patient__practice", "staff__practice"),
+        appointment_id,
+        "appointment",
+    )

@@ -95,8 +95,10 @@ class EnrollmentOut(Schema):
 
 
 class IntakeBookingIn(_Input):
+    """One of the free intake slots (GET /slots?kind=intake_call); the length is the
+    practice's standard, not the caller's."""
+
     starts_at: datetime
-    duration_minutes: int = _minutes(30)
     mode: Mode = "phone"
 
 

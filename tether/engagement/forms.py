@@ -31,12 +31,6 @@ class AppointmentForm(forms.Form):
         return value.replace(tzinfo=ZoneInfo(self.zone)) if value.tzinfo is None else value
 
 
-class IntakeBookingForm(AppointmentForm):
-    """The patient books their own intake call: the kind is fixed."""
-
-    kind = None  # type: ignore[assignment]  # None removes AppointmentForm's field (Django's way)
-
-
 class SeriesForm(forms.Form):
     mode = forms.ChoiceField(choices=Appointment.Mode.choices)
     every_weeks = forms.TypedChoiceField(choices=EVERY_WEEKS_CHOICES, coerce=int)

@@ -177,6 +177,8 @@ class Appointment(models.Model):
     enrollment = models.ForeignKey(
         Enrollment, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
     )
+    # A video call's address (https only, checked by the service).
+    video_link = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -186,7 +188,14 @@ class Appointment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start"
-            )
+            ),
+            # No double booking: one pending appointment per staff member per start time.
+            # Cancelling (attendance leaves pending) frees the slot.
+            models.UniqueConstraint(
+                fields=["staff", "starts_at"],
+                condition=Q(attendance="pending", staff__isnull=False),
+                name="one_pending_appointment_per_staff_start",
+            ),
         ]
         indexes = [
             models.Index(fields=["patient", "starts_at"]),
@@ -214,6 +223,65 @@ class Appointment(models.Model):
         return self.ends_at.astimezone(ZoneInfo(zone))
 
 
+class WeeklyHours(models.Model):
+    """Hours a coordinator or clinician takes appointments every week: a weekday and a local
+    start and end in the practice's time zone."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="weekly_hours"
+    )
+    weekday = models.PositiveSmallIntegerField()  # 0 Monday … 6 Sunday
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "weekly hours"
+        ordering = ["weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="weekly_hours_weekday"),
+            models.CheckConstraint(condition=Q(ends__gt=F("starts")), name="weekly_hours_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} weekday {self.weekday} {self.starts}-{self.ends}"
+
+
+class AvailabilityException(models.Model):
+    """A change to one date of a staff member's weekly hours: time off (the whole day when no
+    times are given) or extra hours."""
+
+    class Kind(models.TextChoices):
+        OFF = "off", "Time off"
+        EXTRA = "extra", "Extra hours"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability_exceptions"
+    )
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    on = models.DateField()
+    starts = models.TimeField(null=True, blank=True)
+    ends = models.TimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["on", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(starts__isnull=True, ends__isnull=True, kind="off"))
+                | Q(starts__isnull=False, ends__isnull=False, ends__gt=F("starts")),
+                name="availability_exception_times",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.staff} on {self.on}"
+
+
 class OutreachTask(models.Model):
     """Someone reaches out to the patient: after a missed appointment (exactly one per
     appointment), or after a risk alert was resolved (exactly one per alert)."""
@@ -221,6 +289,7 @@ class OutreachTask(models.Model):
     class Kind(models.TextChoices):
         MISSED_SESSION = "missed_session", "Missed session"
         ALERT_FOLLOW_UP = "alert_follow_up", "Follow-up after a risk alert"
+        INTAKE_NO_SLOT = "intake_no_slot", "Call to find an intake time"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -276,6 +345,11 @@ class OutreachTask(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["appointment"], name="one_outreach_per_appointment"),
             models.UniqueConstraint(fields=["risk_alert"], name="one_follow_up_per_alert"),
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(kind="intake_no_slot", status="open"),
+                name="one_open_intake_time_task",
+            ),
         ]
         indexes = [
             models.Index(fields=["assigned_to", "status", "due_at"]),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tether.engagement import views, views_calendar
+from tether.engagement import views, views_calendar, views_slots
 
 urlpatterns = [
     path("me/appointments/", views.my_appointments, name="my_appointments"),
@@ -8,8 +8,24 @@ urlpatterns = [
     path("me/programs/", views.my_programs, name="my_programs"),
     path(
         "me/programs/<uuid:enrollment_id>/intake-call/",
-        views.book_my_intake,
+        views_slots.book_my_intake,
         name="book_my_intake",
+    ),
+    path(
+        "me/appointments/<uuid:appointment_id>/cancel/",
+        views_slots.my_cancel_appointment,
+        name="my_cancel_appointment",
+    ),
+    path(
+        "me/appointments/<uuid:appointment_id>/reschedule/",
+        views_slots.my_reschedule_appointment,
+        name="my_reschedule_appointment",
+    ),
+    path("staff/availability/", views_slots.my_availability, name="my_availability"),
+    path(
+        "staff/patients/<uuid:patient_id>/slots/",
+        views_slots.staff_book_slot,
+        name="staff_book_slot",
     ),
     path("staff/outreach/", views.outreach_queue_page, name="outreach_queue"),
     path(

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from tether.access import (
     get_appointment_for_staff,
-    get_enrollment,
     get_enrollment_for_staff,
     get_outreach_task,
     get_own_patient,
@@ -22,6 +21,7 @@ from tether.access import (
     my_practice_staff,
     visible_outreach_tasks,
 )
+from tether.access.contact import ContactDetails, contact_details
 from tether.access.decorators import (
     care_staff_required,
     outreach_worker_required,
@@ -35,7 +35,6 @@ from tether.engagement.forms import (
     AttemptForm,
     AttendanceForm,
     EnrollForm,
-    IntakeBookingForm,
     IntakeCallForm,
     SeriesForm,
 )
@@ -43,16 +42,19 @@ from tether.engagement.models import Appointment, Enrollment, OutreachTask
 from tether.engagement.selectors import outreach_queue, upcoming_appointments
 from tether.engagement.services import (
     EngagementInvalid,
+    ask_coordinator_to_find_time,
     book_appointment,
-    book_intake_call,
     create_series,
     enroll_patient,
+    intake_slots,
+    intake_target_days,
     peer_supporter_for_outreach,
     record_attendance,
     record_intake_call,
     record_outreach_attempt,
     set_peer_outreach,
 )
+from tether.engagement.views_slots import slot_days
 from tether.lib.forms import add_problems
 
 
@@ -119,41 +121,26 @@ def my_programs(request: AuthenticatedRequest) -> HttpResponse:
     patient = get_own_patient(request.user)
     enrollments = patient.enrollments.select_related("program").prefetch_related("appointments")
     rows = []
+    now = timezone.now()
     for enrollment in enrollments:
         intake = [a for a in enrollment.appointments.all() if a.kind == "intake_call"]
         booked = [a for a in intake if a.attendance == Appointment.Attendance.PENDING]
-        rows.append(
-            {
-                "enrollment": enrollment,
-                "intake": _times(booked, patient),
-                "form": IntakeBookingForm(zone=patient_zone(patient), prefix=str(enrollment.pk)),
-            }
-        )
-    return render(request, "engagement/my_programs.html", {"patient": patient, "rows": rows})
-
-
-@patient_required
-@require_POST
-def book_my_intake(request: AuthenticatedRequest, enrollment_id) -> HttpResponse:
-    patient = get_own_patient(request.user)
-    enrollment = get_enrollment(request.user, enrollment_id)
-    form = IntakeBookingForm(request.POST, zone=patient_zone(patient), prefix=str(enrollment.pk))
-    if not form.is_valid():
-        messages.error(request, "Please choose a time for your intake call.")
-        return redirect("my_programs")
-    try:
-        book_intake_call(
-            enrollment=enrollment,
-            starts_at=form.cleaned_data["starts_at"],
-            duration_minutes=form.cleaned_data["duration_minutes"],
-            mode=form.cleaned_data["mode"],
-            booked_by=request.user,
-        )
-    except EngagementInvalid as error:
-        _problems(request, error)
-    else:
-        messages.success(request, "Your intake call is booked. Someone will call you then.")
-    return redirect("my_programs")
+        days = []
+        if enrollment.status == Enrollment.Status.AWAITING_INTAKE and not booked:
+            starts = intake_slots(patient, now=now)
+            if not starts:
+                # Nobody is free within the target days: the coordinator gets a task to call.
+                ask_coordinator_to_find_time(patient=patient, now=now)
+            days = slot_days(starts, patient_zone(patient))
+        rows.append({"enrollment": enrollment, "intake": _times(booked, patient), "days": days})
+    context = {
+        "patient": patient,
+        "rows": rows,
+        "zone": patient_zone(patient),
+        "target_days": intake_target_days(patient.practice),
+        "modes": [(Appointment.Mode.PHONE, "Phone call"), (Appointment.Mode.VIDEO, "Video call")],
+    }
+    return render(request, "engagement/my_programs.html", context)
 
 
 # --- Care staff ------------------------------------------------------------------------------
@@ -164,18 +151,22 @@ class _QueueRow:
     task: OutreachTask
     overdue: bool
     due_local: datetime  # in the patient's practice's time zone
+    contact: ContactDetails | None  # None for whoever may not reach the patient (a peer)
 
 
 @outreach_worker_required
 def outreach_queue_page(request: AuthenticatedRequest) -> HttpResponse:
     now = timezone.now()
+    tasks = list(outreach_queue(visible_outreach_tasks(request.user), now=now))
+    contacts = contact_details(request.user, {task.patient_id for task in tasks})
     rows = [
         _QueueRow(
             task=task,
             overdue=task.is_overdue(now),
             due_local=task.due_at.astimezone(ZoneInfo(task.patient.practice.time_zone)),
+            contact=contacts.get(task.patient_id),
         )
-        for task in outreach_queue(visible_outreach_tasks(request.user), now=now)
+        for task in tasks
     ]
     return render(
         request,

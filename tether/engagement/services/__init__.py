@@ -1,7 +1,9 @@
 """Writes for programs, appointments and missed-session outreach, one module per noun; this
 package gathers them so callers import from one place.
 
-- programs.py: programs and the intake gate (enrollment, the intake call)
+- programs.py: programs and the intake gate (enrollment, recording the intake call)
+- availability.py: published weekly hours and exceptions, and the free slots they give
+- booking.py: booking from free slots (the intake call too), cancel, reschedule
 - appointments.py: booking (one or a series), attendance, claiming a missed appointment
 - outreach.py: the outreach task's owner and due time, trusted people, attempts, escalation
 
@@ -34,6 +36,26 @@ from tether.engagement.services.appointments import (
     create_series,
     record_attendance,
 )
+from tether.engagement.services.availability import (
+    BOOKABLE_ROLES,
+    INTAKE_TARGET_DAYS,
+    STAFF_BOOKING_DAYS,
+    Slot,
+    add_exception,
+    free_slots_of,
+    intake_slots,
+    intake_target_days,
+    set_weekly_hours,
+)
+from tether.engagement.services.booking import (
+    NOTICE,
+    SlotTaken,
+    ask_coordinator_to_find_time,
+    book_intake_call,
+    book_slot,
+    cancel_appointment,
+    reschedule_appointment,
+)
 from tether.engagement.services.outreach import (
     URGENT_WITHIN,
     clinician_for_urgent_outreach,
@@ -45,13 +67,27 @@ from tether.engagement.services.outreach import (
     trusted_person_for_missed_session,
 )
 from tether.engagement.services.programs import (
-    book_intake_call,
     create_program,
     enroll_patient,
     record_intake_call,
 )
 
 __all__ = [
+    "BOOKABLE_ROLES",
+    "INTAKE_TARGET_DAYS",
+    "NOTICE",
+    "STAFF_BOOKING_DAYS",
+    "Slot",
+    "SlotTaken",
+    "add_exception",
+    "ask_coordinator_to_find_time",
+    "book_slot",
+    "cancel_appointment",
+    "free_slots_of",
+    "intake_slots",
+    "intake_target_days",
+    "reschedule_appointment",
+    "set_weekly_hours",
     "MISSED_GRACE",
     "URGENT_WITHIN",
     "EngagementInvalid",

@@ -1,16 +1,15 @@
 """Programs a practice offers and the intake gate: an enrollment starts awaiting intake, and
 only a recorded intake call (a human conversation) makes it active."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tether.accounts.models import Patient, Practice, User
-from tether.accounts.selectors import coordinator_or_admin
 from tether.engagement.models import Appointment, AppointmentKind, Enrollment, Program
 from tether.engagement.schedule import Invalid
-from tether.engagement.services.appointments import book_appointment, record_attendance
+from tether.engagement.services.appointments import record_attendance
 
 
 def _aware(value: datetime, field: str) -> datetime:
@@ -47,35 +46,6 @@ def enroll_patient(
         raise Invalid(
             {"program": f"{patient.called} is already enrolled in this program."}
         ) from None
-
-
-@transaction.atomic
-def book_intake_call(
-    *,
-    enrollment: Enrollment,
-    starts_at: datetime,
-    duration_minutes: int = 30,
-    mode: str = Appointment.Mode.PHONE,
-    booked_by: User,
-    staff: User | None = None,
-) -> Appointment:
-    """Book the human intake call that unlocks the program, with the patient's coordinator
-    unless another staff member is named."""
-    if enrollment.status != Enrollment.Status.AWAITING_INTAKE:
-        raise Invalid({"enrollment": "This program does not wait on an intake call."})
-    if duration_minutes is None or duration_minutes < 5:
-        raise Invalid({"duration_minutes": "An intake call lasts at least 5 minutes."})
-    _aware(starts_at, "starts_at")
-    return book_appointment(
-        patient=enrollment.patient,
-        kind=AppointmentKind.INTAKE_CALL,
-        mode=mode,
-        staff=staff or coordinator_or_admin(enrollment.patient),
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=duration_minutes),
-        booked_by=booked_by,
-        enrollment=enrollment,
-    )
 
 
 @transaction.atomic
