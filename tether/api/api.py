@@ -5,6 +5,7 @@ answered in one shape (`errors`)."""
 
 from tether.api.assessments import router as assessments_router
 from tether.api.auth import AUTH
+from tether.api.booking import router as booking_router
 from tether.api.care import router as care_router
 from tether.api.crisis import router as crisis_router
 from tether.api.engagement import router as engagement_router
@@ -36,6 +37,7 @@ add_exception_handlers(api)
 api.add_router("", assessments_router)
 api.add_router("", network_router)
 api.add_router("", engagement_router)
+api.add_router("", booking_router)
 api.add_router("", peers_router)
 api.add_router("", care_router)
 api.add_router("", crisis_router)
