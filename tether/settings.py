@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tether.audit",
     "tether.scheduling",
     "tether.invitations",
+    "tether.staffing",
     "tether.demo",
     "django_tasks",
     "django_tasks_db",
