@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("tether.audit_views.urls")),
     path("", include("tether.mfa.urls")),
     path("", include("tether.api.token_urls")),
+    path("", include("tether.staffing.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
