@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from tether.access.lookup import one_or_404
-from tether.accounts.models import Practice, Role, User
+from tether.accounts.models import STAFF_ROLES, Patient, Practice, Role, User
 from tether.accounts.selectors import practice_staff
 
 
@@ -55,3 +55,37 @@ def colleagues_for_factor_reset(user: User) -> QuerySet[User]:
 def get_colleague_for_factor_reset(user: User, staff_id: object) -> User:
     """Return the colleague whose second factor `user` may reset, else raise Http404."""
     return one_or_404(colleagues_for_factor_reset(user), staff_id, "staff member")
+
+
+def may_manage_practice(user: User) -> bool:
+    """Return whether `user` runs their practice: an active admin of it, who manages its staff
+    and its settings. Nobody else does, coordinators and clinicians included."""
+    return user.is_authenticated and is_practice_admin(user, user.practice_id)
+
+
+def managed_staff(user: User) -> QuerySet[User]:
+    """Return the staff accounts `user` manages: every staff member of an admin's own practice,
+    deactivated ones too (so they can be seen and brought back); nobody for anyone else."""
+    if not may_manage_practice(user):
+        return User.objects.none()
+    return User.objects.filter(practice_id=user.practice_id, role__in=STAFF_ROLES).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def get_managed_staff(user: User, staff_id: object) -> User:
+    """Return a staff account `user` manages, else raise Http404."""
+    return one_or_404(managed_staff(user), staff_id, "staff member")
+
+
+def may_change_care_team(user: User, patient: Patient) -> bool:
+    """Return whether `user` may change `patient`'s care team: an active care coordinator or
+    admin of the patient's own practice (who reached the patient through access.get_patient,
+    so a coordinator changes the teams of the patients they coordinate)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in (Role.COORDINATOR, Role.ADMIN)
+        and user.practice_id is not None
+        and user.practice_id == patient.practice_id
+    )
