@@ -10,6 +10,7 @@ from tether.api.care import router as care_router
 from tether.api.crisis import router as crisis_router
 from tether.api.engagement import router as engagement_router
 from tether.api.errors import add_exception_handlers
+from tether.api.invitations import router as invitations_router
 from tether.api.network import router as network_router
 from tether.api.openapi import DocumentedAPI
 from tether.api.parsing import StrictParser
@@ -42,3 +43,4 @@ api.add_router("", peers_router)
 api.add_router("", care_router)
 api.add_router("", crisis_router)
 api.add_router("", tokens_router)
+api.add_router("", invitations_router)
