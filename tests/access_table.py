@@ -316,6 +316,17 @@ def _report_ok(persona: str, scope: str | None) -> int:
 
 # --- Pages ----------------------------------------------------------------------------------
 
+TEAM_COORDINATOR_OR_ADMIN = Rule(
+    "the patient's own coordinator and their practice's admin",
+    lambda p, s: _team(p, s) and ROLE[p] in (Role.COORDINATOR, Role.ADMIN),
+)
+STAFF_FORM = {
+    "role": "clinician",
+    "first_name": "Robin",
+    "last_name": "Lee",
+    "email": "robin.lee@example.org",
+    "phone": "+1 617 555 0134",
+}
 PATIENT_PAGE = "the signed-in patient's own records"
 PATIENT_RECORD = "the patient's records"
 
