@@ -366,6 +366,53 @@ PAGES: dict[str, Route] = {
         (GET(), POST(302)),
         params={"staff_id": "clinician_id"},
     ),
+    # staffing: staff, care teams and practice settings (admins; care teams also coordinators)
+    "staff_list": Route(ADMIN, "their own practice's staff and caseloads", (GET(),)),
+    "staff_add": Route(
+        ADMIN,
+        "their own practice's staff (a new account)",
+        (GET(), POST(302, STAFF_FORM)),
+    ),
+    "staff_edit": Route(
+        PRACTICE_ADMIN,
+        "a colleague's account (the scope's clinician)",
+        (GET(), POST(302, STAFF_FORM)),
+        params={"staff_id": "clinician_id"},
+    ),
+    "staff_deactivate": Route(
+        PRACTICE_ADMIN,
+        "a colleague's account (the scope's clinician, who holds patients: refused, 409)",
+        (POST(409, writes=False),),
+        params={"staff_id": "clinician_id"},
+    ),
+    "staff_reactivate": Route(
+        PRACTICE_ADMIN,
+        "a colleague's account (the scope's clinician, open already: nothing changes)",
+        (POST(302, writes=False),),
+        params={"staff_id": "clinician_id"},
+    ),
+    "staff_send_link": Route(
+        PRACTICE_ADMIN,
+        "a colleague's account (the scope's clinician): a set-password email",
+        (POST(302, writes=False),),
+        params={"staff_id": "clinician_id"},
+    ),
+    "staff_reassign": Route(
+        PRACTICE_ADMIN,
+        "a colleague's caseload (the scope's clinician; no colleague chosen: 400)",
+        (POST(400, {"to": ""}, writes=False),),
+        params={"staff_id": "clinician_id"},
+    ),
+    "care_team_edit": Route(
+        TEAM_COORDINATOR_OR_ADMIN,
+        "the patient's care team (no coordinator chosen: 400)",
+        (GET(), POST(400, {"coordinator": ""}, writes=False)),
+    ),
+    "practice_settings": Route(
+        ADMIN,
+        "their own practice's settings (an unknown time zone: 400)",
+        (GET(), POST(400, {"time_zone": "Mars/Olympus"}, writes=False)),
+    ),
     # signin: getting back in
     "password_reset": Route(ANYONE, "nothing (the email goes to the address's owner)", (GET(),)),
     "password_reset_done": Route(ANYONE, "nothing", (GET(),)),
