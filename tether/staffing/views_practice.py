@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from tether import access
 from tether.access.decorators import admin_required, role_required
 from tether.accounts.http import AuthenticatedRequest
-from tether.accounts.models import CareTeamMember, Role
+from tether.accounts.models import Role
 from tether.accounts.services import CareTeamError
 from tether.staffing import services
 from tether.staffing.forms import CareTeamForm, PracticeSettingsForm
+from tether.staffing.work import care_team_of, team_history
 
 SETTINGS_HISTORY_SHOWN = 20
 
@@ -22,16 +23,8 @@ def care_team_edit(request: AuthenticatedRequest, patient_id: str) -> HttpRespon
     patient = access.get_patient(request.user, patient_id)
     if not access.may_change_care_team(request.user, patient):
         raise Http404("Not found.")
-    members = list(CareTeamMember.objects.filter(patient=patient))
-    initial = {
-        "coordinator": next(
-            (m.staff_id for m in members if m.team_role == CareTeamMember.TeamRole.COORDINATOR),
-            None,
-        ),
-        "clinicians": [
-            m.staff_id for m in members if m.team_role == CareTeamMember.TeamRole.CLINICIAN
-        ],
-    }
+    team = care_team_of(patient)
+    initial = {"coordinator": team.coordinator, "clinicians": team.clinicians}
     form = CareTeamForm(
         request.POST or None,
         initial=initial,
@@ -58,9 +51,7 @@ def care_team_edit(request: AuthenticatedRequest, patient_id: str) -> HttpRespon
             if access.visible_patients(request.user).filter(pk=patient.pk).exists():
                 return redirect("staff_patient", patient_id=patient.pk)
             return redirect("caseload")
-    history = CareTeamMember.history.filter(patient_id=patient.pk).select_related(
-        "staff", "history_user"
-    )[:20]
+    history = team_history(patient)
     return render(
         request,
         "staffing/care_team.html",

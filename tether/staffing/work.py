@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from tether.accounts.models import CARE_TEAM_ROLES, CareTeamMember, Practice, User
+from tether.accounts.models import CARE_TEAM_ROLES, CareTeamMember, Patient, Practice, User
 from tether.crisis.models import OnCallShift, RiskAlert
 from tether.engagement.models import OutreachTask
 
@@ -117,3 +117,30 @@ def caseloads(practice: Practice) -> list[Caseload]:
         .order_by("-patients", "last_name", "first_name", "pk")
     )
     return [Caseload(staff=s, patients=s.patients, limit=practice.caseload_limit) for s in staff]
+
+
+@dataclass(frozen=True)
+class CareTeam:
+    coordinator: User | None
+    clinicians: list[User]
+
+
+def care_team_of(patient: Patient) -> CareTeam:
+    """Return `patient`'s coordinator and clinicians (a patient already let through access)."""
+    members = list(patient.care_team.select_related("staff").order_by("added_at", "pk"))
+    return CareTeam(
+        coordinator=next(
+            (m.staff for m in members if m.team_role == CareTeamMember.TeamRole.COORDINATOR),
+            None,
+        ),
+        clinicians=[m.staff for m in members if m.team_role == CareTeamMember.TeamRole.CLINICIAN],
+    )
+
+
+def team_history(patient: Patient, *, limit: int = 20) -> QuerySet:
+    """Return the latest recorded changes of `patient`'s care team, newest first."""
+    return (
+        CareTeamMember.history.filter(patient_id=patient.pk)
+        .select_related("staff", "history_user")
+        .order_by("-history_date", "-pk")[:limit]
+    )
