@@ -15,6 +15,7 @@ from tether.api.network import router as network_router
 from tether.api.openapi import DocumentedAPI
 from tether.api.parsing import StrictParser
 from tether.api.peers import router as peers_router
+from tether.api.staffing import router as staffing_router
 from tether.api.tokens import router as tokens_router
 
 api = DocumentedAPI(
@@ -44,3 +45,4 @@ api.add_router("", care_router)
 api.add_router("", crisis_router)
 api.add_router("", tokens_router)
 api.add_router("", invitations_router)
+api.add_router("", staffing_router)
