@@ -264,6 +264,21 @@ def _shift_json(world: World, scope: str, persona: str) -> dict:
     }
 
 
+NOT_TEAM_MANAGER = Rule(
+    "everyone who is not a coordinator or practice admin",
+    lambda p, s: ROLE[p] not in (Role.COORDINATOR, Role.ADMIN),
+)
+
+
+def _care_team_json(world: World, scope: str, persona: str) -> dict:
+    # The scope's patient's own team again: allowed callers change nothing (200, changed false).
+    team = TEAM[PATIENT_OF[scope]]
+    (coordinator,) = [p for p in team if ROLE[p] == Role.COORDINATOR]
+    (clinician,) = [p for p in team if ROLE[p] == Role.CLINICIAN]
+    return {
+        "coordinator_id": getattr(world.people, coordinator).pk,
+        "clinician_ids": [getattr(world.people, clinician).pk],
+    }
 def _shift_form(world: World, scope: str, persona: str) -> dict:
     clinician = (
         world.people.outside_clinician if PRACTICE[persona] == "B" else world.people.clinician
@@ -758,6 +773,18 @@ ENDPOINTS: dict[str, Route] = {
         PATIENT, PATIENT_PAGE, (Call("post", 201, SCREENER_JSON, writes=True),)
     ),
     # care
+    "GET /staff": Route(
+        CARE_STAFF_ANY,
+        "their own practice's care staff and caseload sizes",
+        (GET(),),
+        forbidden=NOT_CARE_STAFF,
+    ),
+    "POST /patients/{patient_id}/care-team": Route(
+        TEAM_COORDINATOR_OR_ADMIN,
+        "the patient's care team (the same team again: nothing changes)",
+        (Call("post", 200, _care_team_json, writes=False),),
+        forbidden=NOT_TEAM_MANAGER,
+    ),
     "GET /caseload": Route(CARE_STAFF_ANY, "the patients they may see", (GET(),)),
     "GET /episodes": Route(
         SIGNED_IN,
