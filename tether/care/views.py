@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from tether.access import get_own_patient, get_patient
+from tether.access.contact import contact_details
 from tether.access.decorators import care_staff_required, patient_required
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import Patient
@@ -46,6 +47,7 @@ def staff_patient(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     patient = get_patient(request.user, patient_id)
     context = {
         "patient": patient,
+        "contact": contact_details(request.user, [patient.pk]).get(patient.pk),
         "care_team": patient.care_team.select_related("staff").order_by("team_role"),
         "active_alerts": patient.risk_alerts.exclude(status=RiskAlert.Status.RESOLVED).order_by(
             "-created_at"
@@ -63,7 +65,11 @@ def staff_patient(request: AuthenticatedRequest, patient_id) -> HttpResponse:
 def intake_summary_page(request: AuthenticatedRequest, patient_id) -> HttpResponse:
     """One printable page for the first conversation with a new patient."""
     patient = get_patient(request.user, patient_id)
-    return render(request, "care/intake_summary.html", {"summary": intake_summary(patient)})
+    context = {
+        "summary": intake_summary(patient),
+        "contact": contact_details(request.user, [patient.pk]).get(patient.pk),
+    }
+    return render(request, "care/intake_summary.html", context)
 
 
 @patient_required

@@ -27,6 +27,7 @@ from tether.access import (
     my_practice,
     visible_recommendations,
 )
+from tether.access.contact import ContactDetails, contact_details
 from tether.access.decorators import care_staff_required
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import User
@@ -109,6 +110,7 @@ class ReviewRow:
     previous: Recommendation | None
     follow_through: str
     this_review: Recommendation | None
+    contact: ContactDetails | None = None
 
     @property
     def patient(self):
@@ -130,7 +132,7 @@ def _review_rows(
     user: User, rows: list[RegistryRow], *, week: date, week_ends: datetime
 ) -> list[ReviewRow]:
     """Return one page of the review: each patient with the latest earlier recommendation
-    and this review's one (one query for the whole page)."""
+    and this review's one, and how to reach them (one query each for the whole page)."""
     by_episode: dict = defaultdict(list)
     recommendations = (
         visible_recommendations(user)
@@ -140,6 +142,7 @@ def _review_rows(
     )
     for recommendation in recommendations:
         by_episode[recommendation.episode_id].append(recommendation)
+    contacts = contact_details(user, [row.patient.pk for row in rows])
     found = []
     for row in rows:
         mine = by_episode.get(row.episode_id, [])
@@ -154,6 +157,7 @@ def _review_rows(
                 previous=previous,
                 follow_through=_follow_through(previous, week_ends) if previous else "",
                 this_review=this_review,
+                contact=contacts.get(row.patient.pk),
             )
         )
     return found
