@@ -21,6 +21,7 @@ from datetime import timedelta
 from axes.models import AccessAttempt
 from django.utils import timezone
 
+from tests import access_invitations as invitations
 from tests.access_world import (
     CARE_STAFF,
     GROUP_MODERATORS,
@@ -111,6 +112,10 @@ RECOMMENDATION_HOLDER = Rule(
     TEAM_CLINICIAN.allows,
 )
 HOLDER = Rule("whoever holds the signed link", lambda p, s: True)
+INVITER = Rule("coordinators and admins (of their own practice)", invitations.may_invite)
+PATIENT_INVITER = Rule(
+    "the patient's coordinator and their practice's admin", invitations.may_invite_patient
+)
 
 # Who gets 403 rather than 404 on the endpoints documented to answer so.
 NOT_CARE_STAFF = Rule("everyone who is not care staff", lambda p, s: p not in CARE_STAFF)
@@ -721,6 +726,42 @@ PAGES: dict[str, Route] = {
         (POST(302),),
         params={"token_id": "api_token_id"},
     ),
+    # invitations: a practice's coordinators and admins invite its patients (issue 13)
+    "invitation_list": Route(INVITER, "the invitations of the patients they look after", (GET(),)),
+    "invitation_add_patient": Route(
+        INVITER,
+        "a new patient of their own practice",
+        (GET(), POST(302, invitations.add_patient_form)),
+    ),
+    "invitation_invite_patient": Route(
+        PATIENT_INVITER,
+        "a patient without an account",
+        (GET(), POST(302, {"email": "new@example.org"})),
+        params={"patient_id": "newcomer_id"},
+        prepare=invitations.prepare_newcomer,
+    ),
+    "invitation_resend": Route(
+        PATIENT_INVITER,
+        "an invitation",
+        (POST(302),),
+        params={"invitation_id": "invitation_id"},
+        prepare=invitations.prepare_invitation,
+    ),
+    "invitation_withdraw": Route(
+        PATIENT_INVITER,
+        "an invitation",
+        (POST(302),),
+        params={"invitation_id": "invitation_id"},
+        prepare=invitations.prepare_invitation,
+    ),
+    "accept_invitation": Route(
+        HOLDER,
+        "the invitation the link names (the practice's name only)",
+        (GET(),),
+        params={"token": "tokens.patient_invitation"},
+        prepare=invitations.prepare_invitation,
+    ),
+    "first_run": Route(PATIENT, "the patient's own care team", (GET(),)),
     # The API's own pages: its description, for anyone.
     "api-v1:openapi-json": Route(ANYONE, "nothing of anyone's: the OpenAPI document", (GET(),)),
     "api-v1:openapi-view": Route(ANYONE, "nothing of anyone's: the API's docs page", (GET(),)),
@@ -976,5 +1017,33 @@ ENDPOINTS: dict[str, Route] = {
         "one of their own API tokens",
         (Call("post", 200, writes=True),),
         params={"token_id": "api_token_id"},
+    ),
+    # invitations (issue 13)
+    "POST /invitations": Route(
+        PATIENT_INVITER,
+        "a patient without an account",
+        (Call("post", 201, invitations.invite_json, writes=True, scoped=True),),
+        prepare=invitations.prepare_newcomer,
+    ),
+    "GET /invitations/{invitation_id}": Route(
+        PATIENT_INVITER,
+        "an invitation",
+        (GET(),),
+        params={"invitation_id": "invitation_id"},
+        prepare=invitations.prepare_invitation,
+    ),
+    "POST /invitations/{invitation_id}/resend": Route(
+        PATIENT_INVITER,
+        "an invitation",
+        (Call("post", 200, writes=True),),
+        params={"invitation_id": "invitation_id"},
+        prepare=invitations.prepare_invitation,
+    ),
+    "POST /invitations/{invitation_id}/withdraw": Route(
+        PATIENT_INVITER,
+        "an invitation",
+        (Call("post", 200, writes=True),),
+        params={"invitation_id": "invitation_id"},
+        prepare=invitations.prepare_invitation,
     ),
 }
