@@ -101,6 +101,28 @@ def rota_gaps(
     return uncovered(spans, start=now, end=end)
 
 
+def shifts_held_by_others(practice: Practice, *, now: datetime) -> list[str]:
+    """Return, in plain words, each current or upcoming shift whose on-call person or backup
+    may not be on call (a peer supporter or coordinator, put there before the rule or through
+    the Django admin). They are left on the rota for the admin to replace, not removed."""
+    shifts = (
+        OnCallShift.objects.filter(practice=practice, ends_at__gt=now)
+        .select_related("clinician", "backup")
+        .order_by("starts_at")
+    )
+    found = []
+    for shift in shifts:
+        for who, what in ((shift.clinician, "on call"), (shift.backup, "backup")):
+            if who is not None and who.role not in ON_CALL_ROLES:
+                when = timezone.localtime(shift.starts_at).strftime("%a %-d %b %H:%M")
+                found.append(
+                    f"{who.display_name} is {what} from {when} but is a "
+                    f"{who.get_role_display().lower()}, who cannot answer risk alerts: "
+                    "remove the shift and add it again with a clinician or admin."
+                )
+    return found
+
+
 # --- Shifts ---------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from tether.access import (
     posts_for_alert,
     visible_screened_texts,
 )
+from tether.access.contact import contact_details
 from tether.access.decorators import care_staff_required, patient_required
 from tether.accounts.http import AuthenticatedRequest
 from tether.accounts.models import User
@@ -24,6 +25,7 @@ from tether.accounts.selectors import practice_staff
 from tether.crisis.forms import RaiseAlertForm, ResolveForm
 from tether.crisis.models import RiskAlert
 from tether.crisis.patient_message import help_page_promise, patient_message_after_alert
+from tether.crisis.rota import ON_CALL_ROLES, shifts_held_by_others
 from tether.crisis.selectors import (
     alert_events,
     alert_queue,
@@ -105,6 +107,7 @@ def alert_detail(request: AuthenticatedRequest, alert_id) -> HttpResponse:
         "crisis/alert_detail.html",
         {
             "alert": alert,
+            "contact": contact_details(request.user, [alert.patient_id]).get(alert.patient_id),
             "events": alert_events(alert),
             "time_to_ack": _time_to_ack(alert),
             "resolve_form": ResolveForm(),
@@ -180,6 +183,12 @@ def alert_raise(request: AuthenticatedRequest, patient_id) -> HttpResponse:
 # --- On-call rota and response times ---------------------------------------------------------
 
 
+NOT_ON_CALL = (
+    "Choose one of the practice's clinicians or admins: the on-call person must be a "
+    "clinician (or a practice admin) with an active account, because risk alerts page them."
+)
+
+
 class _StaffField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.display_name} ({obj.get_role_display()})"
@@ -203,14 +212,13 @@ class ShiftForm(forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
-        # Every active staff member of the practice is offered; the service says clearly
-        # why anyone but a clinician or an admin cannot hold a shift. Another practice's
-        # staff are not choices.
-        staff = practice_staff(practice.pk)
+        # Only those who may be paged for risk alerts are offered (not peer supporters nor
+        # coordinators); the service checks again. Another practice's staff are not choices.
+        staff = practice_staff(practice.pk, *ON_CALL_ROLES)
         for name in ("clinician", "backup"):
-            form_field(self, name, forms.ModelChoiceField).queryset = staff.order_by(
-                "last_name", "first_name"
-            )
+            field = form_field(self, name, forms.ModelChoiceField)
+            field.queryset = staff.order_by("last_name", "first_name")
+            field.error_messages["invalid_choice"] = NOT_ON_CALL
 
 
 @care_staff_required
@@ -246,6 +254,7 @@ def on_call(request: AuthenticatedRequest) -> HttpResponse:
                 "shifts": rota(practice, now=now),
                 "current": on_call_at(practice, now),
                 "rota_gaps": rota_gaps(practice, now=now),
+                "not_on_call": shifts_held_by_others(practice, now=now) if is_admin else [],
                 "paging_problems": practice_paging_problems(practice) if is_admin else [],
                 "form": form,
                 "is_admin": is_admin,
