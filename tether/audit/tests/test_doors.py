@@ -154,6 +154,11 @@ _call("get_enrollment", "clinician", _by_id("enrollment_id"))
 _call("get_enrollment_for_staff", "coordinator", _by_id("enrollment_id"))
 _call("get_outreach_task", "coordinator", _by_id("task_id"))
 _call(
+    "contact_details",
+    "coordinator",
+    lambda door, user, world: list(door(user, [world.ids(OWN)["patient_id"]]).values()),
+)
+_call(
     "get_support",
     "coordinator",
     lambda door, user, world: door(
