@@ -42,7 +42,7 @@ from tether.engagement.slots import INTAKE_CALL_MINUTES
 router = Router(tags=["booking"])
 
 
-def _slot(starts_at: datetime, minutes: int, zone: str, staff_id: UUID | None = None) -> dict:
+def _slot(starts_at: datetime, minutes: int, zone: str, staff_id: int | None = None) -> dict:
     return {
         "staff_id": staff_id,
         "starts_at": starts_at,
@@ -53,7 +53,7 @@ def _slot(starts_at: datetime, minutes: int, zone: str, staff_id: UUID | None = 
 
 
 @router.get("/slots", response={200: list[SlotOut], **NOT_FOUND})
-def list_slots(request: ApiRequest, kind: str = "intake_call", staff_id: UUID | None = None):
+def list_slots(request: ApiRequest, kind: str = "intake_call", staff_id: int | None = None):
     """Free slots. A patient: their own intake-call slots, within the practice's target days,
     in their own zone (an empty list means the coordinator will call to find a time). Care
     staff: the free slots of a colleague (`staff_id`, a coordinator or clinician) for four

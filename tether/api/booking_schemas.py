@@ -19,7 +19,7 @@ class _Input(Bounded):
 
 
 class SlotOut(Schema):
-    staff_id: UUID | None = Field(None, description="Absent for a patient's intake slots.")
+    staff_id: int | None = Field(None, description="Absent for a patient's intake slots.")
     starts_at: datetime
     ends_at: datetime
     starts_local: str = Field(description="The start in `time_zone`.")
@@ -48,7 +48,7 @@ class AvailabilityIO(_Input):
 
 
 class BookIn(_Input):
-    staff_id: UUID
+    staff_id: int
     kind: BookableKind = "check_in"
     starts_at: datetime
     mode: Mode = "phone"

@@ -38,7 +38,6 @@ from tether.engagement.services.appointments import (
 )
 from tether.engagement.services.availability import (
     BOOKABLE_ROLES,
-    INTAKE_TARGET_DAYS,
     STAFF_BOOKING_DAYS,
     Slot,
     add_exception,
@@ -74,7 +73,6 @@ from tether.engagement.services.programs import (
 
 __all__ = [
     "BOOKABLE_ROLES",
-    "INTAKE_TARGET_DAYS",
     "NOTICE",
     "STAFF_BOOKING_DAYS",
     "Slot",

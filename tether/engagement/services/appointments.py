@@ -5,7 +5,7 @@ appointments missed claims each with a conditional UPDATE."""
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tether.accounts.models import Patient, User
@@ -51,16 +51,21 @@ def book_appointment(
         problems["staff"] = "Choose someone on this practice's staff."
     if problems:
         raise Invalid(problems)
-    return Appointment.objects.create(
-        patient=patient,
-        kind=kind,
-        mode=mode,
-        staff=staff,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        enrollment=enrollment,
-        series=series,
-    )
+    try:
+        with transaction.atomic():
+            return Appointment.objects.create(
+                patient=patient,
+                kind=kind,
+                mode=mode,
+                staff=staff,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                enrollment=enrollment,
+                series=series,
+            )
+    except IntegrityError:
+        # The one unique constraint: this staff member already has a booking at that time.
+        raise Invalid({"starts_at": "That time is already booked with them."}) from None
 
 
 @transaction.atomic

@@ -26,9 +26,6 @@ from tether.engagement.slots import (
 
 # Who publishes hours and takes booked appointments.
 BOOKABLE_ROLES = (Role.COORDINATOR, Role.CLINICIAN)
-# Until the practice sets its own (Practice.intake_target_days), an intake call is offered
-# within this many days.
-INTAKE_TARGET_DAYS = 5
 # How far ahead staff see colleagues' slots when booking for a patient.
 STAFF_BOOKING_DAYS = 28
 
@@ -40,7 +37,7 @@ def slot_minutes(kind: str) -> int:
 
 def intake_target_days(practice: Practice) -> int:
     """Return within how many days a new patient's intake call is offered."""
-    return getattr(practice, "intake_target_days", None) or INTAKE_TARGET_DAYS
+    return practice.intake_target_days
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,14 @@
 input with nothing saved."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 
 from tether.engagement.models import Appointment, AppointmentSeries, Enrollment, OutreachTask
-from tether.engagement.services import create_program, enroll_patient
+from tether.engagement.services import create_program, enroll_patient, set_weekly_hours
 from tether.engagement.sweeps import sweep_missed_appointments
 
 from .conftest import FRIDAY
@@ -125,7 +126,9 @@ def test_missed_attendance_opens_one_task_and_attempts_close_it(people, book):
     assert _client(people.patient.user).get("/api/v1/outreach").status_code == 403
 
 
+@time_machine.travel(datetime(2026, 11, 30, 12, tzinfo=UTC), tick=False)
 def test_enroll_and_record_intake_through_the_api(people):
+    set_weekly_hours(staff=people.coordinator, hours=[(2, time(9), time(11))])  # Wednesdays
     program = create_program(practice=people.practice, name="Anxiety skills group")
     create_program(practice=people.outside_practice, name="Not ours")
     coordinator = _client(people.coordinator)

@@ -72,7 +72,7 @@ def test_it_claims_once_when_two_workers_read_the_same_due_rows(people, book):
 
 
 def test_it_leaves_attended_and_cancelled_appointments_alone(people, book):
-    attended, cancelled = book(), book()
+    attended, cancelled = book(), book(starts_at=FRIDAY - timedelta(hours=3))
     record_attendance(appointment=attended, attendance="attended", by=people.coordinator)
     record_attendance(
         appointment=cancelled, attendance="cancelled_by_patient", by=people.coordinator

@@ -13,6 +13,7 @@ from tether.engagement.services import (
     create_series,
     enroll_patient,
     record_intake_call,
+    set_weekly_hours,
 )
 
 from .conftest import FRIDAY
@@ -27,7 +28,13 @@ def test_an_enrollment_unlocks_only_after_the_intake_call(people, program):
     enrollment = enroll_patient(patient=people.patient, program=program, by=people.coordinator)
     assert enrollment.status == Enrollment.Status.AWAITING_INTAKE
     assert not enrollment.unlocked
-    call = book_intake_call(enrollment=enrollment, starts_at=FRIDAY, booked_by=people.patient.user)
+    set_weekly_hours(staff=people.coordinator, hours=[(4, time(9), time(11))])  # Fridays
+    call = book_intake_call(
+        enrollment=enrollment,
+        starts_at=FRIDAY,
+        booked_by=people.patient.user,
+        now=FRIDAY - timedelta(days=1),
+    )
     assert call.kind == Appointment.Kind.INTAKE_CALL
     assert call.staff == people.coordinator
     record_intake_call(

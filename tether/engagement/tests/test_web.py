@@ -1,13 +1,18 @@
 """The web pages: patient's appointments and programs, staff booking, the outreach queue."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from tether.engagement.models import Appointment, AppointmentSeries, Enrollment, OutreachTask
-from tether.engagement.services import create_program, enroll_patient, record_attendance
+from tether.engagement.services import (
+    create_program,
+    enroll_patient,
+    record_attendance,
+    set_weekly_hours,
+)
 
 from .conftest import FRIDAY
 
@@ -18,18 +23,15 @@ def enrollment(people):
     return enroll_patient(patient=people.patient, program=program, by=people.coordinator)
 
 
+@time_machine.travel("2026-11-30T12:00:00Z", tick=False)
 def test_it_shows_the_intake_call_as_the_first_step(client, people, enrollment):
+    set_weekly_hours(staff=people.coordinator, hours=[(1, time(10), time(11))])  # Tuesdays
     client.force_login(people.patient.user)
     page = client.get(reverse("my_programs")).content.decode()
-    assert "Next step: book a short intake call" in page
-    prefix = str(enrollment.pk)
+    assert "Next step: a short intake call" in page
     response = client.post(
         reverse("book_my_intake", args=[enrollment.pk]),
-        {
-            f"{prefix}-mode": "phone",
-            f"{prefix}-starts_at": "2026-12-01T10:00",
-            f"{prefix}-duration_minutes": 20,
-        },
+        {"mode": "phone", "slot": "2026-12-01T15:00:00+00:00"},
     )
     assert response.status_code == 302
     call = Appointment.objects.get()
