@@ -100,6 +100,7 @@ PRACTICE_PATIENT = Rule(
     "a patient of the group's practice",
     lambda p, s: p in PATIENTS and s is not None and PRACTICE[p] == PRACTICE_OF[s],
 )
+PEER_SUPPORTER = Rule("a peer supporter", lambda p, s: ROLE[p] == Role.PEER_SUPPORTER)
 OUTREACH_WORKER = Rule(
     "care staff, and peer supporters (the tasks routed to them)",
     lambda p, s: p in CARE_STAFF or ROLE[p] == Role.PEER_SUPPORTER,
@@ -502,6 +503,11 @@ PAGES: dict[str, Route] = {
     "staff_patient": Route(CARE_TEAM, PATIENT_RECORD, (GET(),)),
     "intake_summary": Route(CARE_TEAM, PATIENT_RECORD, (GET(),)),
     "registry": Route(CARE_STAFF_ANY, "the patients they may see", (GET(),)),
+    "staff_start": Route(
+        CARE_STAFF_ANY,
+        "nothing: sends care staff to open risk alerts, else the registry",
+        (GET(302),),
+    ),
     "registry_csv": Route(CARE_STAFF_ANY, "the patients they may see", (GET(),)),
     "start_episode": Route(
         CARE_TEAM,
@@ -685,6 +691,12 @@ PAGES: dict[str, Route] = {
     ),
     # peers: the moderator
     "moderation_queue": Route(MODERATOR, "posts of the groups they moderate", (GET(),)),
+    "peer_home": Route(
+        PEER_SUPPORTER,
+        "the peer supporter's own start page: counts of posts to review, outreach routed to "
+        "them (by the name the patient goes by), their groups",
+        (GET(),),
+    ),
     "moderate_post": Route(
         GROUP_MODERATOR,
         "a post of a group they moderate",

@@ -9,11 +9,16 @@ from tether.accounts.models import Role
 
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
-    """Send each person to where their work starts."""
-    if request.user.role == Role.PATIENT:
+    """Send each person to where their work starts: a patient to their page; a peer
+    supporter to theirs (posts to review, outreach, groups); care staff to what needs them
+    first (tether.care.views_home.staff_start: open risk alerts, else the registry)."""
+    user = request.user
+    if user.role == Role.PATIENT:
         return redirect("patient_home")
-    if request.user.is_care_staff:
-        return redirect("registry")
+    if user.role == Role.PEER_SUPPORTER and user.practice_id is not None:
+        return redirect("peer_home")
+    if user.is_care_staff:
+        return redirect("staff_start")
     return redirect("help")
 
 

@@ -1,9 +1,17 @@
 from django.urls import path
 
-from tether.care import views, views_outcomes, views_progress, views_registry, views_review
+from tether.care import (
+    views,
+    views_home,
+    views_outcomes,
+    views_progress,
+    views_registry,
+    views_review,
+)
 
 urlpatterns = [
     path("me/", views.patient_home, name="patient_home"),
+    path("staff/start/", views_home.staff_start, name="staff_start"),
     path("staff/caseload/", views.caseload_page, name="caseload"),
     path("staff/patients/<uuid:patient_id>/", views.staff_patient, name="staff_patient"),
     path(

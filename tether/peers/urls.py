@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tether.peers import views_member, views_moderation, views_staff
+from tether.peers import views_home, views_member, views_moderation, views_staff
 
 urlpatterns = [
     # The patient's own (/me/peers/...)
@@ -14,6 +14,8 @@ urlpatterns = [
     path("me/peers/posts/<uuid:post_id>/report/", views_member.report, name="report_post"),
     path("me/peers/posts/<uuid:post_id>/support/", views_member.post_support, name="post_support"),
     path("me/peers/belonging/<int:check_id>/", views_member.belonging, name="belonging_check"),
+    # The peer supporter's start page
+    path("peers/", views_home.peer_home, name="peer_home"),
     # Peer supporters (their groups) and admins (all groups)
     path("peers/moderation/", views_moderation.queue, name="moderation_queue"),
     path(
