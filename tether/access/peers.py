@@ -45,10 +45,11 @@ def get_membership(user: User, group_id: object) -> Membership:
 
 
 def joinable_groups(user: User) -> QuerySet[PeerGroup]:
-    """Return the open groups of the signed-in patient's practice (to suggest and join)."""
+    """Return the open, unarchived groups of the signed-in patient's practice (to suggest and
+    join)."""
     if not _active_patient_user(user) or user.practice_id is None:
         return PeerGroup.objects.none()
-    return PeerGroup.objects.filter(practice_id=user.practice_id, is_open=True)
+    return PeerGroup.objects.filter(practice_id=user.practice_id, is_open=True, archived_at=None)
 
 
 def get_joinable_group(user: User, group_id: object) -> PeerGroup:
@@ -126,6 +127,22 @@ def moderated_groups(user: User) -> QuerySet[PeerGroup]:
 def get_moderated_group(user: User, group_id: object) -> PeerGroup:
     """Return a group `user` moderates, else raise Http404."""
     return one_or_404(moderated_groups(user), group_id, "group")
+
+
+def managed_groups(user: User) -> QuerySet[PeerGroup]:
+    """Return the groups `user` manages (creates, changes, archives, sets meeting times for):
+    every group of their own practice for an active admin; none for anyone else. A peer
+    supporter moderates their groups' posts but does not change the groups."""
+    if not user.is_authenticated or not user.is_active or user.role != Role.ADMIN:
+        return PeerGroup.objects.none()
+    if user.practice_id is None:
+        return PeerGroup.objects.none()
+    return PeerGroup.objects.filter(practice_id=user.practice_id)
+
+
+def get_managed_group(user: User, group_id: object) -> PeerGroup:
+    """Return a group `user` manages (managed_groups), else raise Http404."""
+    return one_or_404(managed_groups(user), group_id, "group")
 
 
 @door("peer group posts", patient="author__patient")

@@ -87,8 +87,8 @@ _cache_lock = threading.Lock()
 
 
 def practice_index(practice: Practice) -> matching.MatchIndex:
-    """This process's index of the practice's open groups and shared member profiles, rebuilt
-    when the practice's MatchingState version moves."""
+    """This process's index of the practice's open, unarchived groups and shared member
+    profiles, rebuilt when the practice's MatchingState version moves."""
     version = (
         MatchingState.objects.filter(practice=practice).values_list("version", flat=True).first()
         or 0
@@ -98,7 +98,7 @@ def practice_index(practice: Practice) -> matching.MatchIndex:
         if cached and cached[0] == version:
             return cached[1]
     groups = list(
-        PeerGroup.objects.filter(practice=practice, is_open=True)
+        PeerGroup.objects.filter(practice=practice, is_open=True, archived_at=None)
         .exclude(embedding=None)
         .prefetch_related("tags")
     )

@@ -1,5 +1,9 @@
-"""Writes for peer groups and their memberships: creating and changing a group, joining it
-under a pseudonym, leaving, and recording a visit."""
+"""Writes for peer groups and their memberships: creating, changing and archiving a group,
+its meeting times, joining it under a pseudonym, leaving, and recording a visit.
+
+Everything here that a practice admin types (a group's name, who it is for, where it meets)
+is staff text: it is not crisis-screened, which is for what patients and trusted people
+write."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from tether.peers.models import (
     DESCRIPTION_MAX_CHARS,
     PSEUDONYM_MAX_CHARS,
     BelongingCheck,
+    GroupMeeting,
     IdentityTag,
     MatchingState,
     Membership,
@@ -55,7 +60,10 @@ def save_group(
     group: PeerGroup | None = None,
 ) -> PeerGroup:
     """Create a group (or change `group`). The moderator must be a peer supporter of the
-    practice."""
+    practice. The description is embedded again on every save, so matching always reads the
+    words the group shows. An archived group is not changed."""
+    if group is not None and group.archived_at is not None:
+        raise PeerInvalid({"name": "This group is archived, so it can no longer be changed."})
     problems = {}
     name = (name or "").strip()
     if not name:
@@ -79,6 +87,61 @@ def save_group(
     group.tags.set(tags)
     bump_matching(practice)
     return group
+
+
+@transaction.atomic
+def archive_group(*, group: PeerGroup, now: datetime | None = None) -> PeerGroup:
+    """Archive `group`: it takes no new members or posts and is no longer suggested, and its
+    members keep reading what was shared. Nothing is deleted; archiving twice changes
+    nothing."""
+    if group.archived_at is None:
+        group.archived_at = now or timezone.now()
+        group.is_open = False
+        group.save(update_fields=["archived_at", "is_open"])
+        bump_matching(group.practice)
+    return group
+
+
+MEETING_PLACE_MAX_CHARS = 200
+MEETING_MINUTES = (15, 240)
+
+
+@transaction.atomic
+def add_meeting(
+    *,
+    group: PeerGroup,
+    starts_at: datetime,
+    duration_minutes: int,
+    where: str,
+    now: datetime | None = None,
+) -> GroupMeeting:
+    """Add a meeting time to `group`, shown to its members on the group page."""
+    problems = {}
+    if group.archived_at is not None:
+        problems["starts_at"] = "This group is archived, so it has no more meetings."
+    elif timezone.is_naive(starts_at):
+        problems["starts_at"] = "Give a time with its time zone."
+    elif starts_at <= (now or timezone.now()):
+        problems["starts_at"] = "Please choose a time in the future."
+    low, high = MEETING_MINUTES
+    if not low <= duration_minutes <= high:
+        problems["duration_minutes"] = f"Please choose between {low} and {high} minutes."
+    where = " ".join((where or "").split())
+    if not where:
+        problems["where"] = "Please say where it meets, e.g. “Online (link in the group)”."
+    elif len(where) > MEETING_PLACE_MAX_CHARS:
+        problems["where"] = f"Please keep this to {MEETING_PLACE_MAX_CHARS} characters."
+    if problems:
+        raise PeerInvalid(problems)
+    return GroupMeeting.objects.create(
+        group=group, starts_at=starts_at, duration_minutes=duration_minutes, where=where
+    )
+
+
+@transaction.atomic
+def remove_meeting(*, group: PeerGroup, meeting_id: object) -> None:
+    """Remove one of `group`'s meeting times (another group's, or an unknown one, is left)."""
+    GroupMeeting.objects.filter(group=group, pk=meeting_id).delete()
 
 
 # --- Membership ------------------------------------------------------------------------------
@@ -117,7 +180,7 @@ def join_group(
     now = now or timezone.now()
     if group.practice_id != patient.practice_id:
         raise Http404("No such group.")
-    if not group.is_open:
+    if not group.is_open or group.archived_at is not None:
         raise PeerInvalid({"group": "This group is not taking new members right now."})
     pseudonym = _check_pseudonym(pseudonym, patient)
     try:

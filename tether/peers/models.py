@@ -62,6 +62,9 @@ class PeerGroup(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderated_groups"
     )
     is_open = models.BooleanField(default=True)  # closed groups take no new members
+    # Archived by the practice admin: no new members or posts, not offered in matching;
+    # members keep reading what was shared (peers.groups.archive_group).
+    archived_at = models.DateTimeField(null=True, blank=True)
     embedding = models.BinaryField(null=True, blank=True)  # of `who_for`, float32 little-endian
     created_at = models.DateTimeField(auto_now_add=True)
 

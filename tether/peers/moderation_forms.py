@@ -7,7 +7,7 @@ from django import forms
 
 from tether.accounts.models import Practice, Role, User
 from tether.accounts.selectors import practice_staff
-from tether.lib.forms import form_field
+from tether.lib.forms import form_field, within_calendar
 from tether.peers.models import DESCRIPTION_MAX_CHARS, IdentityTag, ModerationAction, PeerGroup
 
 NOTE_MAX_CHARS = 1000
@@ -74,3 +74,19 @@ class GroupForm(forms.Form):
             (kind, [(pk, label, str(pk) in chosen) for pk, label in options])
             for kind, options in self.tag_choices
         ]
+
+
+class MeetingForm(forms.Form):
+    """A meeting time, entered in the practice's time zone (the view sets it as current)."""
+
+    starts_at = forms.DateTimeField(
+        label="Starts",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[within_calendar],
+    )
+    duration_minutes = forms.IntegerField(label="Length in minutes", initial=60)
+    where = forms.CharField(
+        label="Where",
+        required=False,
+        help_text="For example “Online (link in the group)” or “Room 2, Health Centre”.",
+    )

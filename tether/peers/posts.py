@@ -8,7 +8,8 @@ Every post is screened (crisis.screening) in the transaction that saves it:
 - concern: saved visible, and put in the moderator's queue.
 - none: saved visible.
 Nothing is refused or deleted for what it says, and a possible crisis is never refused by the
-rate limit.
+rate limit. A group the practice has archived takes no new posts at all (its page shows no
+form and says so); its members keep reading what was shared.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ from tether.peers.models import POST_MAX_CHARS, Membership, Post, PostReport
 POSTS_PER_WINDOW = 5
 POST_WINDOW = timedelta(minutes=10)
 POSTS_PER_DAY = 40
+# Said on an archived group's page, and to a post sent to it anyway.
+ARCHIVED = (
+    "This group has closed, so it takes no new posts. What was shared here stays for you to "
+    "read. If you would like someone to talk to, your care team is there, and the crisis "
+    "lines below are open day and night."
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,8 @@ def create_post(
     now = now or timezone.now()
     if membership.status != Membership.Status.ACTIVE:
         raise PeerInvalid({"group": "You are no longer a member of this group."})
+    if membership.group.archived_at is not None:
+        raise PeerInvalid({"body": ARCHIVED})
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
         raise PeerInvalid({"body": "Please write something before posting."})

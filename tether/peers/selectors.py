@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from tether.access import may_link_pseudonym
 from tether.accounts.models import Patient, User
@@ -98,7 +98,8 @@ def not_fitting(groups: QuerySet[PeerGroup], *, now: datetime) -> QuerySet[Belon
 
 
 def moderated_group_rows(groups: QuerySet[PeerGroup]) -> QuerySet[PeerGroup]:
-    """Return `groups` by name with their tags and a plain count of active members."""
+    """Return `groups` by name (archived ones last) with their tags and a plain count of
+    active members."""
     return (
         groups.annotate(
             active_members=Count(
@@ -107,7 +108,7 @@ def moderated_group_rows(groups: QuerySet[PeerGroup]) -> QuerySet[PeerGroup]:
         )
         .select_related("moderator")
         .prefetch_related("tags")
-        .order_by("name")
+        .order_by(F("archived_at").asc(nulls_first=True), "name")
     )
 
 

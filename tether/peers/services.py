@@ -1,7 +1,7 @@
 """Writes and rules for peer communities, one module per noun; this module gathers them so
 callers (views, the API) import from one place.
 
-- groups.py: groups, joining, leaving, visits
+- groups.py: groups (adding, changing, archiving, meeting times), joining, leaving, visits
 - experience.py: what the patient is going through (screened), matching and suggestions
 - posts.py: posts and replies (screened; a possible crisis is held for a moderator), reports
 - moderation.py: moderation actions and the audited pseudonym look-up (who may moderate or
@@ -28,7 +28,15 @@ from tether.peers.experience import (
     save_experience,
     suggest_groups,
 )
-from tether.peers.groups import join_group, leave_group, record_visit, save_group
+from tether.peers.groups import (
+    add_meeting,
+    archive_group,
+    join_group,
+    leave_group,
+    record_visit,
+    remove_meeting,
+    save_group,
+)
 from tether.peers.moderation import moderate, reveal_member
 from tether.peers.posts import (
     POST_WINDOW,
@@ -53,7 +61,9 @@ __all__ = [
     "PeerInvalid",
     "PostResult",
     "Suggestion",
+    "add_meeting",
     "answer_belonging",
+    "archive_group",
     "create_post",
     "is_low",
     "join_group",
@@ -61,6 +71,7 @@ __all__ = [
     "moderate",
     "practice_index",
     "record_visit",
+    "remove_meeting",
     "report_post",
     "reveal_member",
     "save_experience",

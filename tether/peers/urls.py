@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tether.peers import views_home, views_member, views_moderation, views_staff
+from tether.peers import views_groups, views_home, views_member, views_moderation, views_staff
 
 urlpatterns = [
     # The patient's own (/me/peers/...)
@@ -24,9 +24,23 @@ urlpatterns = [
         name="moderate_post",
     ),
     path("peers/groups/", views_moderation.group_list, name="peer_group_list"),
-    path("peers/groups/new/", views_moderation.group_form, name="peer_group_new"),
     path("peers/groups/<uuid:group_id>/", views_moderation.group_detail, name="peer_group_detail"),
-    path("peers/groups/<uuid:group_id>/edit/", views_moderation.group_form, name="peer_group_edit"),
+    # The practice admin manages the practice's groups
+    path("peers/groups/new/", views_groups.group_form, name="peer_group_new"),
+    path("peers/groups/<uuid:group_id>/edit/", views_groups.group_form, name="peer_group_edit"),
+    path(
+        "peers/groups/<uuid:group_id>/archive/",
+        views_groups.group_archive,
+        name="peer_group_archive",
+    ),
+    path(
+        "peers/groups/<uuid:group_id>/meetings/", views_groups.meeting_add, name="peer_meeting_add"
+    ),
+    path(
+        "peers/groups/<uuid:group_id>/meetings/<int:meeting_id>/remove/",
+        views_groups.meeting_remove,
+        name="peer_meeting_remove",
+    ),
     # The care team
     path(
         "staff/peers/memberships/<uuid:membership_id>/reveal/",

@@ -38,6 +38,7 @@ from tether.lib.pagination import page_of
 from tether.lib.text import unstorable_fields, without_unstorable
 from tether.peers.forms import BelongingForm, ExperienceForm, JoinForm, PostForm
 from tether.peers.models import Membership
+from tether.peers.posts import ARCHIVED
 from tether.peers.selectors import member_threads
 from tether.peers.services import (
     PeerInvalid,
@@ -196,7 +197,8 @@ def _group_page(
     context = {
         "membership": membership,
         "group": group,
-        "meetings": meetings,
+        "meetings": meetings if group.archived_at is None else [],
+        "archived": ARCHIVED if group.archived_at is not None else "",
         "zone": mine,
         "page": page,
         "post_form": post_form,

@@ -1,6 +1,7 @@
 """Pages for the people who look after peer groups: a peer supporter for the groups they
-moderate, and the practice admin for every group of the practice (and only the admin creates
-or changes a group). Members appear by pseudonym only: nothing here says who a patient is."""
+moderate, and the practice admin for every group of the practice (the admin's pages that
+create, change and archive a group are in views_groups). Members appear by pseudonym only:
+nothing here says who a patient is."""
 
 from zoneinfo import ZoneInfo
 
@@ -19,12 +20,11 @@ from tether.access import (
     moderated_groups,
     my_practice,
 )
-from tether.access.decorators import admin_required, moderator_required
+from tether.access.decorators import moderator_required
 from tether.accounts.http import AuthenticatedRequest
-from tether.lib.forms import add_problems
 from tether.lib.pagination import page_of
 from tether.peers.models import ModerationAction, Post
-from tether.peers.moderation_forms import GroupForm, ModerateForm
+from tether.peers.moderation_forms import ModerateForm
 from tether.peers.selectors import (
     group_members,
     group_posts,
@@ -32,7 +32,7 @@ from tether.peers.selectors import (
     moderation_queue,
     not_fitting,
 )
-from tether.peers.services import PeerInvalid, moderate, save_group
+from tether.peers.services import PeerInvalid, moderate
 
 QUEUE_PAGE_SIZE = 25
 POSTS_PAGE_SIZE = 30
@@ -131,33 +131,3 @@ def group_detail(request: AuthenticatedRequest, group_id) -> HttpResponse:
     }
     with timezone.override(_zone(request)):
         return render(request, "peers/moderation/group_detail.html", context)
-
-
-@admin_required
-def group_form(request: AuthenticatedRequest, group_id=None) -> HttpResponse:
-    """Add a group, or change one (`group_id`)."""
-    practice = my_practice(request.user)
-    group = get_moderated_group(request.user, group_id) if group_id else None
-    title = f"Change “{group.name}”" if group else "Add a group"
-    form = GroupForm(request.POST or None, practice=practice, group=group)
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                saved = save_group(
-                    practice=practice,
-                    name=data["name"],
-                    who_for=data["who_for"],
-                    moderator=data["moderator"],
-                    tag_ids=data["tags"],
-                    is_open=data["is_open"],
-                    group=group,
-                )
-            except PeerInvalid as error:
-                add_problems(form, error)
-            else:
-                messages.success(request, f"Saved “{saved.name}”.")
-                return redirect("peer_group_detail", group_id=saved.pk)
-    status = 400 if form.errors else 200
-    context = {"form": form, "group": group, "title": title}
-    return render(request, "peers/moderation/group_form.html", context, status=status)
