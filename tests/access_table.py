@@ -721,6 +721,39 @@ PAGES: dict[str, Route] = {
     ),
     "peer_group_detail": Route(GROUP_MODERATOR, "a group they moderate", (GET(),)),
     "peer_group_edit": Route(PRACTICE_ADMIN, "a group of the admin's practice", (GET(),)),
+    "peer_group_archive": Route(PRACTICE_ADMIN, "a group of the admin's practice", (POST(302),)),
+    "peer_meeting_add": Route(
+        PRACTICE_ADMIN,
+        "a group of the admin's practice",
+        (
+            POST(
+                302,
+                lambda w, s, p: {"starts_at": _soon(), "duration_minutes": "60", "where": "Room 2"},
+            ),
+        ),
+    ),
+    "peer_meeting_remove": Route(
+        PRACTICE_ADMIN, "a meeting time of a group of the admin's practice", (POST(302),)
+    ),
+    # engagement: the practice admin's programs
+    "program_list": Route(ADMIN, "their own practice's programs", (GET(),)),
+    "program_new": Route(
+        ADMIN,
+        "their own practice's programs",
+        (GET(), POST(302, {"name": "Sleep well", "description": "Six weeks.", "guided": "on"})),
+    ),
+    "program_edit": Route(
+        PRACTICE_ADMIN,
+        "a program of the admin's practice",
+        (GET(), POST(302, {"name": "Renamed program", "description": "", "guided": "on"})),
+        params={"program_id": "program_id"},
+    ),
+    "program_archive": Route(
+        PRACTICE_ADMIN,
+        "a program of the admin's practice",
+        (POST(302),),
+        params={"program_id": "program_id"},
+    ),
     # peers: the care team's audited look-up of a pseudonym
     "reveal_member": Route(
         CARE_TEAM_NOT_ADMIN, "who is behind a member's pseudonym (audited)", (POST(200),)

@@ -33,7 +33,7 @@ from tether.network import services as network
 from tether.network.models import ConsentScope, SupportContact
 from tether.network.sharing import suggest_sharing
 from tether.peers import services as peers
-from tether.peers.models import BelongingCheck
+from tether.peers.models import BelongingCheck, GroupMeeting
 
 # Whose data a request reads or writes, relative to `patient` and their care team.
 OWN, OTHER_TEAM, OTHER_PRACTICE = "own", "other_team", "other_practice"
@@ -336,7 +336,11 @@ def _peer_records(peer_world: PeerWorld, people: People) -> dict[str, dict[str, 
     for scope, (group, membership) in by_scope.items():
         post = peers.create_post(membership=membership, body="Slept better this week.").post
         check = BelongingCheck.objects.create(membership=membership, asked_at=timezone.now())
+        meeting = GroupMeeting.objects.create(
+            group=group, starts_at=timezone.now() + timedelta(days=7), where="Room 2"
+        )
         found[scope] = {
+            "meeting_id": meeting.pk,
             "group_id": group.pk,
             "post_id": post.pk,
             "membership_id": membership.pk,
