@@ -35,6 +35,9 @@ Rules:
   in the groups they moderate, posts and members by pseudonym only (engagement.py, peers.py);
 - a peer group is moderated by its own peer supporter and by the admins of its practice;
   coordinators and clinicians do not moderate, they see alerts (peers.py);
+- a practice's peer groups (who they are for, tags, moderator, meeting times, archiving)
+  and its programs are managed by its admins alone; a peer supporter moderates posts but
+  does not change the group (peers.managed_groups, engagement.managed_programs);
 - in a peer group, members see each other only by pseudonym; only an active coordinator or
   clinician on the member's own care team may link a pseudonym to the patient (not the
   admin), and that look-up is audited (peers.py; peers.moderation.reveal_member);
