@@ -16,7 +16,7 @@ documented exceptions are in the rows: `forbidden` names who gets 403 instead of
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 from axes.models import AccessAttempt
 from django.utils import timezone
@@ -36,7 +36,9 @@ from tests.access_world import (
     World,
 )
 from tether.accounts.models import Role, User
+from tether.accounts.selectors import care_coordinator
 from tether.care.models import Recommendation
+from tether.engagement.services import free_slots_of, intake_slots, set_weekly_hours
 
 Check = Callable[[str, str | None], bool]  # (persona, scope) -> allowed
 
@@ -244,13 +246,47 @@ def _series_form(world: World, scope: str, persona: str) -> dict:
     }
 
 
+def _publish_hours(world: World, scope: str) -> None:
+    """The patient's coordinator takes appointments every day (bookable slots exist)."""
+    coordinator = care_coordinator(world.patient(scope))
+    set_weekly_hours(staff=coordinator, hours=[(d, time(0), time(23, 40)) for d in range(7)])
+
+
+def _free_slot(world: World, scope: str) -> str:
+    coordinator = care_coordinator(world.patient(scope))
+    slots = free_slots_of(coordinator, kind="check_in", now=timezone.now(), days=5)
+    return slots[-1].starts_at.isoformat()
+
+
+def _intake_slot(world: World, scope: str) -> str:
+    return intake_slots(world.patient(scope), now=timezone.now())[-1].isoformat()
+
+
 def _intake_booking_form(world: World, scope: str, persona: str) -> dict:
-    prefix = world.ids(scope)["enrollment_id"]
-    return {
-        f"{prefix}-mode": "phone",
-        f"{prefix}-starts_at": _soon(),
-        f"{prefix}-duration_minutes": "30",
-    }
+    return {"mode": "phone", "slot": _intake_slot(world, scope)}
+
+
+def _intake_slot_json(world: World, scope: str, persona: str) -> dict:
+    return {"starts_at": _intake_slot(world, scope)}
+
+
+def _slot_form(world: World, scope: str, persona: str) -> dict:
+    return {"slot": _free_slot(world, scope)}
+
+
+def _slot_json(world: World, scope: str, persona: str) -> dict:
+    return {"starts_at": _free_slot(world, scope)}
+
+
+def _booking_json(world: World, scope: str, persona: str) -> dict:
+    coordinator = care_coordinator(world.patient(scope))
+    return {"staff_id": coordinator.pk, "kind": "check_in", "starts_at": _free_slot(world, scope)}
+
+
+BOOKERS = Rule(
+    "coordinators and clinicians, on their own hours",
+    lambda p, s: ROLE[p] in (Role.COORDINATOR, Role.CLINICIAN),
+)
 
 
 def _intake_call_form(world: World, scope: str, persona: str) -> dict:
@@ -312,11 +348,6 @@ def _series_json(world: World, scope: str, persona: str) -> dict:
         "time_zone": "America/New_York",
         "count": 2,
     }
-
-
-def _intake_booking_json(world: World, scope: str, persona: str) -> dict:
-    starts = timezone.now().replace(microsecond=0) + timedelta(days=5)
-    return {"starts_at": starts.isoformat(), "duration_minutes": 30, "mode": "phone"}
 
 
 def _intake_json(world: World, scope: str, persona: str) -> dict:
@@ -629,8 +660,24 @@ PAGES: dict[str, Route] = {
     ),
     "my_programs": Route(PATIENT, PATIENT_PAGE, (GET(),)),
     "book_my_intake": Route(
-        OWN_PATIENT, "the patient's own program enrollment", (POST(302, _intake_booking_form),)
+        OWN_PATIENT,
+        "the patient's own program enrollment",
+        (POST(302, _intake_booking_form),),
+        prepare=_publish_hours,
     ),
+    "my_cancel_appointment": Route(OWN_PATIENT, "the patient's own appointment", (POST(302),)),
+    "my_reschedule_appointment": Route(
+        OWN_PATIENT,
+        "the patient's own appointment",
+        (GET(), POST(302, _slot_form)),
+        prepare=_publish_hours,
+    ),
+    "my_availability": Route(
+        BOOKERS,
+        "their own bookable hours",
+        (GET(), POST(302, {"action": "hours", "day_0_starts": "09:00", "day_0_ends": "10:00"})),
+    ),
+    "staff_book_slot": Route(CARE_TEAM, PATIENT_RECORD, (GET(),)),
     "outreach_queue": Route(OUTREACH_WORKER, "the outreach tasks they work", (GET(),)),
     "outreach_attempt": Route(
         TASK_WORKER, "an outreach task", (POST(302, {"method": "called", "outcome": "reached"}),)
@@ -987,7 +1034,33 @@ ENDPOINTS: dict[str, Route] = {
     "POST /enrollments/{enrollment_id}/intake-call": Route(
         OWN_PATIENT | CARE_TEAM,
         "the patient's program enrollment",
-        (Call("post", 201, _intake_booking_json, writes=True),),
+        (Call("post", 201, _intake_slot_json, writes=True),),
+        prepare=_publish_hours,
+    ),
+    "GET /slots": Route(
+        PATIENT,
+        "a patient's own intake slots (staff name a colleague with staff_id)",
+        (GET(),),
+    ),
+    "POST /patients/{patient_id}/bookings": Route(
+        CARE_TEAM, SAME, (Call("post", 201, _booking_json, writes=True),), prepare=_publish_hours
+    ),
+    "POST /appointments/{appointment_id}/cancel": Route(
+        OWN_PATIENT | CARE_TEAM,
+        "the patient's appointment",
+        (Call("post", 200, writes=True),),
+    ),
+    "POST /appointments/{appointment_id}/reschedule": Route(
+        OWN_PATIENT | CARE_TEAM,
+        "the patient's appointment",
+        (Call("post", 201, _slot_json, writes=True),),
+        prepare=_publish_hours,
+    ),
+    "GET /me/availability": Route(BOOKERS, "their own bookable hours", (GET(),)),
+    "PUT /me/availability": Route(
+        BOOKERS,
+        "their own bookable hours",
+        (PUT(200, {"weekly": [{"weekday": 0, "starts": "09:00", "ends": "10:00"}]}),),
     ),
     "POST /enrollments/{enrollment_id}/intake": Route(
         CARE_TEAM,
