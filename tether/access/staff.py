@@ -66,7 +66,7 @@ def may_manage_practice(user: User) -> bool:
 def managed_staff(user: User) -> QuerySet[User]:
     """Return the staff accounts `user` manages: every staff member of an admin's own practice,
     deactivated ones too (so they can be seen and brought back); nobody for anyone else."""
-    if not may_manage_practice(user):
+    if not may_manage_practice(user) or user.practice_id is None:
         return User.objects.none()
     return User.objects.filter(practice_id=user.practice_id, role__in=STAFF_ROLES).order_by(
         "last_name", "first_name", "pk"

@@ -64,19 +64,28 @@ class StaffForm(forms.Form):
         }
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
 class ReassignForm(forms.Form):
-    to = forms.ModelChoiceField(queryset=User.objects.none(), label="Move all their patients to")
+    to = StaffChoiceField(queryset=User.objects.none(), label="Move all their patients to")
 
     def __init__(self, *args: object, colleagues: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = form_field(self, "to", forms.ModelChoiceField)
         field.queryset = colleagues  # type: ignore[assignment]
-        field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
 
 
 class CareTeamForm(forms.Form):
-    coordinator = forms.ModelChoiceField(queryset=User.objects.none(), label="Care coordinator")
-    clinicians = forms.ModelMultipleChoiceField(
+    coordinator = StaffChoiceField(queryset=User.objects.none(), label="Care coordinator")
+    clinicians = StaffMultipleChoiceField(
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="At least one.",
@@ -86,10 +95,8 @@ class CareTeamForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         coordinator = form_field(self, "coordinator", forms.ModelChoiceField)
         coordinator.queryset = coordinators  # type: ignore[assignment]
-        coordinator.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
         chosen = form_field(self, "clinicians", forms.ModelMultipleChoiceField)
         chosen.queryset = clinicians  # type: ignore[assignment]
-        chosen.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
 
 
 class PracticeSettingsForm(forms.ModelForm):
@@ -169,6 +176,6 @@ class PracticeSettingsForm(forms.ModelForm):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         start, end = data.get("business_hours_start"), data.get("business_hours_end")
-        if start and end and start >= end:  # type: ignore[operator]
+        if start and end and start >= end:
             self.add_error("business_hours_end", "Business hours must end after they start.")
         return data

@@ -15,6 +15,7 @@ from tether.staffing.forms import CareTeamForm, PracticeSettingsForm
 from tether.staffing.work import care_team_of, team_history
 
 SETTINGS_HISTORY_SHOWN = 20
+LABELS = {name: field.label for name, field in PracticeSettingsForm.base_fields.items()}
 
 
 @role_required(Role.COORDINATOR, Role.ADMIN)
@@ -82,9 +83,7 @@ def practice_settings(request: AuthenticatedRequest) -> HttpResponse:
             {
                 "when": newer.history_date,
                 "who": newer.history_user.display_name if newer.history_user else "Tether",
-                "fields": [
-                    str(practice._meta.get_field(c.field).verbose_name) for c in delta.changes
-                ],
+                "fields": [str(LABELS.get(c.field, c.field)) for c in delta.changes],
             }
         )
     return render(
