@@ -139,7 +139,7 @@ def add_meeting(
 
 
 @transaction.atomic
-def remove_meeting(*, group: PeerGroup, meeting_id: object) -> None:
+def remove_meeting(*, group: PeerGroup, meeting_id: int) -> None:
     """Remove one of `group`'s meeting times (another group's, or an unknown one, is left)."""
     GroupMeeting.objects.filter(group=group, pk=meeting_id).delete()
 
