@@ -52,6 +52,8 @@ EXEMPT = {
     "get_my_api_token": "one of the user's own API tokens",
     "accounts_for_sign_in_help": "accounts (names, lockouts), not health records",
     "get_account_for_sign_in_help": "one account",
+    "managed_staff": "staff accounts, for an admin managing the practice's staff",
+    "get_managed_staff": "one staff account",
 }
 # Permission predicates answer yes or no and hand out nothing.
 PREDICATE_PREFIXES = ("may_", "can_", "is_")
