@@ -5,7 +5,8 @@ scheduler).
 - nudge_inactive_members: one gentle note to a member who has not visited for three weeks.
 
 Due memberships are claimed in batches (tether.lib.claims), each by a conditional UPDATE of
-the field that makes it due, so two runs or two workers never ask or tell anyone twice."""
+the field that makes it due, so two runs or two workers never ask or tell anyone twice.
+Members of an archived group are neither asked nor nudged: the group has closed."""
 
 from datetime import datetime
 
@@ -20,9 +21,10 @@ from tether.peers.models import BelongingCheck, Membership
 
 
 def due_belonging_checks(*, now: datetime) -> QuerySet[Membership]:
-    """Return active memberships whose belonging question is due (index: belonging_due)."""
+    """Return active memberships of unarchived groups whose belonging question is due (index:
+    belonging_due)."""
     return Membership.objects.filter(
-        status=Membership.Status.ACTIVE, belonging_due_at__lte=now
+        status=Membership.Status.ACTIVE, belonging_due_at__lte=now, group__archived_at=None
     ).select_related("group", "patient__user")
 
 
@@ -64,12 +66,13 @@ def _ask(membership: Membership, *, now: datetime) -> bool:
 
 
 def inactive_members(*, now: datetime) -> QuerySet[Membership]:
-    """Return active members not seen for three weeks and not yet told (index:
-    membership_inactive)."""
+    """Return active members of unarchived groups not seen for three weeks and not yet told
+    (index: membership_inactive)."""
     return Membership.objects.filter(
         status=Membership.Status.ACTIVE,
         inactivity_nudged_at=None,
         last_visited_at__lte=now - NO_VISIT,
+        group__archived_at=None,
     ).select_related("group", "patient__user")
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tether.accounts.models import Patient
 from tether.lib.embedding import embed
-from tether.peers import services
+from tether.peers import services, sweeps
 from tether.peers.models import GroupMeeting, PeerGroup, Post, vector_from_bytes
 
 PERSONAS = [
@@ -210,3 +210,14 @@ def test_a_meeting_of_another_group_is_not_removed(client, peer_world):
     client.post(reverse("peer_meeting_remove", args=[peer_world.parents.pk, other.pk]))
 
     assert GroupMeeting.objects.filter(pk=other.pk).exists()
+
+
+def test_members_of_an_archived_group_are_not_asked_or_nudged(peer_world):
+    later = timezone.now() + timedelta(days=30)
+    assert sweeps.due_belonging_checks(now=later).filter(group=peer_world.parents).exists()
+    assert sweeps.inactive_members(now=later).filter(group=peer_world.parents).exists()
+
+    services.archive_group(group=peer_world.parents)
+
+    assert sweeps.ask_due_belonging_checks(now=later) == 0
+    assert sweeps.nudge_inactive_members(now=later) == 0
