@@ -38,6 +38,16 @@ class ContactForm(forms.Form):
         return data
 
 
+class StaffChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class StaffChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
 class AddPatientForm(ContactForm):
     """A new patient of the practice, with their care team and where to send the invitation."""
 
@@ -49,10 +59,8 @@ class AddPatientForm(ContactForm):
     preferred_language = forms.CharField(
         max_length=50, required=False, help_text="For example English, Spanish."
     )
-    coordinator = forms.ModelChoiceField(queryset=User.objects.none(), label="Care coordinator")
-    clinicians = forms.ModelMultipleChoiceField(
-        queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    coordinator = StaffChoice(queryset=User.objects.none(), label="Care coordinator")
+    clinicians = StaffChoices(queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple)
     send_now = forms.BooleanField(required=False, initial=True, label="Send the invitation now")
 
     field_order = [
@@ -70,10 +78,10 @@ class AddPatientForm(ContactForm):
     def __init__(self, *args, user: User, **kwargs) -> None:
         assert user.practice is not None  # noqa: S101  (the view's role check guarantees it)
         super().__init__(*args, practice=user.practice, **kwargs)
-        self.fields["coordinator"].queryset = my_practice_staff(user, Role.COORDINATOR)
-        self.fields["clinicians"].queryset = my_practice_staff(user, Role.CLINICIAN)
-        self.fields["clinicians"].label_from_instance = lambda u: u.display_name
-        self.fields["coordinator"].label_from_instance = lambda u: u.display_name
+        for name, role in (("coordinator", Role.COORDINATOR), ("clinicians", Role.CLINICIAN)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  (declared above)
+            field.queryset = my_practice_staff(user, role)
         if user.role == Role.COORDINATOR:
             self.fields["coordinator"].initial = user.pk
 
