@@ -54,6 +54,8 @@ EXEMPT = {
     "get_account_for_sign_in_help": "one account",
     "managed_staff": "staff accounts, for an admin managing the practice's staff",
     "get_managed_staff": "one staff account",
+    "bookable_colleagues": "staff accounts whose free slots care staff may book",
+    "get_bookable_colleague": "one staff account",
 }
 # Permission predicates answer yes or no and hand out nothing.
 PREDICATE_PREFIXES = ("may_", "can_", "is_")
@@ -152,6 +154,7 @@ _call(
 _call("get_risk_screen", "clinician", _by_id("screen_id"))
 _call("get_appointment", "clinician", _by_id("appointment_id"))
 _call("get_appointment_for_staff", "coordinator", _by_id("appointment_id"))
+_call("get_appointment_to_change", "patient", _by_id("appointment_id"))
 _call("get_enrollment", "clinician", _by_id("enrollment_id"))
 _call("get_enrollment_for_staff", "coordinator", _by_id("enrollment_id"))
 _call("get_outreach_task", "coordinator", _by_id("task_id"))
