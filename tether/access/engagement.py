@@ -120,7 +120,7 @@ def may_publish_availability(user: User) -> bool:
 def bookable_colleagues(user: User) -> QuerySet[User]:
     """Return the staff whose free slots `user` may book a patient into: for care staff, the
     active coordinators and clinicians of their own practice; for anyone else, nobody."""
-    if not is_care_staff(user):
+    if not is_care_staff(user) or user.practice_id is None:
         return User.objects.none()
     return User.objects.filter(
         practice_id=user.practice_id, role__in=BOOKABLE_ROLES, is_active=True

@@ -42,6 +42,10 @@ from tether.engagement.slots import INTAKE_CALL_MINUTES
 router = Router(tags=["booking"])
 
 
+def _zone(user: User) -> str:
+    return user.practice.time_zone if user.practice else "UTC"
+
+
 def _slot(starts_at: datetime, minutes: int, zone: str, staff_id: int | None = None) -> dict:
     return {
         "staff_id": staff_id,
@@ -68,7 +72,7 @@ def list_slots(request: ApiRequest, kind: str = "intake_call", staff_id: int | N
     if staff_id is None or kind not in ("intake_call", "check_in"):
         raise Http404("Name a colleague.")
     colleague = get_bookable_colleague(user, staff_id)
-    zone = colleague.practice.time_zone
+    zone = _zone(colleague)
     slots = free_slots_of(colleague, kind=kind, now=now, days=STAFF_BOOKING_DAYS)
     return [_slot(s.starts_at, slot_minutes(kind), zone, colleague.pk) for s in slots]
 
@@ -121,9 +125,9 @@ def reschedule(request: ApiRequest, appointment_id: UUID, payload: RescheduleIn)
 
 
 def _availability(user: User) -> dict:
-    today = timezone.now().astimezone(ZoneInfo(user.practice.time_zone)).date()
+    today = timezone.now().astimezone(ZoneInfo(_zone(user))).date()
     return {
-        "time_zone": user.practice.time_zone,
+        "time_zone": _zone(user),
         "weekly": list(user.weekly_hours.values("weekday", "starts", "ends")),
         "exceptions": list(
             user.availability_exceptions.filter(on__gte=today).values(
@@ -154,7 +158,7 @@ def put_availability(request: ApiRequest, payload: AvailabilityIO):
             set_weekly_hours(
                 staff=user, hours=[(h.weekday, h.starts, h.ends) for h in payload.weekly]
             )
-            today = timezone.now().astimezone(ZoneInfo(user.practice.time_zone)).date()
+            today = timezone.now().astimezone(ZoneInfo(_zone(user))).date()
             user.availability_exceptions.filter(on__gte=today).delete()
             for e in payload.exceptions:
                 add_exception(staff=user, kind=e.kind, on=e.on, starts=e.starts, ends=e.ends)

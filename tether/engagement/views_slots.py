@@ -24,7 +24,7 @@ from tether.access import (
 )
 from tether.access.decorators import care_staff_required, patient_required, role_required
 from tether.accounts.http import AuthenticatedRequest
-from tether.accounts.models import Role
+from tether.accounts.models import Role, User
 from tether.accounts.zones import patient_zone
 from tether.engagement.models import Appointment, AppointmentKind, AvailabilityException
 from tether.engagement.services import (
@@ -40,6 +40,11 @@ from tether.engagement.services import (
 )
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _zone(user: User) -> str:
+    """Return the zone of `user`'s practice (the role decorators ensure they have one)."""
+    return user.practice.time_zone if user.practice else "UTC"
 
 
 def _problems(request, error: EngagementInvalid) -> None:
@@ -88,7 +93,7 @@ def my_availability(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, "Your hours are saved.")
         return redirect("my_availability")
     hours = {h.weekday: h for h in staff.weekly_hours.all()}
-    zone = staff.practice.time_zone
+    zone = _zone(staff)
     context = {
         "zone": zone,
         "days": [{"n": n, "name": name, "hours": hours.get(n)} for n, name in enumerate(WEEKDAYS)],
@@ -128,7 +133,9 @@ def _save_availability(request: AuthenticatedRequest) -> None:
             ends=_time(post.get("ends", "")),
         )
     elif action == "remove":
-        staff.availability_exceptions.filter(pk=_uuid_or_none(post.get("exception"))).delete()
+        exception_id = _uuid_or_none(post.get("exception"))
+        if exception_id is not None:
+            staff.availability_exceptions.filter(pk=exception_id).delete()
     else:
         raise EngagementInvalid({"action": "Nothing to save."})
 
@@ -240,7 +247,7 @@ def staff_book_slot(request: AuthenticatedRequest, patient_id) -> HttpResponse:
         else:
             messages.success(request, "Booked.")
             return redirect("staff_engagement", patient.pk)
-    zone = request.user.practice.time_zone
+    zone = _zone(request.user)
     slots = (
         free_slots_of(chosen, kind=kind, now=timezone.now(), days=STAFF_BOOKING_DAYS)
         if chosen

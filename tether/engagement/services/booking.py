@@ -40,6 +40,8 @@ def _check_video_link(mode: str, video_link: str) -> None:
 
 
 def _is_free(staff: User, *, kind: str, starts_at: datetime, now: datetime) -> bool:
+    if staff.practice is None:
+        return False
     zone = ZoneInfo(staff.practice.time_zone)
     day = starts_at.astimezone(zone).date()
     slots = free_slots_of(staff, kind=kind, now=now, days=1, first_day=day)
