@@ -12,6 +12,7 @@ from tether.accounts.models import (
     Role,
     User,
 )
+from tether.crisis.rota import after_hours_phone_problems
 from tether.lib.forms import form_field
 from tether.lib.phones import normalise_phone
 from tether.staffing.services import StaffDetails
@@ -112,6 +113,7 @@ class PracticeSettingsForm(forms.ModelForm):
             "after_hours_name",
             "after_hours_phone",
             "alert_ack_minutes",
+            "repage_minutes",
             "follow_up_hours",
             "caseload_limit",
             "intake_target_days",
@@ -119,6 +121,7 @@ class PracticeSettingsForm(forms.ModelForm):
         labels = {
             "time_zone": "Time zone",
             "alert_ack_minutes": "Minutes before an unacknowledged risk alert escalates",
+            "repage_minutes": "Minutes between pages while nobody has acknowledged",
             "follow_up_hours": "Hours within which someone contacts the patient after an alert",
             "caseload_limit": "Caseload limit (patients per clinician or coordinator)",
             "intake_target_days": "Offer a new patient's intake call within (days)",
@@ -151,16 +154,22 @@ class PracticeSettingsForm(forms.ModelForm):
         return value
 
     def clean_after_hours_phone(self) -> str:
-        raw = self.cleaned_data["after_hours_phone"].strip()
-        if not raw:
-            return ""
-        try:
-            return normalise_phone(raw, country=self.cleaned_data.get("country") or "US")
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
+        # Texted when nobody on the rota acknowledges a risk alert: required, as in the admin.
+        raw = (self.cleaned_data.get("after_hours_phone") or "").strip()
+        country = self.data.get("country") or "US"
+        problems = after_hours_phone_problems(phone=raw, country=country)
+        if problems:
+            raise forms.ValidationError(problems[0])
+        return normalise_phone(raw, country=country)
 
     def clean_alert_ack_minutes(self) -> int:
-        value: int = self.cleaned_data["alert_ack_minutes"]
+        return self._minutes("alert_ack_minutes")
+
+    def clean_repage_minutes(self) -> int:
+        return self._minutes("repage_minutes")
+
+    def _minutes(self, name: str) -> int:
+        value: int = self.cleaned_data[name]
         if not 1 <= value <= 60:
             raise forms.ValidationError("Please choose between 1 and 60 minutes.")
         return value

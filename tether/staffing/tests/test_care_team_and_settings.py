@@ -77,6 +77,7 @@ SETTINGS = {
     "after_hours_name": "Answering service",
     "after_hours_phone": "(617) 555-0199",
     "alert_ack_minutes": "10",
+    "repage_minutes": "15",
     "follow_up_hours": "24",
     "caseload_limit": "45",
     "intake_target_days": "5",
@@ -113,6 +114,8 @@ def test_the_admin_changes_settings_and_the_change_is_recorded(people):
         ("follow_up_hours", "200", "between 24 and 72"),
         ("alert_ack_minutes", "0", "between 1 and 60"),
         ("after_hours_phone", "123", "phone number"),
+        ("after_hours_phone", "", "There is no after-hours contact"),
+        ("repage_minutes", "0", "between 1 and 60"),
     ],
 )
 def test_bad_settings_are_form_errors_and_nothing_is_saved(people, field, value, words):
