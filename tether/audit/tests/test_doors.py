@@ -20,6 +20,7 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 import tether.access
+from tests import access_invitations as invitations
 from tests.access_world import OTHER_TEAM, OWN, World, build_world
 from tether.access.links import Purpose
 from tether.access.peers import AlertPosts
@@ -202,6 +203,24 @@ _call(
     "clinician",
     lambda door, user, world: door(user, RiskAlert.objects.get(pk=world.ids(OWN)["alert_id"])),
 )
+
+
+def _invited(door, user, world, *args):
+    """Call an invitation door after inviting a new patient of the OWN scope's care team."""
+    invitations.prepare_invitation(world, OWN)
+    return door(user, *(world.scopes[OWN].extra[a] for a in args))
+
+
+def _newcomer(door, user, world, *args):
+    """Call a door after adding a new patient without an account to the OWN scope's team."""
+    invitations.prepare_newcomer(world, OWN)
+    return door(user, *(world.scopes[OWN].extra[a] for a in args))
+
+
+_call("visible_invitations", "coordinator", _invited)
+_call("get_invitation", "coordinator", lambda d, u, w: _invited(d, u, w, "invitation_id"))
+_call("patients_to_invite", "coordinator", _newcomer)
+_call("get_patient_to_invite", "admin", lambda d, u, w: _newcomer(d, u, w, "newcomer_id"))
 
 
 def test_every_door_says_how_it_is_called():
