@@ -321,6 +321,8 @@ def _care_team_json(world: World, scope: str, persona: str) -> dict:
         "coordinator_id": getattr(world.people, coordinator).pk,
         "clinician_ids": [getattr(world.people, clinician).pk],
     }
+
+
 def _shift_form(world: World, scope: str, persona: str) -> dict:
     clinician = (
         world.people.outside_clinician if PRACTICE[persona] == "B" else world.people.clinician

@@ -2,7 +2,6 @@
 
 from datetime import date, datetime, time
 from typing import Literal
-from uuid import UUID
 
 from ninja import Field, Schema
 from pydantic import ConfigDict

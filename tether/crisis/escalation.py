@@ -18,6 +18,7 @@ from django.urls import reverse
 from tether.accounts.models import Practice, User
 from tether.accounts.selectors import practice_admins
 from tether.crisis.models import AlertEvent, OnCallShift, RiskAlert
+from tether.crisis.rota import ON_CALL_ROLES
 from tether.lib.claims import CLAIM_BATCH, claim_due
 from tether.lib.history import record_update
 from tether.lib.urls import absolute_url
@@ -55,6 +56,14 @@ def on_call_at(practice: Practice, at: datetime) -> OnCallShift | None:
     )
 
 
+def _on_call(*users: User | None) -> list[User]:
+    """The people among a shift's `users` who may answer a risk alert: active clinicians and
+    admins (rota.ON_CALL_ROLES). A peer supporter or coordinator put on a shift before that
+    rule, or through the Django admin, is not paged: they cannot open the alert, and paging
+    them would let the alert wait on someone who cannot act. The chain goes on without them."""
+    return [user for user in _active(*users) if user.role in ON_CALL_ROLES]
+
+
 def _active(*users: User | None) -> list[User]:
     """The active users among `users`, each once, in order."""
     seen: set[int] = set()
@@ -74,10 +83,12 @@ def whole_chain(alert: RiskAlert, *, now: datetime) -> list[User]:
     current = on_call_at(practice, now)
     raised_in = alert.on_call_shift
     return _active(
-        current.clinician if current else None,
-        current.backup if current else None,
-        raised_in.clinician if raised_in else None,
-        raised_in.backup if raised_in else None,
+        *_on_call(
+            current.clinician if current else None,
+            current.backup if current else None,
+            raised_in.clinician if raised_in else None,
+            raised_in.backup if raised_in else None,
+        ),
         *practice_admins(practice.pk),
     )
 
@@ -91,9 +102,9 @@ def current_holders(alert: RiskAlert) -> list[User]:
             return holder
     shift = alert.on_call_shift
     if alert.escalation_level == LEVEL_ON_CALL and shift is not None:
-        people = _active(shift.clinician)
+        people = _on_call(shift.clinician)
     elif alert.escalation_level == LEVEL_BACKUP and shift is not None:
-        people = _active(shift.backup)
+        people = _on_call(shift.backup)
     else:
         people = []
     return people or list(practice_admins(alert.patient.practice_id))
@@ -194,8 +205,8 @@ def start_escalation(alert: RiskAlert, *, at: datetime, urgent: bool = False) ->
     practice = alert.patient.practice
     shift = on_call_at(practice, at)
     alert.on_call_shift = shift
-    clinician = _active(shift.clinician) if shift else []
-    backup = _active(shift.backup) if shift else []
+    clinician = _on_call(shift.clinician) if shift else []
+    backup = _on_call(shift.backup) if shift else []
     if clinician:
         level, recipients, kind, note = LEVEL_ON_CALL, clinician, AlertEvent.Kind.NOTIFIED, ""
     elif backup:
@@ -305,7 +316,7 @@ def escalate_alert(
         text_after_hours_contact(alert, at=now)
         return True
 
-    backup = _active(alert.on_call_shift.backup) if alert.on_call_shift else []
+    backup = _on_call(alert.on_call_shift.backup) if alert.on_call_shift else []
     note = ""
     if from_level == LEVEL_ON_CALL and backup:
         to_level, recipients = LEVEL_BACKUP, backup

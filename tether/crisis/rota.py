@@ -92,12 +92,25 @@ def rota_gaps(
 ) -> list[tuple[datetime, datetime]]:
     """Return the stretches of the next `days` days when nobody active is on call, soonest
     first. A shift whose clinician's account is inactive still covers its time when its
-    backup is active (the backup is paged at once); with neither, it is a gap."""
+    backup is active (the backup is paged at once); with neither, it is a gap. So is a shift
+    held only by someone who may not answer alerts (a peer supporter or coordinator)."""
     end = now + timedelta(days=days)
     shifts = OnCallShift.objects.filter(
         practice=practice, starts_at__lt=end, ends_at__gt=now
-    ).values_list("starts_at", "ends_at", "clinician__is_active", "backup__is_active")
-    spans = [(s, e) for s, e, on_call, backup in shifts if on_call or backup]
+    ).values_list(
+        "starts_at",
+        "ends_at",
+        "clinician__is_active",
+        "clinician__role",
+        "backup__is_active",
+        "backup__role",
+    )
+    # Covered only by someone who may answer: an active clinician or admin (ON_CALL_ROLES).
+    spans = [
+        (s, e)
+        for s, e, on_call, on_call_role, backup, backup_role in shifts
+        if (on_call and on_call_role in ON_CALL_ROLES) or (backup and backup_role in ON_CALL_ROLES)
+    ]
     return uncovered(spans, start=now, end=end)
 
 

@@ -242,3 +242,48 @@ def test_inactive_admins_and_backups_are_never_paged(night):
     assert paged == {"clinician", "admin"}
     for user in (retired, people.other_clinician):
         assert not Notification.objects.filter(user=user).exists()
+
+
+def test_a_peer_supporter_left_on_a_shift_is_never_paged_and_the_backup_is_at_once(night):
+    """A shift from before peer supporters were kept off the rota (or made in the Django
+    admin): they cannot open the alert, so paging them would leave it waiting on nobody."""
+    from tether.crisis.services import raise_risk_alert
+
+    people = night
+    OnCallShift.objects.create(
+        practice=people.practice,
+        clinician=people.peer,
+        backup=people.other_clinician,
+        starts_at=SUNDAY_3AM - timedelta(hours=1),
+        ends_at=SUNDAY_3AM + timedelta(hours=1),
+    )
+
+    alert = raise_risk_alert(
+        patient=people.patient,
+        reason=RiskAlert.Reason.PATIENT_NOT_SAFE,
+        raised_by=people.patient.user,
+        at=SUNDAY_3AM,
+    )
+    escalate_unacknowledged_alerts(now=SUNDAY_3AM + timedelta(minutes=5))
+    escalate_unacknowledged_alerts(now=SUNDAY_3AM + timedelta(minutes=20))
+
+    paged = {r for _, r, _ in _history(alert) if r is not None}
+    assert "other_clinician" in paged and "admin" in paged
+    assert people.peer.username not in paged
+    assert not Notification.objects.filter(user=people.peer).exists()
+
+
+def test_a_shift_held_only_by_a_peer_supporter_is_a_gap_in_the_rota(people):
+    from tether.crisis.rota import rota_gaps
+
+    start = SUNDAY_3AM + timedelta(days=1)
+    OnCallShift.objects.create(
+        practice=people.practice,
+        clinician=people.peer,
+        starts_at=start,
+        ends_at=start + timedelta(hours=12),
+    )
+
+    gaps = rota_gaps(people.practice, now=start, days=1)
+
+    assert gaps and gaps[0][0] == start

@@ -484,7 +484,7 @@ def test_the_admin_adds_a_shift_in_the_practice_time_zone(people):
         ({"clinician": "coordinator"}, "must be a clinician"),
         ({"backup": "coordinator"}, "must be a clinician"),
         ({"backup": "clinician"}, "someone other than the on-call clinician"),
-        ({"clinician": "outside_clinician"}, "Select a valid choice"),
+        ({"clinician": "outside_clinician"}, "the on-call person must be a clinician"),
         ({"starts": "not a time"}, "Enter a valid date/time"),
     ],
 )
