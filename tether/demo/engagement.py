@@ -14,6 +14,7 @@ from tether.engagement.services import (
     record_intake_call,
     set_peer_outreach,
 )
+from tether.engagement.services.availability import set_weekly_hours
 from tether.engagement.sweeps import sweep_overdue_outreach
 
 
@@ -22,11 +23,16 @@ def _patient(username: str) -> Patient:
 
 
 def load(*, practice: Practice, now: datetime) -> None:
-    """Two programs, a patient waiting on their intake call (demo-patient-05), weekly check-in
+    """Weekday hours (09:00-17:00) for demo-coordinator and demo-clinician, two programs, a
+    patient waiting on their intake call (demo-patient-05), weekly check-in
     series with attended and missed sessions, and overdue and fresh outreach tasks for
     demo-coordinator."""
     coordinator = User.objects.get(username="demo-coordinator")
     clinician = User.objects.get(username="demo-clinician")
+    # Weekday hours for intake calls and check-ins, so an invited patient has times to book.
+    weekdays = [(day, time(9, 0), time(17, 0)) for day in range(5)]
+    set_weekly_hours(staff=coordinator, hours=weekdays)
+    set_weekly_hours(staff=clinician, hours=weekdays)
     cbt = create_program(
         practice=practice,
         name="8-week guided CBT for depression",
