@@ -115,3 +115,62 @@ def test_wide_screenshots(people, page, smtp_server):
     _shot(page, "first-run-1280")
     page.goto(path)
     _shot(page, "dead-link-1280")
+
+
+def test_the_invited_patient_books_an_intake_call_and_the_coordinator_sees_it(
+    people, phone, new_context, smtp_server
+):
+    """Issue 13's journey: an admin invites, the patient opens the emailed link, sets a
+    password, accepts the notice and books an intake call from the offered times; the
+    coordinator sees the call on the patient's appointments page."""
+    from datetime import time
+
+    from tether.engagement.services import create_program, enroll_patient, set_weekly_hours
+
+    # The coordinator takes calls every day, so times are offered whatever day this runs.
+    set_weekly_hours(staff=people.coordinator, hours=[(d, time(8), time(20)) for d in range(7)])
+    sign_in(phone, "admin")
+    phone.goto("/staff/invitations/")
+    tap_in_view(phone, phone.get_by_role("link", name="Add a patient"))
+    phone.get_by_label("First name").fill("Robin")
+    phone.get_by_label("Last name").fill("Hale")
+    phone.get_by_label("Email address").fill("robin@example.org")
+    phone.get_by_label("Care coordinator").select_option(label=people.coordinator.display_name)
+    tap_in_view(phone, phone.get_by_role("checkbox", name=people.clinician.display_name))
+    tap_in_view(phone, phone.get_by_role("button", name="Add the patient"))
+    expect(phone.get_by_text("Added Robin Hale and invited them.")).to_be_visible()
+    (message,) = smtp_server.to("robin@example.org")
+    path = LINK.search(smtp_server.body(message)).group("path")
+
+    patient_page = new_context(
+        viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True
+    ).new_page()
+    patient_page.goto(path)
+    patient_page.get_by_label("Username").fill("robin.hale")
+    patient_page.get_by_label("Password", exact=True).fill("kettle mountain breakfast")
+    patient_page.get_by_label("The same password again").fill("kettle mountain breakfast")
+    tap_in_view(patient_page, patient_page.get_by_role("checkbox", name=re.compile("privacy")))
+    tap_in_view(patient_page, patient_page.get_by_role("checkbox", name=re.compile("contacted")))
+    tap_in_view(patient_page, patient_page.get_by_role("button", name="Set up my account"))
+    expect(patient_page).to_have_url(re.compile(r"/me/welcome/$"))
+
+    # The coordinator enrols Robin in a program; its intake call is booked by Robin.
+    robin = Patient.objects.get(first_name="Robin")
+    program = create_program(practice=people.practice, name="Guided CBT")
+    enroll_patient(patient=robin, program=program, by=people.coordinator)
+    patient_page.goto("/me/programs/")
+    expect(patient_page.get_by_label("Duration")).to_have_count(0)
+    tap_in_view(patient_page, patient_page.get_by_role("radio").first)
+    tap_in_view(patient_page, patient_page.get_by_role("button", name="Book my intake call"))
+    expect(
+        patient_page.get_by_text("Your intake call is booked", exact=False).first
+    ).to_be_visible()
+    assert_fits_width(patient_page)
+
+    coordinator_page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    sign_in(coordinator_page, "coordinator")
+    coordinator_page.goto(f"/staff/patients/{robin.pk}/engagement/")
+    expect(coordinator_page.get_by_text("Intake call", exact=False).first).to_be_visible()
+    expect(
+        coordinator_page.get_by_text(f"with {people.coordinator.display_name}", exact=False).first
+    ).to_be_visible()
