@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Status
+from ninja.pagination import paginate
 
 from tether.access import (
     get_appointment_to_change,
@@ -25,6 +26,7 @@ from tether.api.booking_schemas import AvailabilityIO, BookIn, RescheduleIn, Slo
 from tether.api.engagement import _appointment
 from tether.api.engagement_schemas import AppointmentOut
 from tether.api.errors import INVALID, NOT_FOUND, invalid, require_care_staff
+from tether.api.pagination import Pages
 from tether.engagement.services import (
     STAFF_BOOKING_DAYS,
     EngagementInvalid,
@@ -57,6 +59,7 @@ def _slot(starts_at: datetime, minutes: int, zone: str, staff_id: int | None = N
 
 
 @router.get("/slots", response={200: list[SlotOut], **NOT_FOUND})
+@paginate(Pages)
 def list_slots(request: ApiRequest, kind: str = "intake_call", staff_id: int | None = None):
     """Free slots. A patient: their own intake-call slots, within the practice's target days,
     in their own zone (an empty list means the coordinator will call to find a time). Care

@@ -8,12 +8,14 @@ from uuid import UUID
 from django.db.models import Count
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from tether import access
 from tether.accounts.models import CARE_TEAM_ROLES, Patient, Role, User
 from tether.accounts.services import CareTeamError
 from tether.api.auth import ApiRequest
 from tether.api.errors import Error, require_care_staff
+from tether.api.pagination import Pages
 from tether.staffing.services import change_care_team
 from tether.staffing.work import care_team_of
 
@@ -51,6 +53,7 @@ class CareTeamOut(Schema):
     response={200: list[StaffOut], 403: Error},
     operation_id="tether_api_api_list_staff",
 )
+@paginate(Pages)
 def list_staff(request: ApiRequest):
     """The active care staff of your own practice (coordinators, clinicians, admins), with
     each coordinator's and clinician's caseload. Care staff only."""

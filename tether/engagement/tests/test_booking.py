@@ -327,7 +327,7 @@ def _api(user) -> Client:
 @time_machine.travel(NOW, tick=False)
 def test_the_api_offers_books_and_cancels(people, hours, enrollment):
     patient = _api(people.patient.user)
-    slots = patient.get("/api/v1/slots").json()
+    slots = patient.get("/api/v1/slots").json()["items"]
     assert slots[0]["starts_local"] == "2026-11-23T09:00:00-05:00"
     assert "staff_id" not in slots[0] or slots[0]["staff_id"] is None
     url = f"/api/v1/enrollments/{enrollment.pk}/intake-call"
@@ -385,8 +385,8 @@ def test_the_api_reads_and_replaces_own_availability_and_staff_book(people):
         .get(f"/api/v1/slots?kind=check_in&staff_id={people.coordinator.pk}")
         .json()
     )
-    assert isinstance(slots, list), slots
-    assert len(slots) == 4 * 4  # four Tuesdays, 09:00-10:00 in 15 minutes
+    assert slots["count"] == 4 * 4  # four Tuesdays, 09:00-10:00 in 15 minutes
+    slots = slots["items"]
     booked = _api(people.clinician).post(
         f"/api/v1/patients/{people.patient.pk}/bookings",
         json.dumps(

@@ -129,7 +129,9 @@ def test_bad_settings_are_form_errors_and_nothing_is_saved(people, field, value,
 
 
 def test_the_api_lists_the_care_staff_of_ones_own_practice(people):
-    body = as_user(people.coordinator).get("/api/v1/staff").json()
+    page = as_user(people.coordinator).get("/api/v1/staff").json()
+    body = page["items"]
+    assert page["count"] == len(body)
     names = {s["id"] for s in body}
     assert people.clinician.pk in names and people.admin.pk in names
     assert people.outside_clinician.pk not in names and people.peer.pk not in names
