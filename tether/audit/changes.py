@@ -69,6 +69,11 @@ TRACKED = (
         "episode__patient__practice",
     ),
     _Tracked("care.CareSettings", "Practice care targets", None, "practice"),
+    _Tracked("accounts.Practice", "Practice settings", None, "id"),
+    _Tracked("engagement.WeeklyHours", "Weekly hours for appointments", None, "staff__practice"),
+    _Tracked(
+        "engagement.AvailabilityException", "Change to appointment hours", None, "staff__practice"
+    ),
     _Tracked("crisis.RiskAlert", "Risk alert", "patient", "patient__practice"),
     _Tracked("crisis.ScreenedText", "Words flagged for review", "patient", "patient__practice"),
     _Tracked("engagement.Enrollment", "Program enrollment", "patient", "patient__practice"),
@@ -163,7 +168,7 @@ def _history_rows(
 ) -> list[_Row]:
     model = apps.get_model(tracked.model)
     history: Any = model.history.model
-    found = history.objects.filter(**{tracked.practice: practice})
+    found = history.objects.filter(**{tracked.practice: practice.pk})
     if about is not None:
         found = found.filter(**{f"{tracked.patient}__in": about})
     if staff is not None:

@@ -50,20 +50,22 @@ class Entry:
 
 
 def _together(entries: list[Entry]) -> list[Entry]:
-    """Fold one person's reads of the same thing in a row into one line ("3 times, between
-    09:02 and 09:15"): a clinician paging through a chart opens the same record several times,
-    and a patient reading the page wants to know who looked and when, not every click."""
+    """Fold one person's reads in a row into a line per thing they read ("looked at your
+    record 3 times, between 09:02 and 09:15"): a clinician paging through a chart opens the
+    same records several times (the record, then its contact details, then the record again),
+    and a patient reading the page wants to know who looked at what and when, not every
+    click. `entries` are one day's, newest first."""
     folded: list[Entry] = []
+    run: dict[str, int] = {}  # what the current person read -> its index in `folded`
     for entry in entries:
         last = folded[-1] if folded else None
-        if last is not None and (last.who, last.did, last.link, last.at.date()) == (
-            entry.who,
-            entry.did,
-            entry.link,
-            entry.at.date(),
-        ):
-            folded[-1] = replace(last, times=last.times + 1, first=entry.at)
+        if last is None or (last.who, last.link) != (entry.who, entry.link):
+            run = {}
+        if entry.did in run:
+            i = run[entry.did]
+            folded[i] = replace(folded[i], times=folded[i].times + 1, first=entry.at)
         else:
+            run[entry.did] = len(folded)
             folded.append(entry)
     return folded
 

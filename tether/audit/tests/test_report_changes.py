@@ -144,7 +144,7 @@ def test_another_practices_changes_never_appear(people):
     assert "No changes to records match these filters" in _report(admin, patient=jo)[1]
     assert not any(jo in row["patient"] for row in _csv(admin))
     assert [c.patient for c in practice_changes(people.outside_admin, limit=50)] != []
-    assert {c.patient for c in practice_changes(people.outside_admin, limit=50)} == {
+    assert {c.patient for c in practice_changes(people.outside_admin, limit=50) if c.patient} == {
         people.outside_patient
     }
     # Only admins read the changes at all.
